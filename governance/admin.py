@@ -1,0 +1,416 @@
+"""The coordinator's daily tools: bodies and their composition, meetings (agenda, documents,
+convocations and attendance), the register, working groups, the CLS action plan, the annual report.
+
+Writes with business rules go through governance.services (admin forms reuse their checks);
+inline rows take the territory of the row they belong to.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from governance import selectors, services
+from governance.forms import DeliberationAdminForm, MandateAdminForm, MeetingAdminForm
+from governance.models import (
+    ActionAxis,
+    ActionSheet,
+    AgendaItem,
+    AnnualReport,
+    Body,
+    College,
+    Deliberation,
+    GovernanceEvent,
+    Indicator,
+    IndicatorValue,
+    Mandate,
+    Meeting,
+    MeetingDocument,
+    Participation,
+    ProgressNote,
+    WorkingGroup,
+)
+from portal.enums import EDITOR_ROLES
+from portal.tenancy import territory_ids_for
+from portal.tenancy_admin import TerritoryScopedAdmin, scoped_choices
+
+
+def _error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+class TerritoryInlineFormSet(BaseInlineFormSet):
+    """Inline rows belong to the territory of their parent, set before they are validated."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        # The hidden id field chooses among every row of the table by default: only the parent's
+        # territory may be edited through this formset.
+        id_field = form.fields.get(self._pk_field.name)
+        if id_field is not None and hasattr(id_field, "queryset"):
+            territory_id = getattr(self.instance, "territory_id", None)
+            queryset = id_field.queryset
+            id_field.queryset = queryset.filter(territory_id=territory_id) if territory_id else queryset.none()
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        if self.instance is not None and self.instance.territory_id:
+            form.instance.territory_id = self.instance.territory_id
+        return form
+
+
+class ScopedInline(admin.TabularInline):
+    formset = TerritoryInlineFormSet
+    extra = 0
+
+    def _may(self, request, obj):
+        user = request.user
+        if not (user.is_active and user.is_staff):
+            return False
+        if user.is_superuser:
+            return True
+        ids = territory_ids_for(user, EDITOR_ROLES)
+        return bool(ids) if obj is None else obj.territory_id in ids
+
+    def has_view_permission(self, request, obj=None):
+        return self._may(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self._may(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        choices = scoped_choices(db_field.related_model, request)
+        if choices is not None:
+            kwargs["queryset"] = choices
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class GovernanceAdmin(TerritoryScopedAdmin):
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            obj.delete()
+        for instance in instances:
+            instance.territory_id = form.instance.territory_id
+            instance.save()
+        formset.save_m2m()
+
+    def _run(self, request, func, success_message):
+        """Run a service for an admin action, turning refusals into messages."""
+        try:
+            result = func()
+        except (ValidationError, PermissionDenied) as error:
+            text = _error_text(error) if isinstance(error, ValidationError) else str(error)
+            self.message_user(request, text, messages.ERROR)
+            return None
+        if success_message:
+            self.message_user(request, success_message, messages.SUCCESS)
+        return result if result is not None else True
+
+
+# --- bodies and composition ----------------------------------------------------------------
+class CollegeInline(ScopedInline):
+    model = College
+    fields = ["name", "description"]
+
+
+@admin.register(Body)
+class BodyAdmin(GovernanceAdmin):
+    list_display = ["name", "kind", "territory", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name"]
+    inlines = [CollegeInline]
+    actions = ["export_csv", "request_register"]
+
+    @admin.action(description=_("Générer le registre de l'année en PDF"))
+    def request_register(self, request, queryset):
+        year = timezone.localdate().year
+        for body in queryset:
+            self._run(
+                request,
+                lambda body=body: services.register_request(actor=request.user, body=body, year=year),
+                _("Registre %(year)s de « %(body)s » demandé.") % {"year": year, "body": body},
+            )
+
+
+@admin.register(College)
+class CollegeAdmin(GovernanceAdmin):
+    list_display = ["name", "body", "territory"]
+    list_filter = ["body"]
+    search_fields = ["name"]
+
+
+@admin.register(Mandate)
+class MandateAdmin(GovernanceAdmin):
+    form = MandateAdminForm
+    list_display = ["__str__", "body", "college", "category", "position", "start_date", "end_date", "is_voting"]
+    list_filter = ["body", "category", "position", "is_voting"]
+    search_fields = ["person_name", "user__last_name", "user__email", "organisation__name"]
+    list_select_related = ["body", "college", "user", "organisation"]
+    date_hierarchy = "start_date"
+
+    def save_model(self, request, obj, form, change):
+        services.mandate_save(actor=request.user, mandate=obj)
+
+
+# --- meetings ------------------------------------------------------------------------------
+class AgendaItemInline(ScopedInline):
+    model = AgendaItem
+    fields = ["order", "title", "description"]
+
+
+class MeetingDocumentInline(ScopedInline):
+    model = MeetingDocument
+    fields = ["title", "file"]
+
+
+class ParticipationInline(ScopedInline):
+    model = Participation
+    fields = ["mandate", "reply", "represented_by", "attendance", "convened_at"]
+    readonly_fields = ["convened_at"]
+    autocomplete_fields = []
+
+
+@admin.register(Meeting)
+class MeetingAdmin(GovernanceAdmin):
+    form = MeetingAdminForm
+    list_display = ["title", "body", "kind", "starts_at", "status", "quorum", "minutes_published_at"]
+    list_filter = ["body", "kind", "status"]
+    search_fields = ["title", "place"]
+    list_select_related = ["body"]
+    date_hierarchy = "starts_at"
+    readonly_fields = ["convened_at", "minutes_published_at", "minutes_document"]
+    inlines = [AgendaItemInline, MeetingDocumentInline, ParticipationInline]
+    actions = ["export_csv", "convene", "close_with_attendance", "publish_minutes", "cancel"]
+
+    def get_queryset(self, request):
+        return selectors.with_quorum_counts(super().get_queryset(request))
+
+    @admin.display(description=_("quorum"))
+    def quorum(self, obj):
+        if obj.status != "held":
+            return "—"
+        quorum = selectors.quorum_from_counts(obj)
+        state = _("atteint") if quorum.reached else _("non atteint")
+        return f"{state} ({quorum.counted}/{quorum.required})"
+
+    @admin.action(description=_("Envoyer les convocations (e-mail et invitation d'agenda)"))
+    def convene(self, request, queryset):
+        for meeting in queryset.select_related("body", "territory"):
+            self._run(
+                request,
+                lambda meeting=meeting: services.meeting_convene(actor=request.user, meeting=meeting),
+                _("Convocations envoyées pour « %(title)s ».") % {"title": meeting.title},
+            )
+
+    @admin.action(description=_("Annuler la réunion (les membres convoqués sont prévenus)"))
+    def cancel(self, request, queryset):
+        for meeting in queryset.select_related("body", "territory"):
+            self._run(
+                request,
+                lambda meeting=meeting: services.meeting_cancel(actor=request.user, meeting=meeting),
+                _("Réunion « %(title)s » annulée.") % {"title": meeting.title},
+            )
+
+    @admin.action(description=_("Clore la séance avec les présences relevées"))
+    def close_with_attendance(self, request, queryset):
+        for meeting in queryset.select_related("body", "territory"):
+            attendance = dict(meeting.participations.values_list("pk", "attendance"))
+            self._run(
+                request,
+                lambda meeting=meeting, attendance=attendance: services.attendance_record(
+                    actor=request.user, meeting=meeting, attendance=attendance
+                ),
+                _("Séance « %(title)s » close.") % {"title": meeting.title},
+            )
+
+    @admin.action(description=_("Publier le compte rendu aux membres"))
+    def publish_minutes(self, request, queryset):
+        for meeting in queryset.select_related("body", "territory"):
+            self._run(
+                request,
+                lambda meeting=meeting: services.minutes_publish(actor=request.user, meeting=meeting),
+                _("Compte rendu de « %(title)s » publié.") % {"title": meeting.title},
+            )
+
+
+@admin.register(Deliberation)
+class DeliberationAdmin(GovernanceAdmin):
+    form = DeliberationAdminForm
+    list_display = ["reference", "title", "body", "kind", "decided_on", "votes_for", "votes_against", "outcome"]
+    list_filter = ["body", "kind", "outcome", "year"]
+    search_fields = ["title", "text"]
+    list_select_related = ["body"]
+    readonly_fields = ["reference"]
+
+    @admin.display(description=_("numéro"))
+    def reference(self, obj):
+        return obj.reference if obj.pk else _("attribué à l'enregistrement")
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        data = form.cleaned_data
+        created = services.deliberation_record(
+            actor=request.user,
+            body=data["body"],
+            meeting=data.get("meeting"),
+            kind=data["kind"],
+            title=data["title"],
+            text=data.get("text", ""),
+            decided_on=data["decided_on"],
+            votes_for=data["votes_for"],
+            votes_against=data["votes_against"],
+            abstentions=data["abstentions"],
+            outcome=data["outcome"],
+        )
+        obj.pk, obj.year, obj.number = created.pk, created.year, created.number
+        obj._state.adding = False
+
+
+# --- working groups ------------------------------------------------------------------------
+class ProgressNoteInline(ScopedInline):
+    model = ProgressNote
+    fields = ["written_on", "text", "author"]
+
+
+@admin.register(WorkingGroup)
+class WorkingGroupAdmin(GovernanceAdmin):
+    list_display = ["name", "body", "theme", "agent_pilot", "professional_pilot", "is_active"]
+    list_filter = ["body", "is_active"]
+    search_fields = ["name", "theme"]
+    list_select_related = ["body", "agent_pilot", "professional_pilot__user", "professional_pilot__organisation"]
+    filter_horizontal = ["members"]
+    inlines = [ProgressNoteInline]
+
+
+# --- CLS action plan -----------------------------------------------------------------------
+@admin.register(ActionAxis)
+class ActionAxisAdmin(GovernanceAdmin):
+    list_display = ["number", "title", "territory"]
+    search_fields = ["title"]
+
+
+class IndicatorInline(ScopedInline):
+    model = Indicator
+    fields = ["name", "unit"]
+    show_change_link = True
+
+
+@admin.register(ActionSheet)
+class ActionSheetAdmin(GovernanceAdmin):
+    list_display = ["code", "title", "axis", "pilot", "status", "budget", "end_date"]
+    list_filter = ["axis", "status"]
+    search_fields = ["code", "title", "pilot", "partners"]
+    list_select_related = ["axis"]
+    inlines = [IndicatorInline]
+
+
+class IndicatorValueInline(ScopedInline):
+    model = IndicatorValue
+    fields = ["year", "target", "measured"]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(GovernanceAdmin):
+    list_display = ["name", "action", "unit"]
+    list_filter = ["action"]
+    search_fields = ["name", "action__title"]
+    list_select_related = ["action"]
+    inlines = [IndicatorValueInline]
+
+
+# --- annual report -------------------------------------------------------------------------
+@admin.register(AnnualReport)
+class AnnualReportAdmin(GovernanceAdmin):
+    list_display = ["body", "year", "document_status", "is_public", "sent_to_council_at", "noted_at"]
+    list_filter = ["body", "year", "is_public"]
+    list_select_related = ["body", "document"]
+    readonly_fields = ["document"]
+    actions = ["export_csv", "generate", "mark_sent", "mark_noted"]
+
+    @admin.display(description=_("document"))
+    def document_status(self, obj):
+        if obj.document is None:
+            return "—"
+        status = obj.document.get_status_display()
+        return f"{status} : {obj.document.error}" if obj.document.error else status
+
+    def save_model(self, request, obj, form, change):
+        if obj.noted_at and (obj.sent_to_council_at is None or obj.noted_at < obj.sent_to_council_at):
+            raise PermissionDenied
+        super().save_model(request, obj, form, change)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+
+        class ReportForm(form):
+            def clean(self):
+                cleaned = super().clean()
+                sent, noted = cleaned.get("sent_to_council_at"), cleaned.get("noted_at")
+                if noted and not sent:
+                    self.add_error("noted_at", _("Indiquez d'abord la date de transmission au conseil communautaire."))
+                elif noted and sent and noted < sent:
+                    self.add_error("noted_at", _("Le conseil ne peut pas prendre acte du bilan avant de l'avoir reçu."))
+                return cleaned
+
+        return ReportForm
+
+    @admin.action(description=_("Générer (ou régénérer) le bilan en PDF"))
+    def generate(self, request, queryset):
+        for report in queryset.select_related("body", "territory"):
+            self._run(
+                request,
+                lambda report=report: services.report_request(actor=request.user, body=report.body, year=report.year),
+                _("Génération du bilan %(year)s demandée.") % {"year": report.year},
+            )
+
+    @admin.action(description=_("Marquer comme transmis au conseil communautaire aujourd'hui"))
+    def mark_sent(self, request, queryset):
+        done = sum(
+            1
+            for report in queryset
+            if self._run(
+                request, lambda report=report: services.report_mark_sent(actor=request.user, report=report), ""
+            )
+        )
+        self.message_user(request, ngettext("%d bilan marqué.", "%d bilans marqués.", done) % done)
+
+    @admin.action(description=_("Marquer : le conseil communautaire a pris acte aujourd'hui"))
+    def mark_noted(self, request, queryset):
+        done = sum(
+            1
+            for report in queryset
+            if self._run(
+                request, lambda report=report: services.report_mark_noted(actor=request.user, report=report), ""
+            )
+        )
+        self.message_user(request, ngettext("%d bilan marqué.", "%d bilans marqués.", done) % done)
+
+
+@admin.register(GovernanceEvent)
+class GovernanceEventAdmin(GovernanceAdmin):
+    list_display = ["created_at", "verb", "target", "actor"]
+    list_filter = ["verb"]
+    search_fields = ["target"]
+    list_select_related = ["actor"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

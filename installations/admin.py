@@ -1,0 +1,1416 @@
+"""The coordinator's admin for the guichet unique: a case list to live in, the case page with its
+needs, timeline, messages and private notes, the dashboard, and the aid and opportunity catalogues.
+
+Every write goes through `installations.services` (inlines and buttons call them), so the rules,
+the timeline and the notifications are the same as on the applicant's side. Partner referents see
+only the needs referred to them and the minimal information of those needs' cases.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from portal.enums import EDITOR_ROLES, Profession, Role
+from portal.models import Commune, Membership, Territory, User
+from portal.tenancy import territory_ids_for
+from portal.tenancy_admin import TerritoryScopedAdmin, _Echo, _with_bom, scoped_choices
+
+from . import selectors, services
+from .enums import CaseStatus, NeedKind, NeedState
+from .models import Aid, Case, CaseDocument, CaseEvent, FollowUp, Message, Need, Note, Opportunity
+
+ADMIN_CSS = {"all": ["admin_extra/installations.css"]}
+
+
+def team_ids(request) -> set[int]:
+    return territory_ids_for(request.user, EDITOR_ROLES)
+
+
+def partner_ids(request) -> set[int]:
+    return territory_ids_for(request.user, [Role.PARTNER])
+
+
+def is_team_for(request, territory_id) -> bool:
+    return request.user.is_superuser or territory_id in team_ids(request)
+
+
+def team_communes(request):
+    """Communes of the staff user's territories (all communes for a superuser)."""
+    if request.user.is_superuser:
+        return Commune.objects.all()
+    return Commune.objects.filter(territories__in=team_ids(request)).distinct()
+
+
+def profession_field(label):
+    return forms.MultipleChoiceField(
+        label=label,
+        choices=Profession.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Aucune case cochée : toutes les professions."),
+    )
+
+
+# --- list filters -------------------------------------------------------------------------------
+
+
+def _per_request(request, key, compute):
+    # Django builds the filters more than once per change list: compute their choices once.
+    cache = request.__dict__.setdefault("_installations_admin_cache", {})
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """Status, with the number of cases in each (one GROUP BY over the user's cases)."""
+
+    title = _("statut")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        counts = _per_request(request, "status", lambda: selectors.status_counts(model_admin.get_queryset(request)))
+        return [(value, f"{label} ({counts[value]})") for value, label in CaseStatus.choices]
+
+    def queryset(self, request, queryset):
+        if self.value() in CaseStatus.values:
+            return queryset.filter(status=self.value())
+        if self.value() == "open":
+            return queryset.filter(
+                status__in=[CaseStatus.SUBMITTED, CaseStatus.SUPPORTED, CaseStatus.WAITING_APPLICANT]
+            )
+        return queryset
+
+
+class NeedKindFilter(admin.SimpleListFilter):
+    title = _("besoin")
+    parameter_name = "need"
+
+    def lookups(self, request, model_admin):
+        return NeedKind.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in NeedKind.values:
+            return queryset.filter(Exists(Need.objects.filter(case=OuterRef("pk"), kind=self.value())))
+        return queryset
+
+
+class CommuneFilter(admin.SimpleListFilter):
+    """A commune the applicant targets or where they settled (only the user's territories' communes)."""
+
+    title = _("commune")
+    parameter_name = "commune"
+
+    def lookups(self, request, model_admin):
+        return _per_request(
+            request,
+            "communes",
+            lambda: [(str(pk), name) for pk, name in team_communes(request).order_by("name").values_list("pk", "name")],
+        )
+
+    def queryset(self, request, queryset):
+        if not (self.value() or "").isdigit():
+            return queryset
+        commune_id = int(self.value())
+        targeted = Case.target_communes.through.objects.filter(case_id=OuterRef("pk"), commune_id=commune_id)
+        return queryset.filter(Q(Exists(targeted)) | Q(settlement_commune_id=commune_id))
+
+
+class AssignedFilter(admin.SimpleListFilter):
+    """The team members of the user's territories (no scan of the cases to build the choices)."""
+
+    title = _("coordinateur en charge")
+    parameter_name = "assigned"
+
+    def lookups(self, request, model_admin):
+        return _per_request(request, "assigned", lambda: self._lookups(request))
+
+    def _lookups(self, request):
+        users = (
+            User.objects.filter(memberships__territory_id__in=team_ids(request), memberships__role__in=EDITOR_ROLES)
+            .distinct()
+            .order_by("last_name", "first_name", "email")
+        )
+        if request.user.is_superuser:
+            users = User.objects.filter(memberships__role__in=EDITOR_ROLES).distinct().order_by("last_name", "email")
+        return [("me", _("Moi")), ("none", _("Personne"))] + [(str(u.pk), str(u)) for u in users]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "me":
+            return queryset.filter(assigned_to=request.user)
+        if value == "none":
+            return queryset.filter(assigned_to__isnull=True)
+        if (value or "").isdigit():
+            return queryset.filter(assigned_to_id=int(value))
+        return queryset
+
+
+class AgeFilter(admin.SimpleListFilter):
+    title = _("ancienneté de la demande")
+    parameter_name = "age"
+    BUCKETS = {
+        "7": (None, 7, _("moins de 7 jours")),
+        "30": (7, 30, _("7 à 30 jours")),
+        "90": (30, 90, _("1 à 3 mois")),
+        "old": (90, None, _("plus de 3 mois")),
+    }
+
+    def lookups(self, request, model_admin):
+        return [(key, label) for key, (_low, _high, label) in self.BUCKETS.items()]
+
+    def queryset(self, request, queryset):
+        if self.value() not in self.BUCKETS:
+            return queryset
+        low, high, _label = self.BUCKETS[self.value()]
+        now = timezone.now()
+        if low is not None:
+            queryset = queryset.filter(submitted_at__lte=now - datetime.timedelta(days=low))
+        if high is not None:
+            queryset = queryset.filter(submitted_at__gt=now - datetime.timedelta(days=high))
+        return queryset
+
+
+class WaitingOnFilter(admin.SimpleListFilter):
+    title = _("en attente de")
+    parameter_name = "waiting_on"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("coordinator", _("l'équipe (le demandeur attend une réponse)")),
+            ("no_answer", _("l'équipe, sans réponse depuis %(days)s jours") % {"days": services.no_answer_days()}),
+            ("applicant", _("le demandeur")),
+            ("partner", _("un partenaire")),
+        ]
+
+    def queryset(self, request, queryset):
+        answering = [CaseStatus.SUBMITTED, CaseStatus.SUPPORTED]
+        value = self.value()
+        if value == "coordinator":
+            return queryset.filter(status__in=answering, awaiting_reply_since__isnull=False)
+        if value == "no_answer":
+            cutoff = timezone.now() - datetime.timedelta(days=services.no_answer_days())
+            return queryset.filter(status__in=answering, awaiting_reply_since__lt=cutoff)
+        if value == "applicant":
+            return queryset.filter(status=CaseStatus.WAITING_APPLICANT)
+        if value == "partner":
+            return queryset.filter(Exists(Need.objects.filter(case=OuterRef("pk"), state=NeedState.REFERRED)))
+        return queryset
+
+
+# --- inlines ------------------------------------------------------------------------------------
+
+
+class ScopedInlineFormSet(forms.BaseInlineFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        # Django offers every row of the table as the hidden id's choices; keep the case's territory.
+        field = form.fields.get(self._pk_field.name)
+        if isinstance(field, forms.ModelChoiceField):
+            field.queryset = field.queryset.filter(territory_id=self.instance.territory_id)
+        # The people and organisations to choose from are the same on every row: read them once
+        # per page, not once per row (validation still checks against the field's queryset).
+        cache = self.__dict__.setdefault("_choices_cache", {})
+        for name, choice_field in form.fields.items():
+            if name == self._pk_field.name or not isinstance(choice_field, forms.ModelChoiceField):
+                continue
+            if isinstance(choice_field, forms.ModelMultipleChoiceField) or choice_field.disabled:
+                continue
+            if name not in cache:
+                cache[name] = list(iter(choice_field.choices))
+            choice_field.widget.choices = cache[name]
+
+
+class ScopedInlineMixin:
+    """Inline permissions follow the parent case's territory (team only); choices are scoped."""
+
+    formset = ScopedInlineFormSet
+
+    def _team(self, request, obj):
+        if obj is None:
+            return request.user.is_superuser or bool(team_ids(request))
+        return is_team_for(request, obj.territory_id)
+
+    def _writable(self, request, obj):
+        # An erased case is kept for the statistics only: nothing more is written on it.
+        return obj is not None and obj.erased_at is None and self._team(request, obj)
+
+    def has_view_permission(self, request, obj=None):
+        return self._team(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        choices = scoped_choices(db_field.related_model, request)
+        if choices is not None:
+            kwargs["queryset"] = choices
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        # Choosing a person or an organisation is all a coordinator does here: no pop-up to edit
+        # or create users and organisations from a case.
+        if field is not None and isinstance(field.widget, RelatedFieldWidgetWrapper):
+            widget = field.widget
+            widget.can_add_related = widget.can_change_related = widget.can_delete_related = False
+            widget.can_view_related = False
+        return field
+
+
+class NeedInlineForm(forms.ModelForm):
+    class Meta:
+        model = Need
+        fields = ["kind", "details", "state", "owner", "due_date", "referred_to", "referent"]
+        widgets = {"details": forms.Textarea(attrs={"rows": 2, "cols": 30})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["kind"].disabled = True
+        # Referral is a state of its own, set by choosing the partner below.
+        self.fields["state"].choices = [c for c in self.fields["state"].choices if c[0] != NeedState.REFERRED] + (
+            [(NeedState.REFERRED, NeedState.REFERRED.label)] if self.instance.state == NeedState.REFERRED else []
+        )
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        if (
+            self.instance.pk is None
+            and kind
+            and self.instance.case_id
+            and Need.objects.filter(case_id=self.instance.case_id, kind=kind).exists()
+        ):
+            self.add_error("kind", _("Ce besoin figure déjà dans la demande."))
+        organisation, referent = data.get("referred_to"), data.get("referent")
+        changed = {"referred_to", "referent"} & set(self.changed_data)
+        if changed and (organisation or referent):
+            if not (organisation and referent):
+                raise ValidationError(_("Pour orienter ce besoin, choisissez l'organisation et son référent."))
+            territory = self.instance.case.territory if self.instance.case_id else None
+            if territory is None or not services.partner_referents(territory, organisation).filter(pk=referent.pk):
+                self.add_error(
+                    "referent",
+                    _("Cette personne n'est pas référente partenaire de cette organisation sur le territoire."),
+                )
+        elif changed and self.instance.pk:
+            self.add_error("referred_to", _("Une orientation ne peut pas être retirée ; changez l'état du besoin."))
+        owner = data.get("owner")
+        if (
+            owner is not None
+            and "owner" in self.changed_data
+            and self.instance.case_id
+            and not services.is_team_member(owner, self.instance.case.territory)
+        ):
+            self.add_error("owner", _("Choisissez un membre de l'équipe du territoire."))
+        return data
+
+
+class NeedInline(ScopedInlineMixin, admin.TabularInline):
+    model = Need
+    form = NeedInlineForm
+    extra = 0
+    fields = ["kind", "details", "state", "owner", "due_date", "referred_to", "referent", "referred_at"]
+    readonly_fields = ["referred_at"]
+    verbose_name_plural = _("besoins (un par ligne, chacun avec son état, son responsable et son échéance)")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("case", "owner", "referred_to", "referent")
+
+    def has_add_permission(self, request, obj=None):
+        return self._writable(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._writable(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        roles = {"referent": [Role.PARTNER], "owner": list(EDITOR_ROLES)}.get(db_field.name)
+        if roles:
+            users = User.objects.filter(memberships__role__in=roles)
+            if not request.user.is_superuser:
+                users = users.filter(memberships__territory_id__in=team_ids(request))
+            field.queryset = users.distinct().order_by("last_name", "first_name", "email")
+        return field
+
+
+class TimelineInline(ScopedInlineMixin, admin.TabularInline):
+    model = CaseEvent
+    extra = 0
+    fields = ["created_at", "actor", "kind", "summary", "public"]
+    readonly_fields = fields
+    verbose_name_plural = _("historique (lecture seule)")
+    classes = ["collapse"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+
+class MessageHistoryInline(ScopedInlineMixin, admin.TabularInline):
+    model = Message
+    extra = 0
+    fields = ["created_at", "author", "from_applicant", "body"]
+    readonly_fields = fields
+    verbose_name_plural = _("messages échangés avec le demandeur")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author")
+
+
+class NewMessageForm(forms.ModelForm):
+    class Meta:
+        model = Message
+        fields = ["body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 3, "cols": 80})}
+        labels = {"body": _("Nouveau message au demandeur (il le verra et en sera averti)")}
+
+
+class MessageAddInline(ScopedInlineMixin, admin.StackedInline):
+    """One empty form: the message is posted through `services.message_post`."""
+
+    model = Message
+    form = NewMessageForm
+    extra = 1
+    max_num = 1
+    verbose_name = _("nouveau message")
+    verbose_name_plural = _("écrire au demandeur")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).none()
+
+    def has_add_permission(self, request, obj=None):
+        # Finished or unconfirmed cases receive no more messages (services.message_post).
+        return self._writable(request, obj) and obj.status in (
+            CaseStatus.SUBMITTED,
+            CaseStatus.SUPPORTED,
+            CaseStatus.WAITING_APPLICANT,
+        )
+
+
+class NoteHistoryInline(ScopedInlineMixin, admin.TabularInline):
+    model = Note
+    extra = 0
+    fields = ["created_at", "author", "need", "body"]
+    readonly_fields = fields
+    verbose_name_plural = _("notes internes (jamais montrées au demandeur)")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author", "need")
+
+
+class NewNoteForm(forms.ModelForm):
+    class Meta:
+        model = Note
+        fields = ["body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 2, "cols": 80})}
+        labels = {"body": _("Nouvelle note interne")}
+
+
+class NoteAddInline(ScopedInlineMixin, admin.StackedInline):
+    model = Note
+    form = NewNoteForm
+    extra = 1
+    max_num = 1
+    verbose_name = _("nouvelle note interne")
+    verbose_name_plural = _("ajouter une note interne")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).none()
+
+    def has_add_permission(self, request, obj=None):
+        return self._writable(request, obj)
+
+
+class DocumentInline(ScopedInlineMixin, admin.TabularInline):
+    model = CaseDocument
+    extra = 0
+    fields = ["created_at", "download", "content_type", "size", "from_applicant"]
+    readonly_fields = fields
+    verbose_name_plural = _("documents")
+
+    @admin.display(description=_("fichier"))
+    def download(self, obj):
+        url = reverse("admin:installations_case_document", args=[obj.case_id, obj.pk])
+        return format_html('<a href="{}">{}</a>', url, obj.original_name)
+
+
+class FollowUpInline(ScopedInlineMixin, admin.TabularInline):
+    model = FollowUp
+    extra = 0
+    fields = ["years", "due_date", "done_at", "still_practising", "comment"]
+    readonly_fields = fields
+    verbose_name_plural = _("suivis après installation")
+
+
+# --- the case -----------------------------------------------------------------------------------
+
+
+class CaseAdminForm(forms.ModelForm):
+    """On the case page only the links to aids and opportunities are edited directly; everything
+    else goes through the workflow buttons and the inlines."""
+
+    opportunities = forms.ModelMultipleChoiceField(
+        label=_("opportunités liées"),
+        queryset=Opportunity.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Case
+        fields = ["aids"]
+        widgets = {"aids": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and "aids" in self.fields:
+            territory_id = self.instance.territory_id
+            self.fields["aids"].queryset = Aid.objects.filter(territory_id=territory_id, active=True)
+            self.fields["opportunities"].queryset = Opportunity.objects.filter(territory_id=territory_id)
+            self.fields["opportunities"].initial = list(self.instance.opportunities.values_list("pk", flat=True))
+
+
+class WorkflowForm(forms.Form):
+    """The fields a workflow step asks for (built per step in CaseAdmin.workflow_view)."""
+
+    def __init__(self, *args, step, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        if step == "assign":
+            self.fields["coordinator"] = forms.ModelChoiceField(
+                label=_("Confier à"),
+                queryset=User.objects.filter(
+                    memberships__territory_id=case.territory_id, memberships__role__in=EDITOR_ROLES, is_active=True
+                ).distinct(),
+            )
+        if step == "wait":
+            self.fields["message"] = forms.CharField(
+                label=_("Message au demandeur (facultatif)"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+            )
+        if step == "settle":
+            self.fields["settlement_date"] = forms.DateField(
+                label=_("Date d'installation"), widget=forms.DateInput(attrs={"type": "date"})
+            )
+            self.fields["settlement_commune"] = forms.ModelChoiceField(
+                label=_("Commune d'installation"), queryset=case.territory.communes.order_by("name")
+            )
+        if step in ("close", "withdraw"):
+            self.fields["reason"] = forms.CharField(
+                label=_("Motif"), widget=forms.Textarea(attrs={"rows": 3}), required=step == "close"
+            )
+        if step == "erase":
+            self.fields["confirm"] = forms.BooleanField(
+                label=_("Je confirme l'effacement définitif des données personnelles de cette demande.")
+            )
+
+
+WORKFLOW_STEPS = {
+    "take_charge": _("Prendre en charge"),
+    "assign": _("Confier à un coordinateur"),
+    "wait": _("Mettre en attente du demandeur"),
+    "settle": _("Enregistrer l'installation"),
+    "close": _("Clore sans suite"),
+    "withdraw": _("Enregistrer le retrait du demandeur"),
+    "erase": _("Effacer les données personnelles"),
+}
+
+
+def _available_steps(case: Case) -> list[str]:
+    if case.erased_at:
+        return []
+    allowed = services.ALLOWED_TRANSITIONS[case.status]
+    steps = []
+    if CaseStatus.SUPPORTED in allowed:
+        steps.append("take_charge")
+    steps.append("assign")
+    if CaseStatus.WAITING_APPLICANT in allowed:
+        steps.append("wait")
+    if CaseStatus.SETTLED in allowed:
+        steps.append("settle")
+    if CaseStatus.CLOSED in allowed:
+        steps.append("close")
+    if CaseStatus.WITHDRAWN in allowed:
+        steps.append("withdraw")
+    steps.append("erase")
+    return steps
+
+
+@admin.register(Case)
+class CaseAdmin(TerritoryScopedAdmin):
+    partner_can_view = True
+    form = CaseAdminForm
+    list_display = [
+        "reference",
+        "applicant_column",
+        "profession",
+        "status",
+        "assigned_to",
+        "submitted_at",
+        "last_contact_column",
+        "waiting_on_column",
+    ]
+    list_display_links = ["reference"]
+    list_filter = [
+        StatusFilter,
+        WaitingOnFilter,
+        NeedKindFilter,
+        "profession",
+        CommuneFilter,
+        AssignedFilter,
+        AgeFilter,
+    ]
+    list_select_related = ["assigned_to"]
+    search_fields = ["reference", "=applicant_email", "applicant_last_name", "applicant_first_name", "specialty"]
+    sortable_by = ["reference", "profession", "status", "assigned_to", "submitted_at", "last_contact_column"]
+    ordering = ["-submitted_at", "-id"]
+    list_per_page = 50
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+    export_fields = (
+        "reference",
+        "status",
+        "submitted_at",
+        "applicant_last_name",
+        "applicant_first_name",
+        "applicant_email",
+        "profession",
+        "specialty",
+        "assigned_to",
+        "last_contact_at",
+        "settlement_date",
+        "settlement_commune",
+    )
+    change_form_template = "admin/installations/case/change_form.html"
+    change_list_template = "admin/installations/case/change_list.html"
+
+    team_fieldsets = (
+        (
+            _("Demandeur"),
+            {
+                "fields": [
+                    "reference",
+                    "status",
+                    "assigned_to",
+                    "applicant_identity",
+                    "applicant_email",
+                    "applicant_phone",
+                    "profession",
+                    "specialty",
+                    "current_situation",
+                    "rpps",
+                ]
+            },
+        ),
+        (
+            _("Projet"),
+            {
+                "fields": [
+                    "communes_column",
+                    "planned_date",
+                    "practice_mode",
+                    "structure_type",
+                    "project_description",
+                ]
+            },
+        ),
+        (
+            _("Foyer (avec consentement)"),
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    "household_consent_at",
+                    "household_retention_until",
+                    "spouse_profession",
+                    "children_ages",
+                ],
+            },
+        ),
+        (
+            _("Dates"),
+            {
+                "fields": [
+                    "submitted_at",
+                    "confirmed_at",
+                    "first_contact_at",
+                    "last_contact_at",
+                    "awaiting_reply_since",
+                    "settlement_date",
+                    "settlement_commune",
+                    "closed_at",
+                ]
+            },
+        ),
+        (_("Aides et opportunités"), {"fields": ["eligibility", "aids", "opportunities"]}),
+    )
+    partner_fieldsets = (
+        (
+            _("Demande"),
+            {
+                "fields": [
+                    "reference",
+                    "status",
+                    "assigned_to",
+                    "profession",
+                    "specialty",
+                    "communes_column",
+                    "planned_date",
+                ]
+            },
+        ),
+    )
+    readonly_team = [
+        "reference",
+        "status",
+        "assigned_to",
+        "applicant_identity",
+        "applicant_email",
+        "applicant_phone",
+        "profession",
+        "specialty",
+        "current_situation",
+        "rpps",
+        "communes_column",
+        "planned_date",
+        "practice_mode",
+        "structure_type",
+        "project_description",
+        "household_consent_at",
+        "household_retention_until",
+        "spouse_profession",
+        "children_ages",
+        "submitted_at",
+        "confirmed_at",
+        "first_contact_at",
+        "last_contact_at",
+        "awaiting_reply_since",
+        "settlement_date",
+        "settlement_commune",
+        "closed_at",
+        "eligibility",
+    ]
+
+    class Media:
+        css = ADMIN_CSS
+
+    # --- scope: the team sees its territories' cases, a partner only the cases of needs referred to them
+    def scope_queryset(self, queryset, request):
+        team, partner_only = team_ids(request), partner_ids(request) - team_ids(request)
+        if not partner_only:
+            # The everyday case: a plain territory filter, which the list's composite indexes serve.
+            return queryset.filter(territory_id__in=team)
+        referred = Need.objects.filter(referent=request.user, territory_id__in=partner_only).values("case_id")
+        if not team:
+            return queryset.filter(territory_id__in=partner_only, pk__in=referred)
+        return queryset.filter(Q(territory_id__in=team) | Q(pk__in=referred))
+
+    def get_queryset(self, request):
+        queryset = selectors.annotate_case_list(super().get_queryset(request))
+        return queryset.annotate(
+            partner_pending=Exists(Need.objects.filter(case=OuterRef("pk"), state=NeedState.REFERRED))
+        )
+
+    def _is_team_user(self, request):
+        return request.user.is_superuser or bool(team_ids(request))
+
+    def get_list_display(self, request):
+        if self._is_team_user(request):
+            return self.list_display
+        return ["reference", "profession", "status", "assigned_to", "submitted_at"]
+
+    def get_list_filter(self, request):
+        if self._is_team_user(request):
+            return super().get_list_filter(request)
+        return [StatusFilter]
+
+    def get_search_fields(self, request):
+        return self.search_fields if self._is_team_user(request) else ["reference"]
+
+    def get_actions(self, request):
+        if not self._is_team_user(request):
+            return {}
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        actions["assign_to_me"] = (
+            CaseAdmin.assign_to_me,
+            "assign_to_me",
+            _("Me confier les demandes sélectionnées"),
+        )
+        members = (
+            Membership.objects.filter(territory_id__in=team_ids(request), role__in=EDITOR_ROLES, user__is_active=True)
+            .select_related("user", "territory")
+            .order_by("territory__name", "user__last_name", "user__email")
+        )
+        if request.user.is_superuser:
+            members = members.none()
+        for membership in members:
+            user = membership.user
+            name = f"assign_to_{user.pk}"
+            if name not in actions and user.pk != request.user.pk:
+                actions[name] = (
+                    self._assign_action(user),
+                    name,
+                    _("Confier à %(name)s (%(territory)s)") % {"name": user, "territory": membership.territory},
+                )
+        return actions
+
+    @staticmethod
+    def _assign_action(coordinator):
+        def action(modeladmin, request, queryset):
+            modeladmin.bulk_assign(request, queryset, coordinator)
+
+        return action
+
+    def assign_to_me(self, request, queryset):
+        self.bulk_assign(request, queryset, request.user)
+
+    def bulk_assign(self, request, queryset, coordinator):
+        done, refused = 0, []
+        for case in queryset.select_related("territory").order_by("pk"):
+            try:
+                services.case_assign(actor=request.user, case=case, coordinator=coordinator)
+                done += 1
+            except (ValidationError, PermissionDenied):
+                refused.append(case.reference)
+        if done:
+            self.message_user(
+                request,
+                ngettext("%(count)s demande confiée à %(name)s.", "%(count)s demandes confiées à %(name)s.", done)
+                % {"count": done, "name": coordinator},
+                messages.SUCCESS,
+            )
+        if refused:
+            self.message_user(
+                request,
+                _("%(name)s ne fait pas partie de l'équipe du territoire de : %(refs)s.")
+                % {"name": coordinator, "refs": ", ".join(refused)},
+                messages.WARNING,
+            )
+
+    # --- columns
+    @admin.display(description=_("demandeur"), ordering="applicant_last_name")
+    def applicant_column(self, obj):
+        return obj.applicant_name
+
+    @admin.display(description=_("dernier contact"), ordering="contact_reference")
+    def last_contact_column(self, obj):
+        days = selectors.days_since(getattr(obj, "contact_reference", None) or obj.submitted_at)
+        text = ngettext("il y a %(days)s jour", "il y a %(days)s jours", days) % {"days": days}
+        if getattr(obj, "no_answer", False):
+            return format_html(
+                '<span class="inst-no-answer" title="{}">{}</span>',
+                _("Sans réponse depuis plus de %(days)s jours") % {"days": services.no_answer_days()},
+                text,
+            )
+        return text
+
+    @admin.display(description=_("en attente de"))
+    def waiting_on_column(self, obj):
+        if obj.status == CaseStatus.WAITING_APPLICANT:
+            return _("demandeur")
+        if obj.status in (CaseStatus.SUBMITTED, CaseStatus.SUPPORTED) and obj.awaiting_reply_since:
+            return _("équipe")
+        if getattr(obj, "partner_pending", False):
+            return _("partenaire")
+        return "—"
+
+    @admin.display(description=_("demandeur"))
+    def applicant_identity(self, obj):
+        return obj.applicant_name
+
+    @admin.display(description=_("communes envisagées"))
+    def communes_column(self, obj):
+        return ", ".join(c.name for c in obj.target_communes.all()) or "—"
+
+    @admin.display(description=_("aides possibles"))
+    def eligibility(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        results = selectors.case_eligible_aids(obj)
+        if not results:
+            return _("Aucune aide au catalogue du territoire.")
+        verdicts = {True: _("éligible"), False: _("non éligible"), None: _("à vérifier")}
+        classes = {True: "inst-aid-yes", False: "inst-aid-no", None: "inst-aid-maybe"}
+        return format_html(
+            '<ul class="inst-aids">{}</ul>',
+            format_html_join(
+                "",
+                '<li class="{}"><strong>{}</strong> — {} : {}</li>',
+                (
+                    (classes[r.eligible], r.aid.name, verdicts[r.eligible], " ".join(str(x) for x in r.reasons))
+                    for r in results
+                ),
+            ),
+        )
+
+    # --- pages
+    def get_fieldsets(self, request, obj=None):
+        if obj is not None and not is_team_for(request, obj.territory_id):
+            return self.partner_fieldsets
+        return self.team_fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and not is_team_for(request, obj.territory_id):
+            return ["reference", "status", "assigned_to", "profession", "specialty", "communes_column", "planned_date"]
+        return self.readonly_team
+
+    def get_inlines(self, request, obj):
+        if obj is None or not is_team_for(request, obj.territory_id):
+            return []
+        return [
+            NeedInline,
+            MessageHistoryInline,
+            MessageAddInline,
+            NoteHistoryInline,
+            NoteAddInline,
+            DocumentInline,
+            FollowUpInline,
+            TimelineInline,
+        ]
+
+    def has_add_permission(self, request):
+        # Cases come from the applicants' form (services.case_submit).
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Erasure (anonymisation, keeping the statistics) replaces deletion.
+        return False
+
+    def save_model(self, request, obj, form, change):
+        # Nothing of the case itself is written from the form (see CaseAdminForm).
+        if not is_team_for(request, obj.territory_id):
+            raise PermissionDenied
+
+    def save_related(self, request, form, formsets, change):
+        case = form.instance
+        with transaction.atomic():
+            wanted_aids = set(form.cleaned_data.get("aids") or [])
+            current_aids = set(case.aids.all())
+            for aid in wanted_aids - current_aids:
+                services.case_link_aid(actor=request.user, case=case, aid=aid)
+            if current_aids - wanted_aids:
+                case.aids.remove(*(current_aids - wanted_aids))
+            wanted_opps = set(form.cleaned_data.get("opportunities") or [])
+            current_opps = set(case.opportunities.all())
+            for opportunity in wanted_opps - current_opps:
+                services.case_link_opportunity(actor=request.user, case=case, opportunity=opportunity)
+            for opportunity in current_opps - wanted_opps:
+                opportunity.cases.remove(case)
+            for formset in formsets:
+                self.save_formset(request, form, formset, change=change)
+
+    def save_formset(self, request, form, formset, change):
+        case = form.instance
+        model = formset.model
+        # The change message reads what formset.save() would have set; the services write instead.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        if model is Need:
+            for need_form in formset.forms:
+                if not need_form.has_changed() or not hasattr(need_form, "cleaned_data"):
+                    continue
+                self._save_need(request, case, need_form)
+        elif model is Message and isinstance(formset.form(), NewMessageForm):
+            for message_form in formset.forms:
+                body = (getattr(message_form, "cleaned_data", {}) or {}).get("body")
+                if body:
+                    services.message_post(actor=request.user, case=case, body=body)
+        elif model is Note and isinstance(formset.form(), NewNoteForm):
+            for note_form in formset.forms:
+                body = (getattr(note_form, "cleaned_data", {}) or {}).get("body")
+                if body:
+                    services.note_add(actor=request.user, case=case, body=body)
+        # The read-only inlines write nothing.
+
+    def _save_need(self, request, case, need_form):
+        data = need_form.cleaned_data
+        if need_form.instance.pk is None:
+            need = services.need_add(actor=request.user, case=case, kind=data["kind"], details=data.get("details", ""))
+        else:
+            # The form has already copied its values on its instance: read the stored need again.
+            need = Need.objects.select_related("territory", "case").get(pk=need_form.instance.pk, case=case)
+        services.need_update(
+            actor=request.user,
+            need=need,
+            state=data.get("state") or need.state,
+            owner=data.get("owner"),
+            due_date=data.get("due_date"),
+            details=data.get("details", ""),
+        )
+        referent, organisation = data.get("referent"), data.get("referred_to")
+        if referent and organisation and (referent.pk != need.referent_id or organisation.pk != need.referred_to_id):
+            services.need_refer(actor=request.user, need=need, organisation=organisation, referent=referent)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and is_team_for(request, obj.territory_id):
+            context["workflow_steps"] = [
+                (step, WORKFLOW_STEPS[step], reverse("admin:installations_case_workflow", args=[obj.pk, step]))
+                for step in _available_steps(obj)
+            ]
+            if not obj.erased_at:
+                context["personal_data_url"] = reverse("admin:installations_case_personal_data", args=[obj.pk])
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    # --- extra pages
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("dashboard/", wrap(self.dashboard_view), name="installations_dashboard"),
+            path("export/", wrap(self.export_view), name="installations_case_export"),
+            path(
+                "<path:object_id>/workflow/<str:step>/",
+                wrap(self.workflow_view),
+                name="installations_case_workflow",
+            ),
+            path(
+                "<path:object_id>/personal-data.json",
+                wrap(self.personal_data_view),
+                name="installations_case_personal_data",
+            ),
+            path(
+                "<path:object_id>/documents/<int:document_pk>/",
+                wrap(self.document_view),
+                name="installations_case_document",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _team_case(self, request, object_id) -> Case:
+        case = self.get_object(request, object_id)
+        if not is_team_for(request, case.territory_id):
+            raise Http404(_("Cet élément n'existe pas."))
+        return case
+
+    def workflow_view(self, request, object_id, step):
+        if step not in WORKFLOW_STEPS:
+            raise Http404
+        case = self._team_case(request, object_id)
+        form = WorkflowForm(request.POST if request.method == "POST" else None, step=step, case=case)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            calls = {
+                "take_charge": lambda: services.case_take_charge(actor=request.user, case=case),
+                "assign": lambda: services.case_assign(actor=request.user, case=case, coordinator=data["coordinator"]),
+                "wait": lambda: services.case_wait_for_applicant(
+                    actor=request.user, case=case, message=data.get("message", "")
+                ),
+                "settle": lambda: services.case_settle(
+                    actor=request.user,
+                    case=case,
+                    settlement_date=data["settlement_date"],
+                    commune=data["settlement_commune"],
+                ),
+                "close": lambda: services.case_close(actor=request.user, case=case, reason=data.get("reason", "")),
+                "withdraw": lambda: services.case_withdraw(
+                    actor=request.user, case=case, reason=data.get("reason", "")
+                ),
+                "erase": lambda: services.case_erase_personal_data(actor=request.user, case=case),
+            }
+            try:
+                calls[step]()
+            except ValidationError as error:
+                if hasattr(error, "error_dict"):
+                    for field, errors in error.message_dict.items():
+                        form.add_error(field if field in form.fields else None, errors)
+                else:
+                    form.add_error(None, error.messages)
+            else:
+                self.message_user(
+                    request,
+                    _("%(step)s : fait pour la demande %(reference)s.")
+                    % {"step": WORKFLOW_STEPS[step], "reference": case.reference},
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(reverse("admin:installations_case_change", args=[case.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"{WORKFLOW_STEPS[step]} — {case.reference}",
+            "case": case,
+            "form": form,
+            "step": step,
+        }
+        return TemplateResponse(
+            request, "admin/installations/case/workflow.html", context, status=400 if form.errors else 200
+        )
+
+    def personal_data_view(self, request, object_id):
+        """The applicant's data as JSON, for a request made to the team (right of access)."""
+        case = self._team_case(request, object_id)
+        data = services.case_export_personal_data(actor=request.user, case=case)
+        response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+        response["Content-Disposition"] = f'attachment; filename="donnees-{case.reference}.json"'
+        return response
+
+    def document_view(self, request, object_id, document_pk):
+        case = self._team_case(request, object_id)
+        document = get_object_or_404(
+            CaseDocument.objects.filter(case=case, territory_id=case.territory_id), pk=document_pk
+        )
+        return FileResponse(
+            document.file.open("rb"),
+            as_attachment=True,
+            filename=document.original_name,
+            content_type=document.content_type,
+        )
+
+    def export_rows(self, queryset):
+        headers = [
+            _("référence"),
+            _("statut"),
+            _("déposée le"),
+            _("nom"),
+            _("prénom"),
+            _("e-mail"),
+            _("profession"),
+            _("spécialité"),
+            _("communes envisagées"),
+            _("besoins"),
+            _("coordinateur en charge"),
+            _("dernier contact (jours)"),
+            _("sans réponse"),
+            _("date d'installation"),
+            _("commune d'installation"),
+        ]
+        yield [str(h) for h in headers]
+        queryset = queryset.select_related("assigned_to", "settlement_commune").prefetch_related(
+            "target_communes", "needs"
+        )
+        now = timezone.now()
+        for case in queryset.iterator(chunk_size=500):
+            reference = getattr(case, "contact_reference", None) or case.last_contact_at or case.submitted_at
+            yield [
+                case.reference,
+                case.get_status_display(),
+                timezone.localtime(case.submitted_at).strftime("%d/%m/%Y %H:%M"),
+                case.applicant_last_name,
+                case.applicant_first_name,
+                case.applicant_email,
+                case.get_profession_display(),
+                case.specialty,
+                ", ".join(c.name for c in case.target_communes.all()),
+                ", ".join(str(n.get_kind_display()) for n in case.needs.all()),
+                str(case.assigned_to or ""),
+                str(selectors.days_since(reference, now=now)),
+                _("oui") if getattr(case, "no_answer", False) else _("non"),
+                case.settlement_date.strftime("%d/%m/%Y") if case.settlement_date else "",
+                case.settlement_commune.name if case.settlement_commune_id else "",
+            ]
+
+    def export_view(self, request):
+        """The CSV of exactly the list on screen: same filters, search and order, every page."""
+        if not self._is_team_user(request):
+            raise PermissionDenied
+        changelist = self.get_changelist_instance(request)
+        queryset = changelist.get_queryset(request)
+        writer = csv.writer(_Echo(), delimiter=";")
+        rows = (writer.writerow(row) for row in self.export_rows(queryset))
+        response = StreamingHttpResponse(_with_bom(rows), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="demandes-{timezone.localdate():%Y-%m-%d}.csv"'
+        return response
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = extra_context or {}
+        if self._is_team_user(request):
+            query = request.GET.urlencode()
+            extra_context["export_url"] = reverse("admin:installations_case_export") + (f"?{query}" if query else "")
+            extra_context["dashboard_url"] = reverse("admin:installations_dashboard")
+        return super().changelist_view(request, extra_context)
+
+    def dashboard_view(self, request):
+        ids = team_ids(request)
+        territories = Territory.objects.all() if request.user.is_superuser else Territory.objects.filter(pk__in=ids)
+        territories = list(territories.order_by("name"))
+        if not territories:
+            raise PermissionDenied
+        chosen = request.GET.get("territory", "")
+        territory = next((t for t in territories if str(t.pk) == chosen), territories[0])
+        year = request.GET.get("year", "")
+        start = end = None
+        if year.isdigit() and 2000 <= int(year) <= 2100:
+            start, end = datetime.date(int(year), 1, 1), datetime.date(int(year), 12, 31)
+        figures = selectors.dashboard_figures(territory=territory, start=start, end=end)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Tableau de bord de l'accompagnement — %(territory)s") % {"territory": territory.name},
+            "territory": territory,
+            "territories": territories,
+            "year": year,
+            "figures": figures,
+            "status_rows": [(CaseStatus(s).label, n) for s, n in figures.status_counts.items()],
+            "profession_rows": selectors.labelled(figures.by_profession, Profession.choices),
+            "need_rows": selectors.labelled(figures.by_need, NeedKind.choices),
+            "month_rows": [(month.strftime("%m/%Y"), n) for month, n in figures.per_month],
+            "chart": selectors.requests_chart(figures),
+        }
+        return TemplateResponse(request, "admin/installations/dashboard.html", context)
+
+
+# --- needs (the partner referents' entry point) -------------------------------------------------
+
+
+class NeedAdminForm(forms.ModelForm):
+    note = forms.CharField(
+        label=_("Ajouter une note (interne, jamais montrée au demandeur)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+
+    class Meta:
+        model = Need
+        fields = ["state", "details", "owner", "due_date"]
+
+
+@admin.register(Need)
+class NeedAdmin(TerritoryScopedAdmin):
+    """The team sees every need of its territories; a partner referent only the needs referred to
+    them, where they may change the state and add a note."""
+
+    partner_can_view = True
+    form = NeedAdminForm
+    list_display = ["case_reference", "kind", "state", "referred_to", "referred_at", "due_date"]
+    list_filter = ["state", "kind"]
+    list_select_related = ["case", "referred_to"]
+    search_fields = ["case__reference"]
+    ordering = ["-referred_at", "-id"]
+    actions = []
+
+    class Media:
+        css = ADMIN_CSS
+
+    def scope_queryset(self, queryset, request):
+        team, partner_only = team_ids(request), partner_ids(request) - team_ids(request)
+        if not partner_only:
+            return queryset.filter(territory_id__in=team)
+        return queryset.filter(Q(territory_id__in=team) | Q(territory_id__in=partner_only, referent=request.user))
+
+    def _is_referent(self, request, obj):
+        return obj is not None and obj.referent_id == request.user.pk and obj.territory_id in partner_ids(request)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and self._is_referent(request, obj):
+            return True
+        return super().has_change_permission(request, obj)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("demande"), ordering="case__reference")
+    def case_reference(self, obj):
+        return obj.case.reference
+
+    @admin.display(description=_("demande"))
+    def case_summary(self, obj):
+        case = obj.case
+        return format_html(
+            "{} — {} {}<br>{}",
+            case.reference,
+            case.get_profession_display(),
+            case.specialty,
+            _("Coordinateur : %(name)s") % {"name": case.assigned_to or "—"},
+        )
+
+    @admin.display(description=_("notes sur ce besoin"))
+    def notes_column(self, obj):
+        notes = obj.notes.select_related("author")
+        return (
+            format_html_join(
+                "",
+                "<p><strong>{}</strong> ({}) : {}</p>",
+                ((str(n.author or "—"), n.created_at.strftime("%d/%m/%Y"), n.body) for n in notes),
+            )
+            or "—"
+        )
+
+    def get_fields(self, request, obj=None):
+        if obj is not None and not is_team_for(request, obj.territory_id):
+            return ["case_summary", "kind", "details", "state", "due_date", "referred_at", "notes_column", "note"]
+        return [
+            "case_summary",
+            "kind",
+            "details",
+            "state",
+            "owner",
+            "due_date",
+            "referred_to",
+            "referent",
+            "referred_at",
+            "notes_column",
+            "note",
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = ["case_summary", "kind", "referred_to", "referent", "referred_at", "notes_column"]
+        if obj is not None and not is_team_for(request, obj.territory_id):
+            readonly += ["details", "due_date"]
+        return readonly
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if "owner" in form.base_fields:
+            form.base_fields["owner"].queryset = User.objects.filter(
+                memberships__territory_id=obj.territory_id if obj else None, memberships__role__in=EDITOR_ROLES
+            ).distinct()
+        return form
+
+    def save_model(self, request, obj, form, change):
+        need = Need.objects.select_related("territory", "case").get(pk=obj.pk)
+        data = form.cleaned_data
+        kwargs = {"state": data["state"]}
+        if is_team_for(request, need.territory_id):
+            kwargs.update(owner=data.get("owner"), due_date=data.get("due_date"), details=data.get("details", ""))
+        try:
+            services.need_update(actor=request.user, need=need, **kwargs)
+            if data.get("note"):
+                services.note_add(actor=request.user, case=need.case, need=need, body=data["note"])
+        except ValidationError as error:
+            raise PermissionDenied(" ".join(error.messages)) from error
+
+    def save_related(self, request, form, formsets, change):
+        pass
+
+
+# --- follow-ups ---------------------------------------------------------------------------------
+
+
+class FollowUpForm(forms.ModelForm):
+    class Meta:
+        model = FollowUp
+        fields = ["still_practising", "comment"]
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(TerritoryScopedAdmin):
+    form = FollowUpForm
+    list_display = ["case", "years", "due_date", "done_at", "still_practising"]
+    list_filter = ["years", "still_practising"]
+    list_select_related = ["case"]
+    search_fields = ["case__reference"]
+    ordering = ["done_at", "due_date"]
+    readonly_fields = ["case", "years", "due_date", "reminded_at", "done_at", "done_by"]
+    fields = ["case", "years", "due_date", "reminded_at", "done_at", "done_by", "still_practising", "comment"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        follow_up = FollowUp.objects.select_related("territory", "case").get(pk=obj.pk)
+        services.follow_up_record(
+            actor=request.user,
+            follow_up=follow_up,
+            still_practising=form.cleaned_data.get("still_practising"),
+            comment=form.cleaned_data.get("comment", ""),
+        )
+
+
+# --- catalogues ---------------------------------------------------------------------------------
+
+
+class AidForm(forms.ModelForm):
+    professions = profession_field(_("professions concernées"))
+    link = forms.URLField(label=_("lien"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = Aid
+        fields = [
+            "territory",
+            "name",
+            "funder",
+            "amount",
+            "amount_note",
+            "conditions",
+            "professions",
+            "zoning",
+            "communes",
+            "link",
+            "active",
+        ]
+
+
+@admin.register(Aid)
+class AidAdmin(TerritoryScopedAdmin):
+    form = AidForm
+    list_display = ["name", "funder", "amount", "zoning", "active"]
+    list_filter = ["funder", "zoning", "active"]
+    search_fields = ["name", "conditions"]
+    filter_horizontal = ["communes"]
+    ordering = ["name"]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "communes":
+            kwargs["queryset"] = team_communes(request).order_by("name")
+            return super(TerritoryScopedAdmin, self).formfield_for_manytomany(db_field, request, **kwargs)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class OpportunityForm(forms.ModelForm):
+    professions = profession_field(_("professions recherchées"))
+    link = forms.URLField(label=_("lien"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = Opportunity
+        fields = [
+            "territory",
+            "kind",
+            "title",
+            "commune",
+            "organisation",
+            "description",
+            "professions",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+            "link",
+            "published",
+            "available_from",
+            "expires_on",
+        ]
+
+
+@admin.register(Opportunity)
+class OpportunityAdmin(TerritoryScopedAdmin):
+    form = OpportunityForm
+    list_display = ["title", "kind", "commune", "published", "published_at", "expires_on"]
+    list_filter = ["kind", "published"]
+    list_select_related = ["commune"]
+    search_fields = ["title", "description"]
+    ordering = ["-published_at", "-id"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "commune":
+            kwargs["queryset"] = team_communes(request).order_by("name")
+            return super(TerritoryScopedAdmin, self).formfield_for_foreignkey(db_field, request, **kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        # Publication date: set when first published.
+        if obj.published and obj.published_at is None:
+            obj.published_at = timezone.now()
+        super().save_model(request, obj, form, change)

@@ -1,0 +1,465 @@
+"""Reads of the guichet unique: the coordinator's list and case page, the applicant's space, the
+partner's referred needs, aid eligibility and the dashboard figures (also the annual report's).
+
+Every list is computed in the database with a number of queries that does not grow with the rows.
+"""
+
+from __future__ import annotations
+
+import datetime
+import statistics
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import (
+    Aggregate,
+    BooleanField,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models import Case as Conditional
+from django.db.models.functions import Coalesce, ExtractYear, TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.enums import ArsZone, Profession
+from portal.reporting import ReportSection, ReportTable
+from portal.tenancy import territory_ids_for
+
+from .enums import AidZoning, CaseStatus, NeedKind, NeedState
+from .models import Aid, Case, CaseEvent, Message, Need, Note, Opportunity
+from .services import no_answer_days
+
+# --- the coordinator's list ---------------------------------------------------------------------
+
+
+def annotate_case_list(queryset: QuerySet, *, now: datetime.datetime | None = None) -> QuerySet:
+    """Adds `contact_reference` (last contact, else submission) and `no_answer` (the applicant has
+    waited more than N days for the team). Both are plain columns compared with a constant: the
+    list stays one query and index-friendly."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=no_answer_days())
+    return queryset.annotate(
+        contact_reference=Coalesce("last_contact_at", "submitted_at"),
+        no_answer=Conditional(
+            When(
+                Q(status__in=[CaseStatus.SUBMITTED, CaseStatus.SUPPORTED], awaiting_reply_since__lt=cutoff),
+                then=Value(True),
+            ),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+    )
+
+
+def coordinator_cases(*, user, territory=None) -> QuerySet:
+    """The cases a coordinator works on (one territory, or all of theirs), newest first."""
+    queryset = Case.objects.for_territory(territory) if territory is not None else Case.objects.visible_to(user)
+    return annotate_case_list(
+        queryset.select_related("territory", "assigned_to", "settlement_commune").order_by("-submitted_at", "-id")
+    )
+
+
+def days_since(moment: datetime.datetime | None, *, now: datetime.datetime | None = None) -> int | None:
+    if moment is None:
+        return None
+    return max(0, ((now or timezone.now()) - moment).days)
+
+
+def status_counts(queryset: QuerySet) -> dict[str, int]:
+    """Number of cases per status of `queryset` (one GROUP BY query), every status present."""
+    rows = dict(queryset.order_by().values_list("status").annotate(n=Count("pk")))
+    return {status: rows.get(status, 0) for status in CaseStatus.values}
+
+
+# --- the case page ------------------------------------------------------------------------------
+
+
+def case_detail_queryset(territory) -> QuerySet:
+    """Everything the coordinator's case page shows, prefetched (a fixed number of queries)."""
+    return (
+        Case.objects.for_territory(territory)
+        .select_related("territory", "applicant", "assigned_to", "settlement_commune")
+        .prefetch_related(
+            "target_communes",
+            Prefetch("needs", queryset=Need.objects.select_related("owner", "referred_to", "referent")),
+            Prefetch("events", queryset=CaseEvent.objects.select_related("actor", "need")),
+            Prefetch("messages", queryset=Message.objects.select_related("author")),
+            Prefetch("notes", queryset=Note.objects.select_related("author", "need")),
+            "documents",
+            "aids",
+            Prefetch("opportunities", queryset=Opportunity.objects.select_related("commune")),
+            "follow_ups",
+        )
+    )
+
+
+# --- the applicant ------------------------------------------------------------------------------
+
+
+def applicant_cases(user, territory=None) -> QuerySet:
+    """The person's own cases (of one territory, or of all: their personal space), newest first,
+    with `open_needs` counted."""
+    if not getattr(user, "is_authenticated", False):
+        return Case.objects.none()
+    queryset = Case.objects.filter(applicant=user, erased_at__isnull=True)
+    if territory is not None:
+        queryset = queryset.for_territory(territory)
+    return (
+        queryset.select_related("territory", "assigned_to")
+        .annotate(open_needs=Count("needs", filter=~Q(needs__state__in=[NeedState.DONE, NeedState.DROPPED])))
+        .order_by("-submitted_at", "-id")
+    )
+
+
+def applicant_case_queryset(user, territory) -> QuerySet:
+    """For `get_object_or_404(applicant_case_queryset(request.user, request.territory), pk=pk)`:
+    only the person's own, not erased cases of that territory."""
+    if not getattr(user, "is_authenticated", False):
+        return Case.objects.none()
+    return (
+        Case.objects.for_territory(territory)
+        .filter(applicant=user, erased_at__isnull=True)
+        .select_related("territory", "assigned_to", "settlement_commune")
+    )
+
+
+def applicant_case_page(case: Case) -> dict:
+    """What the applicant's case page shows: never the private notes nor the internal events.
+
+    Keys: needs, events (public timeline), messages, documents, aids (linked by the coordinator),
+    eligible_aids (AidEligibility list for the case's profession and commune), opportunities
+    (published, linked to the case), target_communes. A fixed number of queries.
+    """
+    return {
+        "needs": list(case.needs.all()),
+        "events": list(case.events.filter(public=True).select_related("actor")),
+        "messages": list(case.messages.select_related("author")),
+        "documents": list(case.documents.all()),
+        "aids": list(case.aids.filter(active=True)),
+        "eligible_aids": case_eligible_aids(case),
+        "opportunities": list(case.opportunities.filter(published=True).select_related("commune")),
+        "target_communes": list(case.target_communes.all()),
+    }
+
+
+# --- partners -----------------------------------------------------------------------------------
+
+
+def partner_needs(user, territory=None) -> QuerySet:
+    """The needs referred to a partner referent, in the territories where they hold that role."""
+    from portal.enums import Role
+
+    if not getattr(user, "is_authenticated", False):
+        return Need.objects.none()
+    queryset = Need.objects.filter(referent=user).for_territories(territory_ids_for(user, [Role.PARTNER]))
+    if territory is not None:
+        queryset = queryset.for_territory(territory)
+    return queryset.select_related("case", "referred_to", "territory").order_by("-referred_at", "-id")
+
+
+# --- aids ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class AidEligibility:
+    aid: Aid
+    # True: applies; False: does not; None: cannot be told yet (no commune chosen).
+    eligible: bool | None
+    reasons: list[str] = field(default_factory=list)
+
+
+_ZONES_OF = {
+    AidZoning.ANY: None,
+    AidZoning.ZIP: {ArsZone.ZIP},
+    AidZoning.ZAC: {ArsZone.ZAC},
+    AidZoning.ZIP_OR_ZAC: {ArsZone.ZIP, ArsZone.ZAC},
+}
+
+
+def _aid_eligibility(aid: Aid, *, profession: str, commune, covered_ids: set[int]) -> AidEligibility:
+    reasons, verdicts = [], []
+    if not aid.professions:
+        reasons.append(_("Ouverte à toutes les professions de santé."))
+        verdicts.append(True)
+    elif profession in aid.professions:
+        reasons.append(_("Ouverte à votre profession (%(profession)s).") % {"profession": Profession(profession).label})
+        verdicts.append(True)
+    else:
+        labels = ", ".join(str(Profession(p).label) for p in aid.professions if p in Profession.values)
+        reasons.append(_("Réservée à : %(professions)s.") % {"professions": labels})
+        verdicts.append(False)
+
+    aid_communes = {c.pk for c in aid.communes.all()}
+    zones = _ZONES_OF[AidZoning(aid.zoning)]
+    if commune is None:
+        if zones or aid_communes:
+            reasons.append(_("Dépend de la commune d'installation : choisissez une commune pour le savoir."))
+            verdicts.append(None)
+    else:
+        if commune.pk not in covered_ids:
+            reasons.append(_("%(commune)s n'est pas sur le territoire.") % {"commune": commune.name})
+            verdicts.append(False)
+        if aid_communes:
+            if commune.pk in aid_communes:
+                reasons.append(_("Proposée à %(commune)s.") % {"commune": commune.name})
+                verdicts.append(True)
+            else:
+                reasons.append(
+                    _("Proposée seulement dans certaines communes, pas à %(commune)s.") % {"commune": commune.name}
+                )
+                verdicts.append(False)
+        if zones is None:
+            reasons.append(_("Sans condition de zonage."))
+            verdicts.append(True)
+        elif commune.ars_zone in zones:
+            reasons.append(
+                _("%(commune)s est classée %(zone)s.")
+                % {"commune": commune.name, "zone": ArsZone(commune.ars_zone).label}
+            )
+            verdicts.append(True)
+        else:
+            reasons.append(
+                _("Réservée aux %(zoning)s ; %(commune)s est classée « %(zone)s ».")
+                % {
+                    "zoning": AidZoning(aid.zoning).label.lower(),
+                    "commune": commune.name,
+                    "zone": ArsZone(commune.ars_zone).label,
+                }
+            )
+            verdicts.append(False)
+    if False in verdicts:
+        eligible = False
+    elif None in verdicts:
+        eligible = None
+    else:
+        eligible = True
+    return AidEligibility(aid=aid, eligible=eligible, reasons=reasons)
+
+
+def eligible_aids(territory, profession: str, commune=None) -> list[AidEligibility]:
+    """Each active aid of the territory's catalogue, with whether it applies to `profession`
+    settling in `commune` and why (eligible first). Three queries whatever the catalogue's size."""
+    aids = list(aid_catalogue(territory))
+    covered_ids = set()
+    if commune is not None:
+        covered_ids = set(territory.communes.filter(pk=commune.pk).values_list("pk", flat=True))
+    results = [_aid_eligibility(aid, profession=profession, commune=commune, covered_ids=covered_ids) for aid in aids]
+    order = {True: 0, None: 1, False: 2}
+    return sorted(results, key=lambda r: order[r.eligible])
+
+
+def case_eligible_aids(case: Case) -> list[AidEligibility]:
+    """Eligibility for a case: the settlement commune if known, else its first target commune."""
+    commune = case.settlement_commune
+    if commune is None:
+        targets = list(case.target_communes.all())
+        commune = targets[0] if targets else None
+    return eligible_aids(case.territory, case.profession, commune)
+
+
+def aid_catalogue(territory) -> QuerySet:
+    """The territory's active aids, for the public catalogue."""
+    return Aid.objects.for_territory(territory).filter(active=True).prefetch_related("communes").order_by("name")
+
+
+def published_opportunities(territory) -> QuerySet:
+    today = timezone.localdate()
+    return (
+        Opportunity.objects.for_territory(territory)
+        .filter(published=True)
+        .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
+        .select_related("commune", "organisation")
+        .order_by("-published_at", "-id")
+    )
+
+
+# --- dashboard ----------------------------------------------------------------------------------
+
+
+class _MedianDays(Aggregate):
+    """Median of a duration, in days, computed by PostgreSQL (PERCENTILE_CONT)."""
+
+    function = "PERCENTILE_CONT"
+    template = "PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM %(expressions)s) / 86400.0)"
+    output_field = FloatField()
+
+
+def _median_days(queryset: QuerySet, start: str, end: str) -> float | None:
+    duration = ExpressionWrapper(F(end) - F(start), output_field=DurationField())
+    queryset = queryset.filter(**{f"{end}__isnull": False}).order_by()
+    if connection.vendor == "postgresql":
+        return queryset.aggregate(median=_MedianDays(duration))["median"]
+    # The embedded SQLite demo has no percentile function: same figure, computed here.
+    values = [d.total_seconds() / 86400 for d in queryset.annotate(d=duration).values_list("d", flat=True)]
+    return statistics.median(values) if values else None
+
+
+def _every_month(rows) -> list[tuple[datetime.date, int]]:
+    """(month, count) rows with the months without any request filled in with 0."""
+    counts = {(m.date() if isinstance(m, datetime.datetime) else m).replace(day=1): n for m, n in rows}
+    if not counts:
+        return []
+    month, last, result = min(counts), max(counts), []
+    while month <= last:
+        result.append((month, counts.get(month, 0)))
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+    return result
+
+
+@dataclass
+class DashboardFigures:
+    total: int
+    status_counts: dict[str, int]
+    per_month: list[tuple[datetime.date, int]]
+    by_profession: list[tuple[str, int]]
+    by_need: list[tuple[str, int]]
+    median_days_to_first_contact: float | None
+    median_days_to_settlement: float | None
+    settled_per_year: list[tuple[int, int]]
+
+
+def dashboard_figures(
+    *, territory, start: datetime.date | None = None, end: datetime.date | None = None
+) -> DashboardFigures:
+    """The territory's figures over requests submitted in [start, end] (all time if not given):
+    seven queries, whatever the number of cases. Unconfirmed requests are not counted."""
+    cases = Case.objects.for_territory(territory).exclude(status=CaseStatus.UNCONFIRMED)
+    if start:
+        cases = cases.filter(submitted_at__date__gte=start)
+    if end:
+        cases = cases.filter(submitted_at__date__lte=end)
+    counts = status_counts(cases)
+    per_month = list(
+        cases.order_by()
+        .annotate(month=TruncMonth("submitted_at"))
+        .values_list("month")
+        .annotate(n=Count("pk"))
+        .order_by("month")
+    )
+    by_profession = list(
+        cases.order_by().values_list("profession").annotate(n=Count("pk")).order_by("-n", "profession")
+    )
+    by_need = list(
+        Need.objects.for_territory(territory)
+        .filter(case__in=cases)
+        .order_by()
+        .values_list("kind")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "kind")
+    )
+    settled = Case.objects.for_territory(territory).filter(status=CaseStatus.SETTLED, settlement_date__isnull=False)
+    if start:
+        settled = settled.filter(settlement_date__gte=start)
+    if end:
+        settled = settled.filter(settlement_date__lte=end)
+    settled_per_year = list(
+        settled.order_by()
+        .annotate(year=ExtractYear("settlement_date"))
+        .values_list("year")
+        .annotate(n=Count("pk"))
+        .order_by("year")
+    )
+    return DashboardFigures(
+        total=sum(counts.values()),
+        status_counts=counts,
+        per_month=_every_month(per_month),
+        by_profession=by_profession,
+        by_need=by_need,
+        median_days_to_first_contact=_median_days(cases, "submitted_at", "first_contact_at"),
+        median_days_to_settlement=_median_days(settled, "submitted_at", "settled_at"),
+        settled_per_year=settled_per_year,
+    )
+
+
+def requests_chart(figures: DashboardFigures) -> str:
+    """A bar chart (SVG drawn on the server) of the requests per month, or "" without the charts module."""
+    try:
+        from portal.documents.charts import bar_chart_svg
+    except ImportError:
+        return ""
+    if not figures.per_month:
+        return ""
+    return bar_chart_svg(
+        title=_("Demandes d'accompagnement par mois"),
+        labels=[month.strftime("%m/%Y") for month, _n in figures.per_month],
+        values=[n for _month, n in figures.per_month],
+    )
+
+
+def labelled(rows, choices) -> list[tuple[str, int]]:
+    names = dict(choices)
+    return [(str(names.get(key, key)), n) for key, n in rows]
+
+
+# --- annual report ------------------------------------------------------------------------------
+
+MONTHS = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."]
+
+
+def _days(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return _("%(days)s jours") % {"days": f"{value:.1f}".replace(".", ",")}
+
+
+def annual_report_section(*, territory, year: int) -> ReportSection | None:
+    """The installation support's part of the annual report (portal.reporting contract)."""
+    figures = dashboard_figures(territory=territory, start=datetime.date(year, 1, 1), end=datetime.date(year, 12, 31))
+    settled_this_year = dict(figures.settled_per_year).get(year, 0)
+    if not figures.total and not settled_this_year:
+        return None
+    per_month = dict((month.month, n) for month, n in figures.per_month)
+    month_values = [per_month.get(m, 0) for m in range(1, 13)]
+    section = ReportSection(
+        title=_("Accompagnement à l'installation"),
+        order=10,
+        text=_(
+            "Le guichet unique accompagne les professionnels de santé qui souhaitent s'installer sur le "
+            "territoire, de la première demande à l'installation, puis les suit à 1, 3 et 5 ans."
+        ),
+        figures=[
+            (_("Demandes reçues"), str(figures.total)),
+            (_("Professionnels installés"), str(settled_this_year)),
+            (_("Délai médian avant le premier contact"), _days(figures.median_days_to_first_contact)),
+            (_("Délai médian jusqu'à l'installation"), _days(figures.median_days_to_settlement)),
+        ],
+        tables=[
+            ReportTable(
+                caption=_("Demandes par profession"),
+                headers=[_("Profession"), _("Demandes")],
+                rows=[[label, str(n)] for label, n in labelled(figures.by_profession, Profession.choices)],
+            ),
+            ReportTable(
+                caption=_("Besoins exprimés"),
+                headers=[_("Besoin"), _("Demandes")],
+                rows=[[label, str(n)] for label, n in labelled(figures.by_need, NeedKind.choices)],
+            ),
+            ReportTable(
+                caption=_("Demandes par mois"),
+                headers=[_("Mois"), _("Demandes")],
+                rows=[[f"{MONTHS[m - 1]} {year}", str(month_values[m - 1])] for m in range(1, 13)],
+            ),
+        ],
+    )
+    try:
+        from portal.documents.charts import bar_chart_svg
+    except ImportError:  # the charts module is optional for this section: the tables say it all
+        bar_chart_svg = None
+    if bar_chart_svg is not None:
+        section.charts.append(
+            bar_chart_svg(
+                title=_("Demandes d'accompagnement par mois en %(year)s") % {"year": year},
+                labels=MONTHS,
+                values=month_values,
+            )
+        )
+    return section

@@ -1,0 +1,14 @@
+"""The applicant's cases in their personal space (portal/personal_space.html includes
+`installations/personal_space_section.html`, so that `portal` never imports this app)."""
+
+from django import template
+
+from installations import selectors
+
+register = template.Library()
+
+
+@register.simple_tag
+def installation_cases_of(user):
+    """The person's own cases in every territory, newest first (one query)."""
+    return list(selectors.applicant_cases(user))

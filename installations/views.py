@@ -1,0 +1,584 @@
+"""The applicant's pages of the guichet unique, under `/<territory_slug>/installation/`.
+
+- the guided request (`request_step`): one form per step, what was typed is kept in the session
+  per territory (on an error, a refresh, going back), the case is written once at the end by
+  `services.case_submit` with the draft's idempotency key;
+- the e-mail confirmation link of an anonymous request (`confirm`);
+- the applicant's own cases (`case_list`, `case_detail` and its actions): another applicant's
+  case, or another territory's, answers 404;
+- the public aids catalogue with its eligibility question, and the published opportunities.
+"""
+
+import json
+import logging
+import secrets
+
+from allauth.account.signals import email_confirmed
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.signals import user_logged_in
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.datastructures import MultiValueDict
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from portal.models import ProfessionalProfile
+
+from . import selectors, services
+from .enums import FINAL_STATUSES, CaseStatus
+from .filters import OpportunityFilter
+from .forms import (
+    ContactStepForm,
+    DocumentForm,
+    EligibilityForm,
+    EraseForm,
+    HouseholdStepForm,
+    MessageForm,
+    NeedsStepForm,
+    ProfileStepForm,
+    ProjectStepForm,
+    WithdrawForm,
+    household_needs,
+)
+from .models import Aid, Case, CaseDocument
+
+# --- the guided request -------------------------------------------------------------------------
+
+# (slug in the URL, form). The household step only exists when a household need is ticked.
+STEPS = (
+    ("vous", ProfileStepForm),
+    ("projet", ProjectStepForm),
+    ("besoins", NeedsStepForm),
+    ("foyer", HouseholdStepForm),
+    ("coordonnees", ContactStepForm),
+)
+REVIEW = "verification"
+SUBMITTED_KEY = "installations_submitted"
+
+logger = logging.getLogger(__name__)
+
+
+def _draft_key(territory):
+    return f"installations_draft:{territory.pk}"
+
+
+def _draft(request):
+    """The territory's draft: raw POST data per step (exactly what was typed) and the idempotency key."""
+    key = _draft_key(request.territory)
+    draft = request.session.get(key)
+    if draft is None:
+        draft = {"key": secrets.token_hex(16), "steps": {}}
+        request.session[key] = draft
+    return draft
+
+
+def _save_draft(request, draft):
+    request.session[_draft_key(request.territory)] = draft
+    request.session.modified = True
+
+
+def _raw(post):
+    return {name: post.getlist(name) for name in post if name not in {"csrfmiddlewaretoken", "action"}}
+
+
+class _Wizard:
+    """Binds every step of a draft to its form, in order, and knows which steps apply."""
+
+    def __init__(self, request, draft):
+        self.request = request
+        self.draft = draft
+        self.forms = {}
+
+    def form(self, slug, data=None):
+        form_class = dict(STEPS)[slug]
+        kwargs = {"territory": self.request.territory}
+        if slug == "foyer":
+            kwargs["needs"] = self.household_needs()
+        if slug == "coordonnees":
+            kwargs["user"] = self.request.user
+        raw = self.draft["steps"].get(slug)
+        if data is None and raw is not None:
+            data = MultiValueDict(raw)
+        return form_class(data, initial=self.initial(slug), prefix=slug, **kwargs)
+
+    def initial(self, slug):
+        user = self.request.user
+        if not user.is_authenticated:
+            return {}
+        if slug == "coordonnees":
+            return {"first_name": user.first_name, "last_name": user.last_name, "phone": user.phone}
+        if slug == "vous":
+            profile = ProfessionalProfile.objects.filter(user=user).first()
+            if profile is not None:
+                return {"profession": profile.profession, "specialty": profile.specialty, "rpps": profile.rpps}
+        return {}
+
+    def valid(self, slug):
+        """The step's form bound to the draft, if it was filled in and is valid; else None."""
+        if slug not in self.forms:
+            form = self.form(slug) if slug in self.draft["steps"] else None
+            self.forms[slug] = form if form is not None and form.is_valid() else None
+        return self.forms[slug]
+
+    def household_needs(self):
+        needs = self.valid("besoins")
+        return household_needs(NeedsStepForm.selected_needs(needs.cleaned_data)) if needs else []
+
+    def slugs(self):
+        slugs = [slug for slug, _form in STEPS]
+        if not self.household_needs():
+            slugs.remove("foyer")
+        return slugs
+
+    def first_incomplete(self):
+        for slug in self.slugs():
+            if self.valid(slug) is None:
+                return slug
+        return None
+
+    def reachable(self, slug):
+        """A step can be shown once every step before it is complete."""
+        slugs = self.slugs()
+        if slug == REVIEW:
+            return self.first_incomplete() is None
+        if slug not in slugs:
+            return False
+        return all(self.valid(previous) is not None for previous in slugs[: slugs.index(slug)])
+
+    def submission(self):
+        """The keyword arguments of `services.case_submit` from the cleaned steps."""
+        profile = self.valid("vous").cleaned_data
+        project = self.valid("projet").cleaned_data
+        needs = NeedsStepForm.selected_needs(self.valid("besoins").cleaned_data)
+        contact = self.valid("coordonnees").cleaned_data
+        household = self.valid("foyer").cleaned_data if "foyer" in self.slugs() else {}
+        return {
+            "email": contact.get("email") or "",
+            "first_name": contact["first_name"],
+            "last_name": contact["last_name"],
+            "phone": contact["phone"],
+            "profession": profile["profession"],
+            "specialty": profile["specialty"],
+            "current_situation": profile["current_situation"],
+            "rpps": profile["rpps"],
+            "target_communes": list(project["target_communes"]),
+            "planned_date": project["planned_date"],
+            "practice_mode": project["practice_mode"],
+            "structure_type": project["structure_type"],
+            "project_description": project["project_description"],
+            "needs": {need["kind"]: need["details"] for need in needs},
+            "household_consent": bool(household.get("household_consent")),
+            "spouse_profession": household.get("spouse_profession", ""),
+            "children_ages": household.get("children_ages", []),
+        }
+
+
+def start(request, territory_slug):
+    """The entry point: what the guichet does, and where to begin."""
+    draft = request.session.get(_draft_key(request.territory))
+    return render(
+        request,
+        "installations/start.html",
+        {"territory": request.territory, "has_draft": bool(draft and draft.get("steps"))},
+    )
+
+
+def _step_url(territory, slug):
+    return reverse("installations:request_step", kwargs={"territory_slug": territory.slug, "step": slug})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def request_step(request, territory_slug, step):
+    territory = request.territory
+    if step == REVIEW:
+        return _review(request)
+    if step not in dict(STEPS):
+        raise Http404
+    draft = _draft(request)
+    wizard = _Wizard(request, draft)
+    if not wizard.reachable(step):
+        return redirect(_step_url(territory, wizard.first_incomplete() or REVIEW))
+    slugs = wizard.slugs()
+
+    if request.method == "POST":
+        # Kept before validation: an error, a refresh or "previous" never loses what was typed.
+        draft["steps"][step] = _raw(request.POST)
+        _save_draft(request, draft)
+        form = wizard.form(step, data=request.POST)
+        if request.POST.get("action") == "previous" and slugs.index(step) > 0:
+            return redirect(_step_url(territory, slugs[slugs.index(step) - 1]))
+        if form.is_valid():
+            wizard.forms.clear()
+            slugs = wizard.slugs()  # ticking a household need adds a step
+            following = slugs[slugs.index(step) + 1] if slugs.index(step) + 1 < len(slugs) else REVIEW
+            return redirect(_step_url(territory, following))
+    else:
+        form = wizard.form(step)
+
+    return render(
+        request,
+        "installations/request_step.html",
+        {
+            "territory": territory,
+            "form": form,
+            "step": step,
+            "step_title": form.title,
+            "step_number": slugs.index(step) + 1,
+            "step_count": len(slugs) + 1,
+            "previous_step": slugs[slugs.index(step) - 1] if slugs.index(step) > 0 else None,
+            "is_household": step == "foyer",
+            "is_needs": step == "besoins",
+        },
+    )
+
+
+def _review(request):
+    territory = request.territory
+    draft = _draft(request)
+    wizard = _Wizard(request, draft)
+    if request.method == "POST":
+        key = request.POST.get("idempotency_key", "")
+        submitted = request.session.get(SUBMITTED_KEY, {})
+        if key and key in submitted:
+            # A second click, or the form sent again after the case was created: same case.
+            return _after_submit(request, submitted[key])
+        if key != draft["key"]:
+            messages.error(request, _("Ce formulaire n'est plus à jour : vérifiez votre demande et envoyez-la."))
+            return redirect(_step_url(territory, REVIEW))
+    if not wizard.reachable(REVIEW):
+        return redirect(_step_url(territory, wizard.first_incomplete()))
+    submission = wizard.submission()
+
+    if request.method == "POST":
+        actor = request.user if request.user.is_authenticated else None
+        try:
+            case = services.case_submit(territory=territory, actor=actor, idempotency_key=draft["key"], **submission)
+        except ValidationError as error:
+            # The steps validate the same rules: this only happens when the territory changed
+            # (a commune removed) between the step and the submission.
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect(_step_url(territory, "vous"))
+        if actor is None:
+            _send_confirmation(request, case)
+        request.session.pop(_draft_key(territory), None)
+        request.session[SUBMITTED_KEY] = {**submitted, draft["key"]: case.pk}
+        return _after_submit(request, case.pk)
+
+    slugs = wizard.slugs()
+    return render(
+        request,
+        "installations/request_review.html",
+        {
+            "territory": territory,
+            "submission": submission,
+            "need_labels": _need_labels(submission["needs"]),
+            "profession_label": dict(ProfileStepForm.base_fields["profession"].choices).get(submission["profession"]),
+            "idempotency_key": draft["key"],
+            "step_number": len(slugs) + 1,
+            "step_count": len(slugs) + 1,
+            "steps": slugs,
+        },
+    )
+
+
+def _need_labels(needs):
+    from .enums import NeedKind
+
+    return [(NeedKind(kind).label, details) for kind, details in needs.items()]
+
+
+def _after_submit(request, case_pk):
+    territory = request.territory
+    if request.user.is_authenticated:
+        case = Case.objects.for_territory(territory).filter(pk=case_pk, applicant=request.user).first()
+        if case is not None:
+            messages.success(
+                request, _("Votre demande %(reference)s est envoyée au guichet unique.") % {"reference": case.reference}
+            )
+            return redirect(case_url(case))
+    return redirect("installations:submitted", territory_slug=territory.slug)
+
+
+def _send_confirmation(request, case):
+    """The confirmation e-mail goes out after the commit, the request never waiting for it."""
+    link = request.build_absolute_uri(
+        reverse(
+            "installations:confirm",
+            kwargs={"territory_slug": case.territory.slug, "token": services.case_confirmation_token(case)},
+        )
+    )
+    services.case_send_confirmation(case=case, link=link)
+
+
+def submitted(request, territory_slug):
+    return render(request, "installations/submitted.html", {"territory": request.territory})
+
+
+@never_cache
+def confirm(request, territory_slug, token):
+    """The link of the confirmation e-mail. Signed in with the same e-mail: the case joins the account."""
+    territory = request.territory
+    actor = request.user if request.user.is_authenticated else None
+    try:
+        case = services.case_confirm_email(token=token, actor=actor)
+    except ValidationError as error:
+        return render(
+            request,
+            "installations/confirm_invalid.html",
+            {"territory": territory, "error": " ".join(error.messages)},
+            status=404,
+        )
+    if case.territory_id != territory.pk:
+        raise Http404
+    if actor is not None and case.applicant_id == actor.pk:
+        messages.success(request, _("Votre adresse est confirmée : votre demande est dans votre espace."))
+        return redirect(case_url(case))
+    cases_url = reverse("installations:case_list", kwargs={"territory_slug": territory.slug})
+    return render(
+        request,
+        "installations/confirmed.html",
+        {
+            "territory": territory,
+            "case": case,
+            "signed_in_elsewhere": actor is not None,
+            "login_url": reverse("account_login") + "?" + urlencode({"next": cases_url}),
+            "signup_url": reverse("account_signup") + "?" + urlencode({"next": cases_url}),
+        },
+    )
+
+
+# --- the applicant's space ----------------------------------------------------------------------
+
+
+def case_url(case):
+    return reverse("installations:case_detail", kwargs={"territory_slug": case.territory.slug, "pk": case.pk})
+
+
+def _own_case(request, pk):
+    """The signed-in applicant's case of this territory; anything else is 404."""
+    return get_object_or_404(selectors.applicant_case_queryset(request.user, request.territory), pk=pk)
+
+
+@login_required
+def case_list(request, territory_slug):
+    territory = request.territory
+    # Anonymous requests confirmed with one of the person's verified addresses join their space.
+    services.cases_claim(actor=request.user)
+    cases = list(selectors.applicant_cases(request.user).for_territory(territory))
+    if not cases:
+        # Nothing of theirs here: the territory's entry page says how to ask (and how a request
+        # made without an account joins the space).
+        messages.info(
+            request,
+            _(
+                "Vous n'avez pas de demande sur ce territoire avec ce compte. Une demande faite sans compte "
+                "apparaît dans votre espace une fois l'adresse e-mail confirmée et vérifiée dans votre compte."
+            ),
+        )
+        return redirect("installations:start", territory_slug=territory.slug)
+    return render(request, "installations/case_list.html", {"territory": territory, "cases": cases})
+
+
+@login_required
+def case_detail(request, territory_slug, pk):
+    case = _own_case(request, pk)
+    return _render_case(request, case)
+
+
+def _render_case(request, case, *, message_form=None, document_form=None, status=200):
+    page = selectors.applicant_case_page(case)
+    return render(
+        request,
+        "installations/case_detail.html",
+        {
+            "territory": request.territory,
+            "case": case,
+            "needs": page["needs"],
+            "timeline": page["events"],
+            "case_messages": page["messages"],  # `messages` is the flash messages' name
+            "documents": page["documents"],
+            "linked_aids": page["aids"],
+            "eligible_aids": page["eligible_aids"],
+            "opportunities": page["opportunities"],
+            "target_communes": page["target_communes"],
+            "is_open": case.status not in FINAL_STATUSES,
+            "can_write": case.status not in FINAL_STATUSES and case.status != CaseStatus.UNCONFIRMED,
+            "message_form": message_form or MessageForm(prefix="message"),
+            "document_form": document_form or DocumentForm(prefix="document"),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def message_add(request, territory_slug, pk):
+    case = _own_case(request, pk)
+    form = MessageForm(request.POST, prefix="message")
+    if form.is_valid():
+        try:
+            services.message_post(actor=request.user, case=case, body=form.cleaned_data["body"])
+        except ValidationError as error:
+            _add_errors(form, error, "body")
+        else:
+            messages.success(request, _("Votre message est envoyé au guichet unique."))
+            return redirect(case_url(case) + "#messages")
+    return _render_case(request, case, message_form=form, status=400)
+
+
+@login_required
+@require_POST
+def document_add(request, territory_slug, pk):
+    case = _own_case(request, pk)
+    form = DocumentForm(request.POST, request.FILES, prefix="document")
+    if form.is_valid():
+        try:
+            services.document_add(actor=request.user, case=case, uploaded_file=form.cleaned_data["file"])
+        except ValidationError as error:
+            _add_errors(form, error, "file")
+        else:
+            messages.success(request, _("Votre document est ajouté à la demande."))
+            return redirect(case_url(case) + "#documents")
+    return _render_case(request, case, document_form=form, status=400)
+
+
+def _add_errors(form, error, default_field):
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else default_field, errors)
+    else:
+        form.add_error(default_field, error.messages)
+
+
+@login_required
+def document_download(request, territory_slug, pk, document_pk):
+    case = _own_case(request, pk)
+    document = get_object_or_404(CaseDocument.objects.for_territory(request.territory), pk=document_pk, case=case)
+    return FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_withdraw(request, territory_slug, pk):
+    case = _own_case(request, pk)
+    if case.status in FINAL_STATUSES:
+        messages.info(request, _("Cette demande est déjà terminée."))
+        return redirect(case_url(case))
+    form = WithdrawForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            services.case_withdraw(actor=request.user, case=case, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Votre demande est retirée. Merci de nous avoir tenus informés."))
+        return redirect(case_url(case))
+    return render(
+        request, "installations/case_withdraw.html", {"territory": request.territory, "case": case, "form": form}
+    )
+
+
+@never_cache
+@login_required
+def case_export(request, territory_slug, pk):
+    case = _own_case(request, pk)
+    data = services.case_export_personal_data(actor=request.user, case=case)
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="mes-donnees-{case.reference}.json"'
+    return response
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_erase(request, territory_slug, pk):
+    case = _own_case(request, pk)
+    form = EraseForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        services.case_erase_personal_data(actor=request.user, case=case)
+        messages.success(
+            request,
+            _("Vos données personnelles de la demande %(reference)s sont effacées.") % {"reference": case.reference},
+        )
+        return redirect("installations:start", territory_slug=territory_slug)
+    return render(
+        request,
+        "installations/case_erase.html",
+        {"territory": request.territory, "case": case, "form": form},
+        status=400 if form.is_bound else 200,
+    )
+
+
+# --- public pages: aids and opportunities -------------------------------------------------------
+
+
+def aids(request, territory_slug):
+    territory = request.territory
+    form = EligibilityForm(request.GET or None, territory=territory)
+    eligible = None
+    if form.is_bound and form.is_valid():
+        eligible = selectors.eligible_aids(
+            territory=territory, profession=form.cleaned_data["profession"], commune=form.cleaned_data["commune"]
+        )
+    return render(
+        request,
+        "installations/aids.html",
+        {
+            "territory": territory,
+            "form": form,
+            "eligible": eligible,
+            "aids": Aid.objects.for_territory(territory).filter(active=True).order_by("name"),
+        },
+    )
+
+
+def opportunity_list(request, territory_slug):
+    territory = request.territory
+    filterset = OpportunityFilter(
+        request.GET or None, queryset=selectors.published_opportunities(territory), territory=territory
+    )
+    return render(
+        request,
+        "installations/opportunity_list.html",
+        {"territory": territory, "filter": filterset, "form": filterset.form, "opportunities": filterset.qs},
+    )
+
+
+def opportunity_detail(request, territory_slug, pk):
+    opportunity = get_object_or_404(selectors.published_opportunities(request.territory), pk=pk)
+    return render(
+        request, "installations/opportunity_detail.html", {"territory": request.territory, "opportunity": opportunity}
+    )
+
+
+# --- linking anonymous requests to the account -------------------------------------------------
+
+
+def _claim_on_sign_in(sender, request, user, **kwargs):
+    services.cases_claim(actor=user)
+
+
+def _claim_on_email_confirmed(sender, request, email_address, **kwargs):
+    if email_address.user_id is not None:
+        services.cases_claim(actor=email_address.user)
+
+
+# A confirmed anonymous request joins the account as soon as its address is verified and signed in
+# (connected here because this module is loaded with the URLconf, before any sign-in request).
+user_logged_in.connect(_claim_on_sign_in, dispatch_uid="installations_claim_on_sign_in")
+email_confirmed.connect(_claim_on_email_confirmed, dispatch_uid="installations_claim_on_email_confirmed")

@@ -1,0 +1,119 @@
+"""How allauth's account pages behave and read in the portal (settings ACCOUNT_ADAPTER and ACCOUNT_FORMS)."""
+
+from allauth.account import forms as allauth_forms
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.core.ratelimit import respond_429
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+PASSWORD_HELP = _(
+    "Au moins 12 caractères. Évitez un mot de passe courant, uniquement composé de chiffres "
+    "ou proche de votre adresse e-mail. Une phrase de plusieurs mots est facile à retenir."
+)
+PASSWORD_AGAIN_HELP = _("Saisissez le même mot de passe une seconde fois.")
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "email_taken": _(
+            "Un compte existe déjà avec cette adresse e-mail. Si c'est la vôtre, connectez-vous ou "
+            "demandez un nouveau mot de passe."
+        ),
+        "email_password_mismatch": _(
+            "L'adresse e-mail ou le mot de passe est incorrect. Vérifiez votre saisie (majuscules "
+            "comprises) ou demandez un nouveau mot de passe."
+        ),
+    }
+
+    def pre_authenticate(self, request, **credentials):
+        # allauth shows "too many attempts" as a form error; the portal answers 429 so that
+        # throttling is visible to proxies and monitoring, with a French page explaining the wait.
+        try:
+            super().pre_authenticate(request, **credentials)
+        except ValidationError as error:
+            if error.code == "too_many_login_attempts":
+                raise ImmediateHttpResponse(respond_429(request)) from error
+            raise
+
+
+def _tidy(form, labels=None, help_texts=None):
+    """Our labels are always visible: placeholders repeating them are noise (and low-contrast text)."""
+    for name, field in form.fields.items():
+        field.widget.attrs.pop("placeholder", None)
+        if labels and name in labels:
+            field.label = labels[name]
+        if help_texts and name in help_texts:
+            field.help_text = help_texts[name]
+
+
+class LoginForm(allauth_forms.LoginForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The "forgotten password" link is shown under the form, not between label and input.
+        _tidy(self, labels={"login": _("Adresse e-mail")}, help_texts={"password": ""})
+
+
+class SignupForm(allauth_forms.SignupForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _tidy(
+            self,
+            labels={
+                "email": _("Adresse e-mail"),
+                "password1": _("Mot de passe"),
+                "password2": _("Confirmation du mot de passe"),
+            },
+            help_texts={
+                "email": _("Vous recevrez un lien pour confirmer cette adresse avant de vous connecter."),
+                "password1": PASSWORD_HELP,
+                "password2": PASSWORD_AGAIN_HELP,
+            },
+        )
+
+
+class ChangePasswordForm(allauth_forms.ChangePasswordForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _tidy(
+            self,
+            labels={
+                "oldpassword": _("Mot de passe actuel"),
+                "password1": _("Nouveau mot de passe"),
+                "password2": _("Confirmation du nouveau mot de passe"),
+            },
+            help_texts={"oldpassword": "", "password1": PASSWORD_HELP, "password2": PASSWORD_AGAIN_HELP},
+        )
+
+
+class SetPasswordForm(allauth_forms.SetPasswordForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _tidy(
+            self,
+            labels={"password1": _("Mot de passe"), "password2": _("Confirmation du mot de passe")},
+            help_texts={"password1": PASSWORD_HELP, "password2": PASSWORD_AGAIN_HELP},
+        )
+
+
+class ResetPasswordForm(allauth_forms.ResetPasswordForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _tidy(self, labels={"email": _("Adresse e-mail")})
+
+
+class ResetPasswordKeyForm(allauth_forms.ResetPasswordKeyForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _tidy(
+            self,
+            labels={"password1": _("Nouveau mot de passe"), "password2": _("Confirmation du nouveau mot de passe")},
+            help_texts={"password1": PASSWORD_HELP, "password2": PASSWORD_AGAIN_HELP},
+        )
+
+
+class AddEmailForm(allauth_forms.AddEmailForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _tidy(self, labels={"email": _("Nouvelle adresse e-mail")})

@@ -1,0 +1,152 @@
+"""Writes of generated documents: request one, retry one, sweep the ones a worker lost."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.documents.builders import BuilderError, resolve_builder
+from portal.documents.enums import DocumentAudience, DocumentKind, DocumentStatus
+from portal.documents.models import GeneratedDocument
+from portal.enums import EDITOR_ROLES
+from portal.tenancy import has_role
+
+logger = logging.getLogger("portal.documents")
+
+# A pending row older than this never reached a worker (broker down at request time): re-queue it.
+PENDING_REQUEUE_AFTER = timedelta(minutes=10)
+INTERRUPTED_REASON = "interrompu : la génération s'est arrêtée avant la fin (processus arrêté ou perdu)"
+
+
+def _check_actor(actor, territory) -> None:
+    # `actor=None` is the system itself (a scheduled generation); a person must run the territory.
+    if actor is not None and not has_role(actor, territory, EDITOR_ROLES):
+        raise PermissionDenied(_("Vous ne pouvez pas générer de documents pour ce territoire."))
+
+
+def _enqueue(*, territory_id: int, document_id: int) -> bool:
+    """Queue the build; a broker outage is logged, never raised: the sweep re-queues pending rows."""
+    from portal.documents.tasks import build_document
+
+    app = build_document.app
+    try:
+        if app.conf.task_always_eager:  # the one-machine demo and the tests: runs in-process
+            build_document.apply_async(args=(territory_id, document_id))
+            return True
+        # Fail fast while the broker is away (kombu's defaults retry for ~6 s, holding the
+        # person's request): one attempt to connect, no publish retry.
+        with app.connection_for_write() as connection:
+            connection.ensure_connection(max_retries=1, interval_start=0, interval_step=0.2, timeout=2)
+            build_document.apply_async(args=(territory_id, document_id), connection=connection, retry=False)
+    except Exception:
+        logger.exception("Could not queue document %s of territory %s; the sweep will retry", document_id, territory_id)
+        return False
+    return True
+
+
+def _enqueue_on_commit(document: GeneratedDocument) -> None:
+    territory_id, document_id = document.territory_id, document.pk
+    transaction.on_commit(lambda: _enqueue(territory_id=territory_id, document_id=document_id))
+
+
+@transaction.atomic
+def document_request(
+    *,
+    actor,
+    territory,
+    kind: str,
+    title: str,
+    builder: str,
+    params: dict | None = None,
+    audience: str = DocumentAudience.STAFF,
+) -> GeneratedDocument:
+    """Record a document to generate and queue its build once the row is committed."""
+    _check_actor(actor, territory)
+    if kind not in DocumentKind.values:
+        raise ValidationError({"kind": _("Type de document inconnu.")})
+    if audience not in DocumentAudience.values:
+        raise ValidationError({"audience": _("Destinataires inconnus.")})
+    try:
+        resolve_builder(builder)
+    except BuilderError as exc:
+        raise ValidationError({"builder": str(exc)}) from exc
+    document = GeneratedDocument.objects.create(
+        territory=territory,
+        kind=kind,
+        title=title,
+        builder=builder,
+        params=params or {},
+        audience=audience,
+        status=DocumentStatus.PENDING,
+        requested_by=actor,
+        requested_at=timezone.now(),
+    )
+    logger.info("Document %s (%s) requested for territory %s by %s", document.pk, kind, territory.pk, actor)
+    _enqueue_on_commit(document)
+    return document
+
+
+@transaction.atomic
+def document_retry(*, actor, document: GeneratedDocument) -> GeneratedDocument:
+    """Generate a failed (or ready, to refresh it) document again; a build under way is left alone."""
+    _check_actor(actor, document.territory)
+    locked = GeneratedDocument.objects.for_territory(document.territory).select_for_update().get(pk=document.pk)
+    if locked.status == DocumentStatus.RUNNING:
+        raise ValidationError(_("Ce document est en cours de génération ; réessayez quand elle sera terminée."))
+    # The previous file (if any) stays until the new one is stored, then the build deletes it.
+    locked.status = DocumentStatus.PENDING
+    locked.error = ""
+    locked.requested_at = timezone.now()
+    locked.started_at = None
+    locked.finished_at = None
+    if actor is not None:
+        locked.requested_by = actor
+    locked.save(update_fields=["status", "error", "requested_at", "started_at", "finished_at", "requested_by"])
+    logger.info("Document %s queued again by %s", locked.pk, actor)
+    _enqueue_on_commit(locked)
+    return locked
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    interrupted: int
+    requeued: int
+
+
+@transaction.atomic
+def document_sweep(*, now: datetime | None = None, running_timeout: timedelta | None = None) -> SweepResult:
+    """Periodic clean-up across territories (system job, no actor).
+
+    - A `running` row older than the task's hard time limit belongs to a worker that was killed
+      (out of memory, deployment, lost node): it is marked failed with the reason "interrompu" so
+      a person can retry it. Its half-written output, if any, was never referenced by the row.
+    - A `pending` row that waited too long never reached the broker: it is queued again (the task
+      claims a row atomically, so a duplicate message does nothing).
+    """
+    from portal.documents.tasks import HARD_TIME_LIMIT
+
+    now = now or timezone.now()
+    running_timeout = running_timeout or timedelta(seconds=HARD_TIME_LIMIT + 60)
+    interrupted = GeneratedDocument.objects.stale_running(now - running_timeout).update(
+        status=DocumentStatus.FAILED, error=INTERRUPTED_REASON, finished_at=now
+    )
+    stale = list(
+        GeneratedDocument.objects.stale_pending(now - PENDING_REQUEUE_AFTER)
+        .order_by("requested_at")
+        .values_list("territory_id", "pk")[:500]
+    )
+    for territory_id, document_id in stale:
+        transaction.on_commit(
+            lambda territory_id=territory_id, document_id=document_id: _enqueue(
+                territory_id=territory_id, document_id=document_id
+            )
+        )
+    if interrupted or stale:
+        logger.warning("Document sweep: %s interrupted, %s re-queued", interrupted, len(stale))
+    return SweepResult(interrupted=interrupted, requeued=len(stale))

@@ -1,0 +1,11 @@
+"""Mounted by the project under `<slug:territory_slug>/documents/` (namespace "documents")."""
+
+from django.urls import path
+
+from portal.documents import views
+
+app_name = "documents"
+
+urlpatterns = [
+    path("<int:pk>/telecharger/", views.download, name="download"),
+]

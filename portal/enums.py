@@ -1,0 +1,76 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TerritoryKind(models.TextChoices):
+    COMMUNAUTE_AGGLOMERATION = "ca", _("Communauté d'agglomération")
+    COMMUNAUTE_COMMUNES = "cc", _("Communauté de communes")
+    COMMUNAUTE_URBAINE = "cu", _("Communauté urbaine")
+    METROPOLE = "metropole", _("Métropole")
+    DEPARTEMENT = "departement", _("Département")
+    REGION = "region", _("Région")
+    COMMUNE = "commune", _("Commune")
+
+
+class ArsZone(models.TextChoices):
+    ZIP = "zip", _("Zone d'intervention prioritaire (ZIP)")
+    ZAC = "zac", _("Zone d'action complémentaire (ZAC)")
+    NONE = "none", _("Hors zonage")
+
+
+class OrganisationKind(models.TextChoices):
+    HOSPITAL = "hospital", _("Centre hospitalier")
+    CLINIC = "clinic", _("Clinique")
+    MSP = "msp", _("Maison de santé pluriprofessionnelle (MSP)")
+    HEALTH_CENTRE = "health_centre", _("Centre de santé")
+    CPTS = "cpts", _("CPTS")
+    PSLA = "psla", _("Pôle de santé libéral et ambulatoire (PSLA)")
+    EHPAD = "ehpad", _("EHPAD")
+    ARS = "ars", _("Agence régionale de santé")
+    CPAM = "cpam", _("Caisse primaire d'assurance maladie")
+    ORDRE = "ordre", _("Ordre professionnel")
+    URPS = "urps", _("URPS / URML")
+    FACULTY = "faculty", _("Faculté de médecine")
+    NURSING_SCHOOL = "nursing_school", _("Institut de formation (IFSI…)")
+    COMMUNE = "commune", _("Commune")
+    INTERCOMMUNALITY = "epci", _("Intercommunalité")
+    DEPARTEMENT = "departement", _("Conseil départemental")
+    ASSOCIATION = "association", _("Association")
+    GCS = "gcs", _("Groupement de coopération sanitaire (GCS)")
+    OTHER = "other", _("Autre")
+
+
+class Profession(models.TextChoices):
+    DOCTOR_GP = "doctor_gp", _("Médecin généraliste")
+    DOCTOR_SPECIALIST = "doctor_specialist", _("Médecin spécialiste")
+    REPLACEMENT_DOCTOR = "replacement_doctor", _("Médecin remplaçant")
+    JUNIOR_DOCTOR = "junior_doctor", _("Docteur junior")
+    INTERN = "intern", _("Interne")
+    EXTERN = "extern", _("Externe (étudiant en médecine)")
+    NURSE = "nurse", _("Infirmier ou infirmière")
+    IPA = "ipa", _("Infirmier ou infirmière en pratique avancée (IPA)")
+    PHYSIOTHERAPIST = "physiotherapist", _("Masseur-kinésithérapeute")
+    PHARMACIST = "pharmacist", _("Pharmacien ou pharmacienne")
+    MIDWIFE = "midwife", _("Sage-femme")
+    DENTIST = "dentist", _("Chirurgien-dentiste")
+    SPEECH_THERAPIST = "speech_therapist", _("Orthophoniste")
+    OTHER = "other", _("Autre profession de santé")
+
+
+class PracticeMode(models.TextChoices):
+    LIBERAL = "liberal", _("Libéral")
+    SALARIED = "salaried", _("Salarié")
+    MIXED = "mixed", _("Mixte")
+
+
+class Role(models.TextChoices):
+    COORDINATOR = "coordinator", _("Coordinateur ou coordinatrice")
+    MANAGER = "manager", _("Responsable du territoire")
+    ELECTED_OFFICIAL = "elected", _("Élu ou élue")
+    COUNCIL_MEMBER = "council_member", _("Membre du conseil")
+    PARTNER = "partner", _("Référent partenaire")
+
+
+# Roles that work in the admin; partners only read there (see portal.tenancy).
+ADMIN_ROLES = (Role.COORDINATOR, Role.MANAGER, Role.PARTNER)
+EDITOR_ROLES = (Role.COORDINATOR, Role.MANAGER)

@@ -1,0 +1,40 @@
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from portal.enums import TerritoryKind
+from portal.validators import validate_brand_colour, validate_territory_slug
+
+
+class Territory(models.Model):
+    """The tenant: an intercommunalité or a département that runs a health programme."""
+
+    slug = models.SlugField(
+        _("identifiant d'adresse"), unique=True, max_length=60, validators=[validate_territory_slug]
+    )
+    name = models.CharField(_("nom"), max_length=200)
+    kind = models.CharField(_("type"), max_length=20, choices=TerritoryKind.choices)
+    region = models.CharField(_("région"), max_length=100)
+    siren = models.CharField(_("SIREN"), max_length=9, blank=True)
+    contact_email = models.EmailField(_("e-mail du guichet"))
+    contact_phone = models.CharField(_("téléphone du guichet"), max_length=30, blank=True)
+    presentation = models.TextField(_("présentation"), blank=True)
+    logo = models.ImageField(_("logo"), upload_to="territories/logos/", blank=True)
+    main_colour = models.CharField(
+        _("couleur principale"), max_length=7, default="#1d4f91", validators=[validate_brand_colour]
+    )
+    is_active = models.BooleanField(_("actif"), default=True)
+    communes = models.ManyToManyField(
+        "portal.Commune", verbose_name=_("communes couvertes"), related_name="territories", blank=True
+    )
+
+    class Meta:
+        verbose_name = _("territoire")
+        verbose_name_plural = _("territoires")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("portal:territory_home", kwargs={"territory_slug": self.slug})

@@ -1,0 +1,27 @@
+"""Production: everything from the environment, no embedded default for secrets."""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+from .base import env, env_bool
+
+DEBUG = False
+SECRET_KEY = env("SECRET_KEY", "")
+if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("demo-only"):
+    raise ImproperlyConfigured("SECRET_KEY doit être une valeur secrète d'au moins 50 caractères.")
+if not env("DATABASE_URL"):
+    raise ImproperlyConfigured("DATABASE_URL est obligatoire en production.")
+
+STAFF_MFA_REQUIRED = True
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SESSION_COOKIE_NAME = "__Host-sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken"
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
+# /healthz is probed over plain HTTP inside the private network by the orchestrator.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]

@@ -1,0 +1,39 @@
+from django import template
+
+register = template.Library()
+
+
+@register.simple_tag
+def accessible_widget(field):
+    """Render a field's widget tied to its help text and its errors (read by screen readers)."""
+    described_by = []
+    if field.help_text:
+        described_by.append(f"{field.auto_id}_helptext")
+    attrs = {}
+    if field.errors:
+        described_by.insert(0, f"{field.auto_id}_error")
+        attrs["aria-invalid"] = "true"
+    if described_by:
+        attrs["aria-describedby"] = " ".join(described_by)
+    return field.as_widget(attrs=attrs)
+
+
+@register.inclusion_tag("includes/error_summary.html")
+def error_summary(*forms):
+    """The list of what went wrong at the top of a refused form, each field error linking to its field.
+
+    Several forms posted together (one <form> element) share one summary.
+    """
+    errors = []
+    for form in forms:
+        if not form or not form.is_bound or not form.errors:
+            continue
+        errors.extend({"anchor": None, "label": None, "message": error} for error in form.non_field_errors())
+        for field in form:
+            if field.is_hidden:
+                errors.extend({"anchor": None, "label": None, "message": error} for error in field.errors)
+                continue
+            errors.extend(
+                {"anchor": field.id_for_label, "label": field.label, "message": error} for error in field.errors
+            )
+    return {"errors": errors}

@@ -1,0 +1,177 @@
+"""`TerritoryScopedAdmin`: the one admin base every territory-owned model uses.
+
+It scopes the change list, the object pages (another territory's object answers 404), the
+foreign-key and many-to-many choices, the list filters, the autocomplete, the CSV export and the
+saves to the territories where the staff user holds an admin role. A superuser sees everything.
+"""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import admin
+from django.contrib.admin.filters import RelatedFieldListFilter, RelatedOnlyFieldListFilter
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import Http404, StreamingHttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.enums import ADMIN_ROLES, EDITOR_ROLES
+from portal.tenancy import TerritoryScopedModel, territory_ids_for
+
+
+def scoped_choices(model, request, roles=EDITOR_ROLES):
+    """The rows of `model` a staff user may pick in a form, or None when `model` is not scoped."""
+    from portal.models import Territory, User
+
+    user = request.user
+    if user.is_superuser:
+        return None
+    ids = territory_ids_for(user, roles)
+    if model is Territory:
+        return Territory.objects.filter(pk__in=ids)
+    if issubclass(model, TerritoryScopedModel):
+        return model.objects.for_territories(ids)
+    if model is User:
+        return User.objects.filter(memberships__territory_id__in=ids).distinct()
+    return None
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+class TerritoryScopedAdmin(admin.ModelAdmin):
+    # Partners (ARS, CPAM, Ordre…) read in the admin only what a model opts them into.
+    partner_can_view = False
+    export_fields: tuple[str, ...] = ()
+    actions = ["export_csv"]
+    # Counting a million rows on each page view is what makes big change lists slow.
+    show_full_result_count = False
+    list_per_page = 50
+    # Links typed without a scheme are HTTPS (Django 6's default, chosen now).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    # --- who may do what -------------------------------------------------------------------
+    def _view_roles(self):
+        return ADMIN_ROLES if self.partner_can_view else EDITOR_ROLES
+
+    def _may(self, request, obj, roles):
+        user = request.user
+        if not (user.is_active and user.is_staff):
+            return False
+        if user.is_superuser:
+            return True
+        ids = territory_ids_for(user, roles)
+        if obj is None:
+            return bool(ids)
+        return self.territory_id_of(obj) in ids
+
+    def territory_id_of(self, obj):
+        return obj.territory_id
+
+    def has_module_permission(self, request):
+        return self._may(request, None, self._view_roles())
+
+    def has_view_permission(self, request, obj=None):
+        return self._may(request, obj, self._view_roles())
+
+    def has_add_permission(self, request):
+        return self._may(request, None, EDITOR_ROLES)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may(request, obj, EDITOR_ROLES)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may(request, obj, EDITOR_ROLES)
+
+    # --- reads -------------------------------------------------------------------------------
+    def scope_queryset(self, queryset, request):
+        return queryset.for_territories(territory_ids_for(request.user, self._view_roles()))
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return self.scope_queryset(queryset, request)
+
+    def get_object(self, request, object_id, from_field=None):
+        # Django redirects to the admin index for a missing object; another territory's object
+        # must answer exactly like a missing one, and that answer is 404.
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404(_("Cet élément n'existe pas."))
+        return obj
+
+    def get_list_filter(self, request):
+        # A related-field filter lists every row of the related table by default: restrict it to
+        # the values present in the (scoped) change list.
+        scoped = []
+        for item in super().get_list_filter(request):
+            if isinstance(item, str) and "__" not in item:
+                field = self.model._meta.get_field(item)
+                if field.is_relation:
+                    item = (item, RelatedOnlyFieldListFilter)
+            elif isinstance(item, tuple) and item[1] is RelatedFieldListFilter:
+                item = (item[0], RelatedOnlyFieldListFilter)
+            scoped.append(item)
+        return scoped
+
+    # --- form choices ------------------------------------------------------------------------
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        choices = scoped_choices(db_field.related_model, request)
+        if choices is not None:
+            kwargs["queryset"] = choices
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        choices = scoped_choices(db_field.remote_field.model, request)
+        if choices is not None:
+            kwargs["queryset"] = choices
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    # --- writes ------------------------------------------------------------------------------
+    def save_model(self, request, obj, form, change):
+        if not request.user.is_superuser and self.territory_id_of(obj) not in territory_ids_for(
+            request.user, EDITOR_ROLES
+        ):
+            raise PermissionDenied
+        super().save_model(request, obj, form, change)
+
+    # --- export ------------------------------------------------------------------------------
+    def get_export_fields(self):
+        if self.export_fields:
+            return list(self.export_fields)
+        return [f.name for f in self.model._meta.concrete_fields]
+
+    def export_rows(self, queryset):
+        fields = self.get_export_fields()
+        relations = [f for f in fields if isinstance(self.model._meta.get_field(f), models.ForeignKey)]
+        yield [str(self.model._meta.get_field(f).verbose_name) for f in fields]
+        for obj in queryset.select_related(*relations).iterator(chunk_size=500):
+            row = []
+            for name in fields:
+                field = self.model._meta.get_field(name)
+                value = getattr(obj, name)
+                if field.choices:
+                    value = getattr(obj, f"get_{name}_display")()
+                row.append("" if value is None else str(value))
+            yield row
+
+    @admin.action(description=_("Exporter la sélection en CSV"))
+    def export_csv(self, request, queryset):
+        # `queryset` comes from get_queryset(): the export can only contain scoped rows.
+        writer = csv.writer(_Echo(), delimiter=";")
+        rows = (writer.writerow(row) for row in self.export_rows(queryset))
+        filename = f"{self.model._meta.model_name}-{timezone.localdate():%Y-%m-%d}.csv"
+        response = StreamingHttpResponse(_with_bom(rows), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+
+def _with_bom(rows):
+    # Spreadsheets opened by coordinators read UTF-8 accents correctly only with a BOM.
+    yield "\ufeff"
+    yield from rows

@@ -1,0 +1,26 @@
+from allauth.account.decorators import secure_admin_login
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from portal import views
+
+# The admin's login goes through allauth: its rate limits and the second factor apply there too.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "Guichet unique santé — administration"
+admin.site.site_title = "Guichet unique santé"
+admin.site.index_title = "Tableau de bord"
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("comptes/", include("allauth.urls")),
+    path("espace/notifications/", include("portal.notifications.urls")),
+    path("<slug:territory_slug>/documents/", include("portal.documents.urls")),
+    path("", include("portal.urls_portal")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

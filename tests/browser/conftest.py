@@ -1,0 +1,106 @@
+"""Headless Chromium (Debian's, never a downloaded one) driven by pytest-playwright against `live_server`.
+
+Reusable by every journey: the `page` fixture of pytest-playwright is configured here for our
+Chromium, in French, on a desktop-sized window; `phone_page` gives a 360px-wide one; `sign_in`
+fills the real sign-in form; `screenshot` saves under var/screenshots/ (git-ignored).
+"""
+
+from pathlib import Path
+
+import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
+from django.conf import settings
+
+from tests.portal.factories import UserFactory
+
+CHROMIUM = "/usr/bin/chromium"
+# Without the last two, Chromium keeps trying to reach the network (updates, field trials).
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
+PASSWORD = "une phrase de passe solide"
+PHONE = {"width": 360, "height": 780}
+TOTP_SECRET = "JBSWY3DPEHPK3PXP"  # base32, as an authenticator app stores it
+
+
+def current_totp(secret=TOTP_SECRET):
+    """The 6 digits an authenticator app shows right now for `secret`."""
+    return format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))
+
+
+@pytest.fixture(scope="session")
+def base_url():
+    # pytest-playwright 0.10 declares its fallback `base_url` as an instance method, which pytest 9
+    # deprecates (an error under filterwarnings=error); pages here use live_server.url anyway.
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS, "headless": True}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "fr-FR", "viewport": {"width": 1280, "height": 900}}
+
+
+@pytest.fixture
+def phone_page(browser, live_server):
+    """A page in a 360px-wide phone screen."""
+    context = browser.new_context(locale="fr-FR", viewport=PHONE, device_scale_factor=1, has_touch=True)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def screenshot():
+    """`screenshot(page, "name")` writes var/screenshots/name.png (full page) and returns its path."""
+
+    def _shoot(page, name):
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return _shoot
+
+
+@pytest.fixture
+def make_person():
+    """`make_person(email, totp=False, **fields)` gives an account whose e-mail is confirmed, able to sign in
+    with PASSWORD; `totp=True` enrols an authenticator app (staff need one for the admin)."""
+
+    def _make(email="medecin@exemple.fr", totp=False, **kwargs):
+        user = UserFactory(email=email, password=PASSWORD, **kwargs)
+        EmailAddress.objects.get_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
+        if totp:
+            Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": TOTP_SECRET})
+        return user
+
+    return _make
+
+
+@pytest.fixture
+def sign_in(live_server):
+    """`sign_in(page, user_or_email, password=PASSWORD, expect_path="/espace/")` signs in through the real
+    form, answers the second-factor step when the account has TOTP (secret TOTP_SECRET), and waits for
+    `expect_path` (None: don't wait, e.g. to look at a refusal)."""
+
+    def _sign_in(page, who, password=PASSWORD, expect_path="/espace/"):
+        email = getattr(who, "email", who)
+        page.goto(f"{live_server.url}/comptes/login/")
+        page.get_by_label("Adresse e-mail").fill(email)
+        page.get_by_label("Mot de passe").fill(password)
+        page.get_by_role("button", name="Se connecter", exact=True).click()
+        page.wait_for_load_state()
+        if "/comptes/2fa/authenticate/" in page.url:
+            page.get_by_label("Code").fill(current_totp())
+            page.get_by_role("button", name="Se connecter", exact=True).click()
+        if expect_path:
+            page.wait_for_url(f"{live_server.url}{expect_path}*")
+        return page
+
+    return _sign_in

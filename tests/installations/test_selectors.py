@@ -1,0 +1,247 @@
+"""Aid eligibility, the dashboard figures on known data, the annual report section and the
+applicant's view of a case."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from installations import selectors
+from installations.enums import AidZoning, CaseStatus, NeedKind
+from installations.models import Case
+from portal.enums import Profession
+from portal.reporting import collect_sections
+from tests.installations.factories import AidFactory, CaseEventFactory, CaseFactory, NeedFactory, NoteFactory
+
+UTC = datetime.UTC
+
+
+def at(day: str, hour: int = 10) -> datetime.datetime:
+    return datetime.datetime.fromisoformat(day).replace(hour=hour, tzinfo=UTC)
+
+
+# --- eligibility --------------------------------------------------------------------------------
+
+
+def test_eligible_aids_say_why_each_aid_applies_or_not(territory_a, communes_a):
+    zip_commune, zac_commune, plain_commune = communes_a
+    zip_gp = AidFactory(territory=territory_a, name="Contrat d'aide à l'installation", zoning=AidZoning.ZIP)
+    anyone = AidFactory(territory=territory_a, name="Prime intercommunale", professions=[], zoning=AidZoning.ANY)
+    nurses = AidFactory(
+        territory=territory_a, name="Aide infirmière", professions=[Profession.NURSE], zoning=AidZoning.ZIP_OR_ZAC
+    )
+    local = AidFactory(territory=territory_a, name="Loyer offert", professions=[], zoning=AidZoning.ANY)
+    local.communes.set([zac_commune])
+    AidFactory(territory=territory_a, name="Ancienne aide", active=False)
+
+    def verdicts(profession, commune):
+        return {r.aid.name: (r.eligible, r.reasons) for r in selectors.eligible_aids(territory_a, profession, commune)}
+
+    gp_in_zip = verdicts(Profession.DOCTOR_GP, zip_commune)
+    assert "Ancienne aide" not in gp_in_zip
+    assert gp_in_zip[zip_gp.name][0] is True
+    assert any("Cherbourg-en-Cotentin est classée" in reason for reason in gp_in_zip[zip_gp.name][1])
+    assert gp_in_zip[anyone.name][0] is True
+    assert gp_in_zip[nurses.name] == (False, gp_in_zip[nurses.name][1])
+    assert "Réservée à : Infirmier ou infirmière." in gp_in_zip[nurses.name][1]
+    assert gp_in_zip[local.name][0] is False
+
+    gp_outside = verdicts(Profession.DOCTOR_GP, plain_commune)
+    assert gp_outside[zip_gp.name][0] is False
+    assert any("Réservée aux communes en zip" in r for r in gp_outside[zip_gp.name][1])
+
+    nurse_in_zac = verdicts(Profession.NURSE, zac_commune)
+    assert nurse_in_zac[nurses.name][0] is True and nurse_in_zac[local.name][0] is True
+
+    unknown = verdicts(Profession.DOCTOR_GP, None)
+    assert unknown[zip_gp.name][0] is None
+    assert unknown[anyone.name][0] is True
+    # Eligible aids come first.
+    ordered = [r.eligible for r in selectors.eligible_aids(territory_a, Profession.DOCTOR_GP, None)]
+    assert ordered == sorted(ordered, key=lambda v: {True: 0, None: 1, False: 2}[v])
+
+
+def test_eligibility_refuses_a_commune_of_another_territory(territory_a, communes_a):
+    from tests.portal.factories import CommuneFactory
+
+    aid = AidFactory(territory=territory_a, professions=[], zoning=AidZoning.ANY)
+    elsewhere = CommuneFactory(insee_code="79191", name="Niort")
+    [result] = selectors.eligible_aids(territory_a, Profession.DOCTOR_GP, elsewhere)
+    assert result.aid == aid and result.eligible is False
+    assert "Niort n'est pas sur le territoire." in result.reasons
+
+
+# --- dashboard ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def known_cases(territory_a, territory_b, communes_a):
+    """Five requests of 2026 in territory A with known delays, and noise elsewhere."""
+    rows = [
+        # submitted, profession, first contact after (days), settled after (days)
+        ("2026-01-10", Profession.DOCTOR_GP, 1, 40),
+        ("2026-01-20", Profession.DOCTOR_GP, 3, 100),
+        ("2026-02-05", Profession.NURSE, 5, None),
+        ("2026-03-15", Profession.DOCTOR_GP, None, None),
+        ("2026-03-20", Profession.MIDWIFE, 2, None),
+    ]
+    cases = []
+    for day, profession, contact, settled in rows:
+        submitted = at(day)
+        case = CaseFactory(
+            territory=territory_a,
+            submitted_at=submitted,
+            profession=profession,
+            status=CaseStatus.SETTLED if settled else CaseStatus.SUPPORTED,
+            first_contact_at=submitted + datetime.timedelta(days=contact) if contact else None,
+            settled_at=submitted + datetime.timedelta(days=settled) if settled else None,
+            settlement_date=(submitted + datetime.timedelta(days=settled)).date() if settled else None,
+            settlement_commune=communes_a[0] if settled else None,
+        )
+        NeedFactory(territory=territory_a, case=case, kind=NeedKind.PREMISES)
+        cases.append(case)
+    NeedFactory(territory=territory_a, case=cases[0], kind=NeedKind.SPOUSE_JOB)
+    CaseFactory(territory=territory_a, unconfirmed=True, submitted_at=at("2026-01-11"))
+    CaseFactory(territory=territory_a, submitted_at=at("2025-06-01"))
+    CaseFactory(territory=territory_b, submitted_at=at("2026-01-12"))
+    return cases
+
+
+def test_dashboard_figures_on_known_data(territory_a, known_cases, django_assert_max_num_queries):
+    with django_assert_max_num_queries(7):
+        figures = selectors.dashboard_figures(
+            territory=territory_a, start=datetime.date(2026, 1, 1), end=datetime.date(2026, 12, 31)
+        )
+    assert figures.total == 5
+    assert figures.status_counts[CaseStatus.SETTLED] == 2 and figures.status_counts[CaseStatus.SUPPORTED] == 3
+    assert figures.per_month == [
+        (datetime.date(2026, 1, 1), 2),
+        (datetime.date(2026, 2, 1), 1),
+        (datetime.date(2026, 3, 1), 2),
+    ]
+    with_gap = selectors.dashboard_figures(territory=territory_a)
+    assert with_gap.per_month[0] == (datetime.date(2025, 6, 1), 1)
+    assert with_gap.per_month[1] == (datetime.date(2025, 7, 1), 0)
+    assert len(with_gap.per_month) == 10  # June 2025 to March 2026, empty months included
+    assert figures.by_profession == [(Profession.DOCTOR_GP, 3), (Profession.MIDWIFE, 1), (Profession.NURSE, 1)]
+    assert figures.by_need == [(NeedKind.PREMISES, 5), (NeedKind.SPOUSE_JOB, 1)]
+    assert figures.median_days_to_first_contact == pytest.approx(2.5)  # 1, 2, 3, 5
+    assert figures.median_days_to_settlement == pytest.approx(70)  # 40, 100
+    assert figures.settled_per_year == [(2026, 2)]
+
+
+def test_dashboard_page_shows_the_figures_with_a_fixed_number_of_queries(
+    territory_a, coordinator_a, login, known_cases, django_assert_max_num_queries
+):
+    client = login(coordinator_a)
+    url = reverse("admin:installations_dashboard")
+    with CaptureQueriesContext(connection) as few:
+        client.get(url, {"year": "2026"})
+    for i in range(20):
+        case = CaseFactory(territory=territory_a, submitted_at=at("2026-04-01") + datetime.timedelta(days=i))
+        NeedFactory(territory=territory_a, case=case)
+        CaseEventFactory(territory=territory_a, case=case)
+    with django_assert_max_num_queries(len(few)):
+        response = client.get(url, {"year": "2026"})
+    assert response.status_code == 200
+    assert response.context_data["figures"].total == 25
+    content = response.content.decode()
+    assert "Délai médian avant le premier contact" in content and "<svg" in content
+
+
+def test_dashboard_of_another_territory_cannot_be_chosen(territory_a, territory_b, coordinator_a, login):
+    response = login(coordinator_a).get(reverse("admin:installations_dashboard"), {"territory": territory_b.pk})
+    assert response.context_data["territory"] == territory_a
+
+
+def test_annual_report_section_reuses_the_dashboard(territory_a, known_cases, django_assert_max_num_queries):
+    with django_assert_max_num_queries(7):
+        section = selectors.annual_report_section(territory=territory_a, year=2026)
+    figures = dict(section.figures)
+    assert figures["Demandes reçues"] == "5"
+    assert figures["Professionnels installés"] == "2"
+    assert figures["Délai médian avant le premier contact"] == "2,5 jours"
+    assert section.tables[0].rows[0] == ["Médecin généraliste", "3"]
+    assert section.charts and section.charts[0].startswith("<svg")
+    assert selectors.annual_report_section(territory=territory_a, year=2019) is None
+    assert section.title in [s.title for s in collect_sections(territory=territory_a, year=2026)]
+
+
+# --- the applicant's view -----------------------------------------------------------------------
+
+
+def test_applicant_case_page_never_holds_notes_or_internal_events(territory_a, applicant):
+    case = CaseFactory(territory=territory_a, applicant=applicant)
+    NoteFactory(territory=territory_a, case=case, body="Confidentiel")
+    CaseEventFactory(territory=territory_a, case=case, public=False, summary="Note interne ajoutée")
+    CaseEventFactory(territory=territory_a, case=case, public=True, summary="Statut : Accompagnement en cours")
+    page = selectors.applicant_case_page(case)
+    assert "Confidentiel" not in str(page)
+    assert [e.summary for e in page["events"]] == ["Statut : Accompagnement en cours"]
+
+
+def test_applicant_sees_only_their_own_cases(territory_a, territory_b, applicant):
+    own = CaseFactory(territory=territory_a, applicant=applicant)
+    CaseFactory(territory=territory_b, applicant=applicant)
+    CaseFactory(territory=territory_a)
+    assert list(selectors.applicant_cases(applicant, territory_a)) == [own]
+    assert selectors.applicant_cases(applicant).count() == 2
+    assert not selectors.applicant_case_queryset(applicant, territory_a).exclude(pk=own.pk).exists()
+    assert Case.objects.count() == 3
+
+
+def test_demo_builder_gives_cases_in_every_state_and_runs_twice(territory_a, communes_a, staff_of, partner_a):
+    from installations import demo
+    from installations.models import Aid, Opportunity
+    from portal.enums import Role
+
+    staff_of(territory_a, Role.COORDINATOR)
+    demo.build(territories={"alpha": territory_a})
+    statuses = set(Case.objects.for_territory(territory_a).values_list("status", flat=True))
+    assert statuses == set(CaseStatus.values)
+    counts = (Case.objects.count(), Aid.objects.count(), Opportunity.objects.count())
+    demo.build(territories={"alpha": territory_a})
+    assert (Case.objects.count(), Aid.objects.count(), Opportunity.objects.count()) == counts
+    figures = selectors.dashboard_figures(territory=territory_a)
+    assert figures.median_days_to_first_contact and figures.median_days_to_settlement
+
+
+def test_case_page_selector_reads_everything_in_a_fixed_number_of_queries(territory_a, django_assert_max_num_queries):
+    from tests.installations.factories import CaseDocumentFactory, MessageFactory
+
+    def load(case):
+        loaded = selectors.case_detail_queryset(territory_a).get(pk=case.pk)
+        return [
+            [(n.owner, n.referred_to, n.referent) for n in loaded.needs.all()],
+            [(e.actor, e.need) for e in loaded.events.all()],
+            [m.author for m in loaded.messages.all()],
+            [(n.author, n.need) for n in loaded.notes.all()],
+            list(loaded.documents.all()),
+            [o.commune for o in loaded.opportunities.all()],
+            list(loaded.follow_ups.all()),
+            list(loaded.aids.all()),
+            list(loaded.target_communes.all()),
+        ]
+
+    case = CaseFactory(territory=territory_a)
+    for kind in (NeedKind.PREMISES, NeedKind.CHILDCARE, NeedKind.ADMIN_STEPS):
+        need = NeedFactory(territory=territory_a, case=case, kind=kind)
+        CaseEventFactory(territory=territory_a, case=case, need=need)
+        NoteFactory(territory=territory_a, case=case, need=need)
+    MessageFactory.create_batch(5, territory=territory_a, case=case)
+    CaseDocumentFactory.create_batch(2, territory=territory_a, case=case)
+    with django_assert_max_num_queries(10):
+        load(case)
+    assert not selectors.case_detail_queryset(territory_a).filter(territory_id=0).exists()
+
+
+def test_coordinator_list_selector_flags_cases_without_answer(territory_a, territory_b, coordinator_a, settings):
+    settings.INSTALLATIONS_NO_ANSWER_DAYS = 7
+    old = datetime.datetime.now(tz=UTC) - datetime.timedelta(days=9)
+    late = CaseFactory(territory=territory_a, submitted_at=old, awaiting_reply_since=old)
+    CaseFactory(territory=territory_a)
+    CaseFactory(territory=territory_b, submitted_at=old, awaiting_reply_since=old)
+    rows = {c.pk: c.no_answer for c in selectors.coordinator_cases(user=coordinator_a)}
+    assert len(rows) == 2 and rows[late.pk] is True and sum(rows.values()) == 1

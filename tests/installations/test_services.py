@@ -1,0 +1,488 @@
+import datetime
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from installations import services
+from installations.enums import CaseStatus, EventKind, NeedKind, NeedState
+from installations.models import Case, CaseEvent, FollowUp, Need
+from portal.enums import Profession, Role
+from portal.notifications.models import Notification
+from tests.installations.factories import PDF_BYTES, PNG_BYTES, CaseFactory, NeedFactory
+
+
+def submit(territory, actor=None, **overrides):
+    data = {
+        "territory": territory,
+        "actor": actor,
+        "email": "" if actor else "interne@exemple.fr",
+        "profession": Profession.DOCTOR_GP,
+        "needs": {NeedKind.PREMISES: "Un cabinet en MSP", NeedKind.HOUSING_SHORT: ""},
+        "idempotency_key": "",
+    }
+    data.update(overrides)
+    return services.case_submit(**data)
+
+
+# --- submission ---------------------------------------------------------------------------------
+
+
+def test_signed_in_submission_creates_a_submitted_case_with_needs_and_notifies_coordinators(
+    territory_a, coordinator_a, applicant, communes_a
+):
+    case = submit(territory_a, applicant, target_communes=communes_a[:2])
+    assert case.status == CaseStatus.SUBMITTED
+    assert case.applicant == applicant
+    assert case.reference == f"ALP-{timezone.now().year}-0001"
+    assert sorted(case.needs.values_list("kind", flat=True)) == [NeedKind.HOUSING_SHORT, NeedKind.PREMISES]
+    assert case.events.get().kind == EventKind.SUBMITTED
+    notification = Notification.objects.get(recipient=coordinator_a)
+    assert notification.kind == "installations.case_new"
+    assert notification.territory == territory_a
+    assert case.reference in notification.subject
+
+
+def test_references_follow_each_other_per_territory(territory_a, territory_b, applicant):
+    first = submit(territory_a, applicant)
+    second = submit(territory_a, applicant)
+    other = submit(territory_b, applicant)
+    year = timezone.now().year
+    assert (first.reference, second.reference) == (f"ALP-{year}-0001", f"ALP-{year}-0002")
+    assert other.reference == f"BET-{year}-0001"
+
+
+def test_double_submit_with_the_same_key_creates_one_case(territory_a, applicant):
+    first = submit(territory_a, applicant, idempotency_key="abc123")
+    second = submit(territory_a, applicant, idempotency_key="abc123")
+    assert first.pk == second.pk
+    assert Case.objects.count() == 1
+    assert Need.objects.count() == 2
+
+
+def test_anonymous_submission_waits_for_confirmation_then_reaches_the_coordinators(
+    territory_a, coordinator_a, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        case = submit(territory_a, None, email="Interne@Exemple.fr")
+        services.case_send_confirmation(case=case)
+    assert case.status == CaseStatus.UNCONFIRMED
+    assert case.applicant is None and case.applicant_email == "interne@exemple.fr"
+    assert not Notification.objects.exists()
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["interne@exemple.fr"]
+    assert case.reference in mail.outbox[0].subject
+
+    token = services.case_confirmation_token(case)
+    confirmed = services.case_confirm_email(token=token)
+    assert confirmed.status == CaseStatus.SUBMITTED and confirmed.confirmed_at
+    assert Notification.objects.filter(recipient=coordinator_a, kind="installations.case_new").count() == 1
+    # A second click changes nothing.
+    services.case_confirm_email(token=token)
+    assert Notification.objects.filter(recipient=coordinator_a).count() == 1
+
+
+def test_confirmation_e_mail_is_sent_at_most_once(territory_a):
+    case = submit(territory_a, None)
+    assert services.case_confirmation_deliver(territory_id=territory_a.pk, case_id=case.pk) is True
+    assert services.case_confirmation_deliver(territory_id=territory_a.pk, case_id=case.pk) is False
+    assert len(mail.outbox) == 1
+
+
+def test_tampered_confirmation_token_is_refused_with_a_french_message(territory_a):
+    case = submit(territory_a, None)
+    with pytest.raises(ValidationError, match="n'est pas valide"):
+        services.case_confirm_email(token=services.case_confirmation_token(case) + "x")
+
+
+def test_confirming_while_signed_in_with_the_same_e_mail_links_the_case(territory_a, applicant):
+    case = submit(territory_a, None, email=applicant.email)
+    services.case_confirm_email(token=services.case_confirmation_token(case), actor=applicant)
+    case.refresh_from_db()
+    assert case.applicant == applicant
+
+
+def test_submission_refuses_bad_input_field_by_field(territory_a, territory_b, applicant):
+    from tests.portal.factories import CommuneFactory
+
+    foreign = CommuneFactory(insee_code="79191")
+    territory_b.communes.add(foreign)
+    with pytest.raises(ValidationError) as error:
+        submit(
+            territory_a,
+            applicant,
+            rpps="12345",
+            needs=[],
+            target_communes=[foreign],
+            spouse_profession="Enseignante",
+        )
+    fields = error.value.message_dict
+    assert "11 chiffres" in fields["rpps"][0]
+    assert "au moins un besoin" in fields["needs"][0]
+    assert "communes du territoire" in fields["target_communes"][0]
+    assert "household_consent" in fields
+    assert not Case.objects.exists()
+
+
+def test_household_details_are_kept_only_with_consent_and_a_retention_deadline(territory_a, applicant):
+    case = submit(
+        territory_a,
+        applicant,
+        needs=[NeedKind.SPOUSE_JOB],
+        household_consent=True,
+        spouse_profession="Enseignante",
+        children_ages=[3, 7],
+    )
+    assert case.household_consent and case.household_consent_at
+    assert case.household_retention_until > timezone.localdate()
+    assert case.children_ages == [3, 7]
+    Case.objects.filter(pk=case.pk).update(household_retention_until=timezone.localdate() - datetime.timedelta(days=1))
+    assert services.household_purge_expired(territory=territory_a) == 1
+    case.refresh_from_db()
+    assert case.spouse_profession == "" and case.children_ages == []
+
+
+# --- lifecycle ----------------------------------------------------------------------------------
+
+
+def test_coordinator_takes_charge_then_waits_then_settles_with_events_and_follow_ups(
+    territory_a, coordinator_a, applicant, communes_a
+):
+    case = submit(territory_a, applicant)
+    services.case_take_charge(actor=coordinator_a, case=case)
+    assert case.status == CaseStatus.SUPPORTED and case.assigned_to == coordinator_a
+    services.case_wait_for_applicant(actor=coordinator_a, case=case, message="Pouvez-vous envoyer votre diplôme ?")
+    assert case.status == CaseStatus.WAITING_APPLICANT
+    services.message_post(actor=applicant, case=case, body="Voici mon diplôme.")
+    case.refresh_from_db()
+    assert case.status == CaseStatus.SUPPORTED, "the applicant's answer gives the case back to the coordinator"
+    day = datetime.date(2026, 9, 1)
+    services.case_settle(actor=coordinator_a, case=case, settlement_date=day, commune=communes_a[0])
+    case.refresh_from_db()
+    assert case.status == CaseStatus.SETTLED and case.settlement_commune == communes_a[0]
+    assert case.settled_at and case.closed_at
+    assert list(FollowUp.objects.filter(case=case).values_list("years", "due_date")) == [
+        (1, datetime.date(2027, 9, 1)),
+        (3, datetime.date(2029, 9, 1)),
+        (5, datetime.date(2031, 9, 1)),
+    ]
+    transitions = list(
+        CaseEvent.objects.filter(case=case, kind=EventKind.STATUS_CHANGED).values_list("payload__to", "actor")
+    )
+    assert transitions == [
+        (CaseStatus.SUPPORTED, coordinator_a.pk),
+        (CaseStatus.WAITING_APPLICANT, coordinator_a.pk),
+        (CaseStatus.SUPPORTED, applicant.pk),
+        (CaseStatus.SETTLED, coordinator_a.pk),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("trait", "call"),
+    [
+        ("settled", "take_charge"),
+        ("withdrawn", "close"),
+        ("closed", "wait"),
+        (None, "wait"),
+        (None, "settle"),
+    ],
+)
+def test_impossible_transitions_are_refused_with_a_french_message(trait, call, territory_a, coordinator_a, communes_a):
+    case = CaseFactory(territory=territory_a, **({trait: True} if trait else {}))
+    before = case.status
+    calls = {
+        "take_charge": lambda: services.case_take_charge(actor=coordinator_a, case=case),
+        "close": lambda: services.case_close(actor=coordinator_a, case=case),
+        "wait": lambda: services.case_wait_for_applicant(actor=coordinator_a, case=case),
+        "settle": lambda: services.case_settle(
+            actor=coordinator_a, case=case, settlement_date=datetime.date(2026, 9, 1), commune=communes_a[0]
+        ),
+    }
+    with pytest.raises(ValidationError, match="Impossible de passer la demande de"):
+        calls[call]()
+    case.refresh_from_db()
+    assert case.status == before
+    assert not CaseEvent.objects.filter(case=case).exists()
+
+
+def test_status_change_notifies_the_applicant(territory_a, coordinator_a, applicant):
+    case = submit(territory_a, applicant)
+    services.case_take_charge(actor=coordinator_a, case=case)
+    notification = Notification.objects.get(recipient=applicant)
+    assert notification.kind == "installations.case_status"
+    assert "Accompagnement en cours" in notification.subject
+
+
+def test_settling_outside_the_territory_is_refused(territory_a, coordinator_a, communes_a):
+    from tests.portal.factories import CommuneFactory
+
+    case = CaseFactory(territory=territory_a, supported=True)
+    with pytest.raises(ValidationError) as error:
+        services.case_settle(
+            actor=coordinator_a, case=case, settlement_date=datetime.date(2026, 9, 1), commune=CommuneFactory()
+        )
+    assert "settlement_commune" in error.value.message_dict
+
+
+def test_applicant_withdraws_their_own_case_but_not_someone_else(territory_a, applicant):
+    from tests.portal.factories import UserFactory
+
+    case = CaseFactory(territory=territory_a, applicant=applicant)
+    with pytest.raises(PermissionDenied):
+        services.case_withdraw(actor=UserFactory(), case=case)
+    services.case_withdraw(actor=applicant, case=case, reason="Projet reporté")
+    assert case.status == CaseStatus.WITHDRAWN
+
+
+def test_coordinator_of_another_territory_cannot_act_on_the_case(territory_a, coordinator_b):
+    case = CaseFactory(territory=territory_a)
+    with pytest.raises(PermissionDenied):
+        services.case_take_charge(actor=coordinator_b, case=case)
+    with pytest.raises(PermissionDenied):
+        services.message_post(actor=coordinator_b, case=case, body="Bonjour")
+
+
+def test_assigning_someone_outside_the_team_is_refused(territory_a, coordinator_a, coordinator_b):
+    case = CaseFactory(territory=territory_a)
+    with pytest.raises(ValidationError, match="coordinat"):
+        services.case_assign(actor=coordinator_a, case=case, coordinator=coordinator_b)
+
+
+# --- messages and notes -------------------------------------------------------------------------
+
+
+def test_coordinator_message_is_the_first_contact_and_clears_the_wait(territory_a, coordinator_a, applicant):
+    case = submit(territory_a, applicant)
+    assert case.awaiting_reply_since is not None
+    message = services.message_post(actor=coordinator_a, case=case, body="Bonjour, je vous appelle demain.")
+    case.refresh_from_db()
+    assert case.first_contact_at == message.created_at == case.last_contact_at
+    assert case.awaiting_reply_since is None
+    assert Notification.objects.filter(recipient=applicant, kind="installations.message_to_applicant").exists()
+    later = services.message_post(actor=applicant, case=case, body="Merci !")
+    case.refresh_from_db()
+    assert case.first_contact_at == message.created_at
+    assert case.last_contact_at == later.created_at and case.awaiting_reply_since == later.created_at
+
+
+def test_notes_are_refused_to_the_applicant(territory_a, applicant):
+    case = CaseFactory(territory=territory_a, applicant=applicant)
+    with pytest.raises(PermissionDenied):
+        services.note_add(actor=applicant, case=case, body="Je m'écris une note")
+
+
+# --- needs and referrals ------------------------------------------------------------------------
+
+
+def test_referral_notifies_the_partner_who_may_then_update_only_that_need(territory_a, coordinator_a, partner_a):
+    case = CaseFactory(territory=territory_a)
+    need = NeedFactory(territory=territory_a, case=case, kind=NeedKind.ADMIN_STEPS)
+    other = NeedFactory(territory=territory_a, case=case, kind=NeedKind.HOUSING_LONG)
+    services.need_refer(
+        actor=coordinator_a, need=need, organisation=partner_a.organisation, referent=partner_a, message="Merci"
+    )
+    assert need.state == NeedState.REFERRED
+    notification = Notification.objects.get(recipient=partner_a)
+    assert notification.kind == "installations.need_referred"
+    assert CaseEvent.objects.filter(case=case, kind=EventKind.NEED_REFERRED, need=need).exists()
+
+    services.need_update(actor=partner_a, need=need, state=NeedState.DONE)
+    services.note_add(actor=partner_a, case=case, need=need, body="Dossier CPAM complet.")
+    with pytest.raises(PermissionDenied):
+        services.need_update(actor=partner_a, need=other, state=NeedState.DONE)
+    with pytest.raises(PermissionDenied):
+        services.need_update(actor=partner_a, need=need, due_date=datetime.date(2027, 1, 1))
+    with pytest.raises(PermissionDenied):
+        services.note_add(actor=partner_a, case=case, body="Sans besoin")
+
+
+def test_referral_to_someone_who_is_not_the_organisation_referent_is_refused(
+    territory_a, coordinator_a, partner_a, staff_of
+):
+    from tests.portal.factories import OrganisationFactory
+
+    need = NeedFactory(territory=territory_a)
+    with pytest.raises(ValidationError, match="référente partenaire"):
+        services.need_refer(
+            actor=coordinator_a, need=need, organisation=OrganisationFactory(territory=territory_a), referent=partner_a
+        )
+    with pytest.raises(ValidationError, match="référente partenaire"):
+        services.need_refer(
+            actor=coordinator_a,
+            need=need,
+            organisation=partner_a.organisation,
+            referent=staff_of(territory_a, Role.MANAGER),
+        )
+
+
+def test_need_update_records_what_changed(territory_a, coordinator_a):
+    need = NeedFactory(territory=territory_a)
+    services.need_update(
+        actor=coordinator_a,
+        need=need,
+        state=NeedState.IN_PROGRESS,
+        owner=coordinator_a,
+        due_date=datetime.date(2027, 1, 5),
+    )
+    event = CaseEvent.objects.get(need=need)
+    assert event.payload["changes"]["state"] == [NeedState.OPEN, NeedState.IN_PROGRESS]
+    assert event.payload["changes"]["due_date"] == [None, "2027-01-05"]
+
+
+# --- documents ----------------------------------------------------------------------------------
+
+
+def test_documents_are_checked_by_their_content_not_their_name(territory_a, applicant):
+    case = CaseFactory(territory=territory_a, applicant=applicant)
+    document = services.document_add(
+        actor=applicant, case=case, uploaded_file=SimpleUploadedFile("diplôme.pdf", PDF_BYTES)
+    )
+    assert document.content_type == "application/pdf"
+    assert "diplôme" not in document.file.name and document.file.name.startswith("installations/documents/")
+    services.document_add(actor=applicant, case=case, uploaded_file=SimpleUploadedFile("photo.png", PNG_BYTES))
+    with pytest.raises(ValidationError, match="PDF, PNG et JPEG"):
+        services.document_add(actor=applicant, case=case, uploaded_file=SimpleUploadedFile("virus.pdf", b"MZ\x90\x00"))
+    with pytest.raises(ValidationError, match="PDF, PNG et JPEG"):
+        services.document_add(actor=applicant, case=case, uploaded_file=SimpleUploadedFile("cv.png", PDF_BYTES))
+    big = SimpleUploadedFile("gros.pdf", PDF_BYTES + b"0" * (10 * 1024 * 1024))
+    with pytest.raises(ValidationError, match="10 Mo"):
+        services.document_add(actor=applicant, case=case, uploaded_file=big)
+    assert case.documents.count() == 2
+
+
+# --- reminders ----------------------------------------------------------------------------------
+
+
+def test_cases_without_answer_for_n_days_remind_the_coordinator_once(territory_a, coordinator_a, settings):
+    settings.INSTALLATIONS_NO_ANSWER_DAYS = 7
+    old = timezone.now() - datetime.timedelta(days=10)
+    late = CaseFactory(territory=territory_a, submitted_at=old, awaiting_reply_since=old)
+    CaseFactory(territory=territory_a)  # recent
+    CaseFactory(territory=territory_a, waiting=True, submitted_at=old)  # the applicant's turn
+    assert services.cases_remind_waiting(territory=territory_a) == 1
+    assert services.cases_remind_waiting(territory=territory_a) == 0
+    notification = Notification.objects.get(recipient=coordinator_a)
+    assert late.reference in notification.subject
+
+
+def test_follow_ups_falling_due_remind_the_coordinator(territory_a, coordinator_a):
+    from tests.installations.factories import FollowUpFactory
+
+    FollowUpFactory(territory=territory_a, due_date=timezone.localdate())
+    FollowUpFactory(territory=territory_a, due_date=timezone.localdate() + datetime.timedelta(days=30))
+    assert services.follow_ups_remind_due(territory=territory_a) == 1
+    assert Notification.objects.filter(recipient=coordinator_a, kind="installations.follow_up_due").count() == 1
+
+
+def test_daily_task_runs_the_reminders_of_every_territory(territory_a, territory_b, coordinator_a, coordinator_b):
+    from installations.tasks import reminders_dispatch
+
+    old = timezone.now() - datetime.timedelta(days=30)
+    for territory in (territory_a, territory_b):
+        CaseFactory(territory=territory, submitted_at=old, awaiting_reply_since=old)
+    reminders_dispatch.delay()
+    assert Notification.objects.filter(kind="installations.case_waiting_reminder").count() == 2
+
+
+# --- personal data ------------------------------------------------------------------------------
+
+
+def test_export_holds_the_applicant_data_but_never_the_notes(territory_a, coordinator_a, applicant):
+    case = submit(territory_a, applicant, first_name="Lucie")
+    services.message_post(actor=coordinator_a, case=case, body="Bienvenue")
+    services.note_add(actor=coordinator_a, case=case, body="Confidentiel : à rappeler")
+    data = services.case_export_personal_data(actor=applicant, case=case)
+    assert data["demandeur"]["email"] == applicant.email
+    assert [m["texte"] for m in data["messages"]] == ["Bienvenue"]
+    assert "Confidentiel" not in str(data)
+
+
+def test_erasure_anonymises_and_keeps_the_statistics(territory_a, coordinator_a, applicant):
+    case = submit(territory_a, applicant, phone="06 12 34 56 78")
+    services.message_post(actor=applicant, case=case, body="Mon numéro est le 06 12 34 56 78")
+    services.document_add(actor=applicant, case=case, uploaded_file=SimpleUploadedFile("cv.pdf", PDF_BYTES))
+    services.case_erase_personal_data(actor=applicant, case=case)
+    case.refresh_from_db()
+    assert case.applicant is None and case.applicant_phone == "" and case.erased_at
+    assert case.status == CaseStatus.WITHDRAWN
+    assert case.profession == Profession.DOCTOR_GP and case.needs.count() == 2
+    assert "06 12" not in case.messages.get().body
+    assert not case.documents.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_submits_with_the_same_key_create_one_case():
+    """Two requests racing (a double click): the territory lock makes the second find the first case."""
+    import threading
+
+    from django.db import connection as main_connection
+
+    from tests.portal.factories import TerritoryFactory, UserFactory
+
+    territory = TerritoryFactory(name="Territoire Course", slug="course")
+    user = UserFactory(email="double.clic@exemple.fr")
+    barrier = threading.Barrier(2)
+    results, errors = [], []
+
+    def worker():
+        from django.db import connection
+
+        try:
+            barrier.wait()
+            results.append(submit(territory, user, idempotency_key="same-key").pk)
+        except Exception as error:  # reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    main_connection.close()
+    assert not errors
+    assert len(set(results)) == 1
+    assert Case.objects.filter(territory=territory).count() == 1
+
+
+def test_the_sweep_sends_confirmations_whose_publish_was_lost(territory_a):
+    from installations.tasks import confirmations_sweep
+
+    case = submit(territory_a, None)  # no case_send_confirmation: as if the publish had failed
+    Case.objects.filter(pk=case.pk).update(submitted_at=timezone.now() - datetime.timedelta(minutes=5))
+    confirmations_sweep.delay()
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["interne@exemple.fr"]
+    confirmations_sweep.delay()
+    assert len(mail.outbox) == 1
+
+
+def test_cases_left_waiting_for_the_applicant_remind_the_coordinator(territory_a, coordinator_a, settings):
+    settings.INSTALLATIONS_WAITING_APPLICANT_DAYS = 21
+    long_ago = timezone.now() - datetime.timedelta(days=30)
+    silent = CaseFactory(territory=territory_a, waiting=True, status_changed_at=long_ago, submitted_at=long_ago)
+    CaseFactory(territory=territory_a, waiting=True, status_changed_at=timezone.now())
+    assert services.cases_remind_waiting(territory=territory_a) == 1
+    assert services.cases_remind_waiting(territory=territory_a) == 0
+    notification = Notification.objects.get(recipient=coordinator_a)
+    assert notification.kind == "installations.case_applicant_silent_reminder"
+    assert silent.reference in notification.subject
+
+
+def test_an_applicant_without_account_hears_of_news_by_e_mail_without_the_content(
+    territory_a, coordinator_a, django_capture_on_commit_callbacks
+):
+    case = submit(territory_a, None, email="sans.compte@exemple.fr")
+    services.case_confirm_email(token=services.case_confirmation_token(case))
+    case.refresh_from_db()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.case_take_charge(actor=coordinator_a, case=case)
+        services.message_post(actor=coordinator_a, case=case, body="Votre numéro RPPS, s'il vous plaît ?")
+    assert len(mail.outbox) == 1, "the status change and the message make one e-mail"
+    sent = mail.outbox[0]
+    assert sent.to == ["sans.compte@exemple.fr"] and case.reference in sent.subject
+    assert "RPPS" not in sent.body
+    case.refresh_from_db()
+    assert case.applicant_news_since is None

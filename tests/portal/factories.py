@@ -1,0 +1,72 @@
+import factory
+from django.utils.text import slugify
+
+from portal.enums import OrganisationKind, Profession, Role, TerritoryKind
+from portal.models import Commune, Membership, Organisation, ProfessionalProfile, Territory, User
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ["email"]
+
+    email = factory.Sequence(lambda n: f"personne{n}@exemple.fr")
+    first_name = factory.Faker("first_name", locale="fr_FR")
+    last_name = factory.Faker("last_name", locale="fr_FR")
+    password = factory.django.Password("mot-de-passe-de-test-2026")
+
+    class Params:
+        staff = factory.Trait(is_staff=True)
+
+
+class CommuneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Commune
+        django_get_or_create = ["insee_code"]
+
+    insee_code = factory.Sequence(lambda n: f"{99000 + n % 1000:05d}")
+    name = factory.Sequence(lambda n: f"Commune {n}")
+    departement = "50"
+    population = 1200
+    postcodes = factory.LazyFunction(lambda: ["50100"])
+
+
+class TerritoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Territory
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Territoire {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+    kind = TerritoryKind.COMMUNAUTE_AGGLOMERATION
+    region = "Normandie"
+    contact_email = factory.LazyAttribute(lambda o: f"guichet@{o.slug}.fr")
+    contact_phone = "02 33 00 00 00"
+    presentation = factory.LazyAttribute(lambda o: f"Présentation de {o.name}.")
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    territory = factory.SubFactory(TerritoryFactory)
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+    kind = OrganisationKind.MSP
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory, staff=True)
+    territory = factory.SubFactory(TerritoryFactory)
+    role = Role.COORDINATOR
+
+
+class ProfessionalProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProfessionalProfile
+
+    user = factory.SubFactory(UserFactory)
+    profession = Profession.DOCTOR_GP
+    rpps = "10003456786"

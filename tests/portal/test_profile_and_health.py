@@ -1,0 +1,119 @@
+import secrets
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from portal.models import ProfessionalProfile
+from tests.portal.factories import UserFactory
+
+
+def test_wrong_rpps_is_refused_next_to_the_field_and_the_rest_is_kept(db, login):
+    user = UserFactory(email="dr.martin@exemple.fr")
+    client = login(user)
+    response = client.post(
+        reverse("portal:profile_edit"),
+        {
+            "identity-first_name": "Claire",
+            "identity-last_name": "Martin",
+            "identity-phone": "06 12 34 56 78",
+            "profile-profession": "doctor_gp",
+            "profile-specialty": "Médecine générale",
+            "profile-rpps": "10003456787",
+            "profile-practice_mode": "liberal",
+        },
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "clé de contrôle" in body
+    assert 'aria-invalid="true"' in body and 'aria-describedby="id_profile-rpps_error' in body
+    assert 'value="Claire"' in body and 'value="10003456787"' in body
+    assert not ProfessionalProfile.objects.exists()
+
+
+def test_professional_saves_a_valid_profile_with_spaces_in_rpps(db, login):
+    user = UserFactory(email="dr.leroy@exemple.fr")
+    response = login(user).post(
+        reverse("portal:profile_edit"),
+        {
+            "identity-first_name": "Paul",
+            "identity-last_name": "Leroy",
+            "identity-phone": "",
+            "profile-profession": "intern",
+            "profile-specialty": "",
+            "profile-rpps": "100 0345 6786",
+            "profile-practice_mode": "",
+        },
+    )
+    assert response.status_code == 302
+    assert ProfessionalProfile.objects.get(user=user).rpps == "10003456786"
+
+
+def test_personal_space_requires_sign_in(client, db):
+    response = client.get(reverse("portal:personal_space"))
+    assert response.status_code == 302
+    assert reverse("account_login") in response["Location"]
+
+
+def test_healthz_reports_database_and_broker(client, db):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["database"] == "ok"
+
+
+def test_healthz_reports_an_unreachable_broker(client, db, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:6390/0"  # nothing listens there
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["broker"].startswith("error")
+
+
+def test_every_response_carries_the_security_headers(client, db):
+    response = client.get("/")
+    csp = response["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "unsafe-inline" not in csp
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Frame-Options"] == "DENY"
+
+
+def test_sessions_expire_after_inactivity():
+    assert settings.SESSION_COOKIE_AGE <= 3600
+    assert settings.SESSION_SAVE_EVERY_REQUEST
+
+
+@pytest.mark.parametrize("secret", ["", "demo-only-insecure-key-never-use-in-production"])
+def test_production_settings_refuse_a_missing_or_demo_secret(secret):
+    env = {
+        "DJANGO_SETTINGS_MODULE": "portal.settings.production",
+        "SECRET_KEY": secret,
+        "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/guichet",
+        "PATH": "/usr/bin:/bin",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], env=env, capture_output=True, text=True, cwd=settings.BASE_DIR
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_production_settings_pass_check_deploy_without_warning():
+    env = {
+        "DJANGO_SETTINGS_MODULE": "portal.settings.production",
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/guichet",
+        "ALLOWED_HOSTS": "sante.example.org",
+        "PATH": "/usr/bin:/bin",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "no issues" in result.stdout

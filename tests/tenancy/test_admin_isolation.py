@@ -1,0 +1,178 @@
+"""Territory A's coordinator cannot list, open, change, delete, choose in a form, filter, autocomplete
+or export territory B's objects, for every model registered in the admin.
+
+The suite walks `admin.site._registry`: a model added later is covered as soon as it has a factory.
+"""
+
+import pytest
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.urls import reverse
+
+from portal.models import Territory
+from portal.tenancy import TerritoryScopedModel
+from tests.tenancy.registry import build, factories_by_model, scoped_admin_models, territory_id_of
+
+MODELS = scoped_admin_models()
+
+
+def _url(model, view, *args):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+@pytest.fixture
+def pair(territory_a, territory_b):
+    def _pair(model):
+        return build(model, territory_a), build(model, territory_b)
+
+    return _pair
+
+
+@pytest.fixture
+def client_a(coordinator_a, login):
+    return login(coordinator_a)
+
+
+def test_every_scoped_admin_model_has_a_factory():
+    missing = [m._meta.label for m in MODELS if m is not Territory and m not in factories_by_model()]
+    assert not missing, f"Add a factory in tests/<app>/factories.py for: {missing}"
+
+
+def test_the_walk_covers_the_shared_models():
+    labels = {m._meta.label for m in MODELS}
+    assert {"portal.Territory", "portal.Organisation", "portal.Membership"} <= labels
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m._meta.label)
+def test_changelist_lists_only_own_territory(model, pair, client_a):
+    obj_a, obj_b = pair(model)
+    response = client_a.get(_url(model, "changelist"))
+    assert response.status_code == 200
+    listed = {obj.pk for obj in response.context_data["cl"].result_list}
+    assert obj_a.pk in listed
+    assert obj_b.pk not in listed
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m._meta.label)
+@pytest.mark.parametrize("view", ["change", "delete", "history"])
+def test_object_pages_of_other_territory_answer_404(model, view, pair, client_a):
+    obj_a, obj_b = pair(model)
+    assert client_a.get(_url(model, view, obj_a.pk)).status_code in (200, 403)
+    assert client_a.get(_url(model, view, obj_b.pk)).status_code == 404
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m._meta.label)
+def test_posting_change_or_delete_on_other_territory_changes_nothing(model, pair, client_a):
+    _obj_a, obj_b = pair(model)
+    assert client_a.post(_url(model, "change", obj_b.pk), {}).status_code == 404
+    assert client_a.post(_url(model, "delete", obj_b.pk), {"post": "yes"}).status_code == 404
+    assert model._default_manager.filter(pk=obj_b.pk).exists()
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m._meta.label)
+def test_bulk_actions_ignore_other_territory_rows(model, pair, client_a):
+    obj_a, obj_b = pair(model)
+    changelist = _url(model, "changelist")
+    response = client_a.post(
+        changelist, {"action": "export_csv", ACTION_CHECKBOX_NAME: [obj_a.pk, obj_b.pk], "index": 0}
+    )
+    if response.status_code == 200 and response.get("Content-Type", "").startswith("text/csv"):
+        lines = [line for line in b"".join(response.streaming_content).decode().splitlines() if line.strip()]
+        assert len(lines) == 2, "the export must hold the header and territory A's row only"
+    client_a.post(
+        changelist, {"action": "delete_selected", ACTION_CHECKBOX_NAME: [obj_b.pk], "post": "yes", "index": 0}
+    )
+    assert model._default_manager.filter(pk=obj_b.pk).exists()
+
+
+def _choice_fields(form):
+    for name, field in form.fields.items():
+        if isinstance(field, forms.ModelChoiceField):
+            yield name, field
+
+
+def _leaks(queryset, territory_b):
+    model = queryset.model
+    if model is Territory:
+        return queryset.filter(pk=territory_b.pk).exists()
+    if issubclass(model, TerritoryScopedModel):
+        return queryset.filter(territory=territory_b).exists()
+    return False
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m._meta.label)
+def test_form_choices_offer_nothing_from_other_territory(model, pair, client_a, territory_b):
+    obj_a, _obj_b = pair(model)
+    # Fill territory B with one row of every scoped model, so any unscoped choice would show it.
+    for other in MODELS:
+        if other is not Territory:
+            build(other, territory_b)
+    pages = [_url(model, "change", obj_a.pk), _url(model, "add")]
+    for page in pages:
+        response = client_a.get(page)
+        if response.status_code != 200:
+            continue
+        form = response.context_data["adminform"].form
+        for name, field in _choice_fields(form):
+            assert not _leaks(field.queryset, territory_b), f"{model._meta.label}.{name} offers B's rows"
+        for formset in response.context_data.get("inline_admin_formsets", []):
+            for name, field in _choice_fields(formset.formset.empty_form):
+                assert not _leaks(field.queryset, territory_b), f"inline {formset.opts} field {name} offers B's rows"
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m._meta.label)
+def test_list_filters_and_autocomplete_show_nothing_from_other_territory(model, pair, client_a, territory_b):
+    _obj_a, obj_b = pair(model)
+    response = client_a.get(_url(model, "changelist"))
+    for spec in response.context_data["cl"].filter_specs:
+        for choice in getattr(spec, "lookup_choices", []):
+            value = choice[0] if isinstance(choice, tuple | list) else choice
+            related = getattr(spec, "field", None)
+            if related is not None and related.is_relation and value not in (None, ""):
+                target = related.related_model._default_manager.filter(pk=value).first()
+                if target is not None:
+                    assert territory_id_of(target) != territory_b.pk, f"filter {spec.title} shows B's row"
+    model_admin = admin.site._registry[model]
+    for field_name in model_admin.get_autocomplete_fields(None):
+        answer = client_a.get(
+            reverse("admin:autocomplete"),
+            {"app_label": model._meta.app_label, "model_name": model._meta.model_name, "field_name": field_name},
+        )
+        if answer.status_code != 200:
+            continue
+        related_model = model._meta.get_field(field_name).related_model
+        for result in answer.json()["results"]:
+            target = related_model._default_manager.get(pk=result["id"])
+            if related_model is Territory or issubclass(related_model, TerritoryScopedModel):
+                assert territory_id_of(target) != territory_b.pk
+
+
+def test_coordinator_of_two_territories_sees_both_and_nothing_else(staff_of, login, territory_a, territory_b):
+    from tests.portal.factories import MembershipFactory, OrganisationFactory, TerritoryFactory
+
+    third = TerritoryFactory(name="Territoire Gamma", slug="gamma")
+    user = staff_of(territory_a)
+    MembershipFactory(user=user, territory=territory_b)
+    orgs = [OrganisationFactory(territory=t) for t in (territory_a, territory_b, third)]
+    response = login(user).get(reverse("admin:portal_organisation_changelist"))
+    listed = {obj.pk for obj in response.context_data["cl"].result_list}
+    assert listed == {orgs[0].pk, orgs[1].pk}
+
+
+def test_superuser_sees_every_territory(login, territory_a, territory_b):
+    from tests.portal.factories import OrganisationFactory, UserFactory
+
+    root = UserFactory(email="root@exemple.fr", is_staff=True, is_superuser=True)
+    orgs = {OrganisationFactory(territory=t).pk for t in (territory_a, territory_b)}
+    response = login(root).get(reverse("admin:portal_organisation_changelist"))
+    assert {obj.pk for obj in response.context_data["cl"].result_list} == orgs
+
+
+def test_elected_official_and_council_member_have_no_admin(staff_of, login, territory_a):
+    from portal.enums import Role
+
+    for role in (Role.ELECTED_OFFICIAL, Role.COUNCIL_MEMBER):
+        client = login(staff_of(territory_a, role))
+        response = client.get(reverse("admin:portal_organisation_changelist"))
+        assert response.status_code in (302, 403)
