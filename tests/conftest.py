@@ -71,3 +71,43 @@ def login():
         return client
 
     return _login
+
+
+# --- background work through the real broker -----------------------------------------------------
+
+# Nothing listens there: a broker that is down.
+DEAD_BROKER_URL = "redis://127.0.0.1:6390/3"
+
+
+@pytest.fixture
+def real_broker(settings):
+    """Tasks go through Redis (the test settings' REDIS_URL db), routed as in production, instead
+    of running eagerly. Start a worker with `celery.contrib.testing.worker.start_worker`."""
+    from portal.celery import app
+
+    previous = app.conf.task_always_eager, app.conf.broker_url
+    app.conf.task_always_eager = False
+    app.conf.broker_url = settings.CELERY_BROKER_URL
+    with app.connection_for_write() as connection:
+        # Leftovers of an interrupted run would be consumed by this test's worker.
+        for queue in ("celery", "reports"):
+            connection.default_channel.queue_purge(queue)
+    yield app
+    app.conf.task_always_eager, app.conf.broker_url = previous
+    # A worker started with `queues=[...]` narrows the app's queue selection for good: without
+    # this reset the next test's worker would not listen on the default queue.
+    app.amqp.queues._consume_from = None
+
+
+@pytest.fixture
+def broker_down(real_broker):
+    """The broker URL points at a port where nothing listens; `broker_down.come_back()` restores it."""
+    from types import SimpleNamespace
+
+    live_url = real_broker.conf.broker_url
+    real_broker.conf.broker_url = DEAD_BROKER_URL
+
+    def come_back():
+        real_broker.conf.broker_url = live_url
+
+    return SimpleNamespace(app=real_broker, come_back=come_back)
