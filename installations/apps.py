@@ -17,3 +17,14 @@ class InstallationsConfig(AppConfig):
     }
     annual_report_section = "installations.selectors.annual_report_section"
     demo_data = "installations.demo.build"
+
+    def ready(self):
+        from allauth.account.signals import email_confirmed
+        from django.contrib.auth.signals import user_logged_in
+
+        from . import receivers
+
+        user_logged_in.connect(receivers.claim_on_sign_in, dispatch_uid="installations_claim_on_sign_in")
+        email_confirmed.connect(
+            receivers.claim_on_email_confirmed, dispatch_uid="installations_claim_on_email_confirmed"
+        )

@@ -13,10 +13,8 @@ import json
 import logging
 import secrets
 
-from allauth.account.signals import email_confirmed
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -564,21 +562,3 @@ def opportunity_detail(request, territory_slug, pk):
     return render(
         request, "installations/opportunity_detail.html", {"territory": request.territory, "opportunity": opportunity}
     )
-
-
-# --- linking anonymous requests to the account -------------------------------------------------
-
-
-def _claim_on_sign_in(sender, request, user, **kwargs):
-    services.cases_claim(actor=user)
-
-
-def _claim_on_email_confirmed(sender, request, email_address, **kwargs):
-    if email_address.user_id is not None:
-        services.cases_claim(actor=email_address.user)
-
-
-# A confirmed anonymous request joins the account as soon as its address is verified and signed in
-# (connected here because this module is loaded with the URLconf, before any sign-in request).
-user_logged_in.connect(_claim_on_sign_in, dispatch_uid="installations_claim_on_sign_in")
-email_confirmed.connect(_claim_on_email_confirmed, dispatch_uid="installations_claim_on_email_confirmed")

@@ -17,6 +17,9 @@ urlpatterns = [
     path("comptes/", include("allauth.urls")),
     path("espace/notifications/", include("portal.notifications.urls")),
     path("<slug:territory_slug>/documents/", include("portal.documents.urls")),
+    # The axis apps, each under its territory's path (the territory middleware resolves the slug).
+    path("<slug:territory_slug>/installation/", include("installations.urls")),
+    path("<slug:territory_slug>/gouvernance/", include("governance.urls")),
     path("", include("portal.urls_portal")),
 ]
 

@@ -23,11 +23,10 @@ def _back(request, default="notifications:list"):
 @login_required
 def notification_list(request):
     page = Paginator(selectors.notifications_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "notifications/notification_list.html",
-        {"page": page, "unread_total": selectors.unread_count(request.user)},
-    )
+    unread = selectors.unread_count(request.user)
+    # The header's count is the same figure: counted once.
+    context = {"page": page, "unread_total": unread, "unread_notifications_count": unread}
+    return render(request, "notifications/notification_list.html", context)
 
 
 @login_required

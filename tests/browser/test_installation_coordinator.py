@@ -16,7 +16,6 @@ from tests.portal.factories import CommuneFactory, MembershipFactory, Organisati
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.urls("tests.installations.applicant_urls"),
 ]
 
 

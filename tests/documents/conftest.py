@@ -15,4 +15,3 @@ def documents_test_assets(settings, tmp_path):
     settings.STATICFILES_DIRS = [*settings.STATICFILES_DIRS, HERE / "static"]
     settings.MEDIA_ROOT = tmp_path / "media"
     yield
-

@@ -40,9 +40,3 @@ def elected_of():
         return user
 
     return _elected_of
-
-
-@pytest.fixture(autouse=True)
-def _governance_urls(settings):
-    # The member's pages, mounted as the project mounts them (see tests/governance/urls.py).
-    settings.ROOT_URLCONF = "tests.governance.urls"

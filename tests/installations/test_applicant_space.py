@@ -25,7 +25,7 @@ from tests.installations.factories import (
 )
 from tests.portal.factories import CommuneFactory, UserFactory
 
-pytestmark = [pytest.mark.urls("tests.installations.applicant_urls"), pytest.mark.django_db]
+pytestmark = pytest.mark.django_db
 
 CASE_PAGES = ("case_detail", "case_withdraw", "case_export", "case_erase")
 CASE_POSTS = ("message_add", "document_add", "case_withdraw", "case_erase")
@@ -243,17 +243,12 @@ def test_case_list_shows_only_own_cases_of_this_territory(case_a, applicant_a, t
     assert someone_else.reference not in body
 
 
-def test_personal_space_section_lists_the_cases_of_every_territory(case_a, applicant_a, territory_b):
-    from django.template import Context, Template
-    from django.test import RequestFactory
-
+def test_personal_space_lists_the_cases_of_every_territory(case_a, applicant_a, territory_b, login):
     elsewhere = CaseFactory(territory=territory_b, applicant=applicant_a)
-    request = RequestFactory().get("/espace/")
-    request.user = applicant_a
-    html = Template('{% include "installations/personal_space_section.html" %}').render(
-        Context({"user": applicant_a, "request": request})
-    )
+    someone_else = CaseFactory(territory=territory_b)
+    html = login(applicant_a).get(reverse("portal:personal_space")).content.decode()
     assert case_a.reference in html and elsewhere.reference in html
+    assert someone_else.reference not in html
     assert url("case_detail", case_a) in html
 
 
@@ -266,7 +261,7 @@ def test_case_list_queries_do_not_grow_with_the_cases(territory_a, applicant_a, 
         NeedFactory.create_batch(2, territory=territory_a, case=case)
     client = login(applicant_a)
     page = reverse("installations:case_list", kwargs={"territory_slug": territory_a.slug})
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):  # +1: the header's unread notifications
         response = client.get(page)
     assert response.content.decode().count("Demande TST-") == 15
 
@@ -284,7 +279,7 @@ def test_case_page_queries_do_not_grow_with_its_rows(case_a, applicant_a, login,
         aid.communes.add(*case_a.target_communes.all())
         case_a.aids.add(aid)
     client = login(applicant_a)
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(18):  # +1: the header's unread notifications
         response = client.get(url("case_detail", case_a))
     assert response.status_code == 200
     assert response.content.decode().count("message ") >= 12

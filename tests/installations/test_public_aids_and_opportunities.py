@@ -12,7 +12,7 @@ from portal.enums import ArsZone, Profession
 from tests.installations.factories import AidFactory, OpportunityFactory
 from tests.portal.factories import CommuneFactory, OrganisationFactory
 
-pytestmark = [pytest.mark.urls("tests.installations.applicant_urls"), pytest.mark.django_db]
+pytestmark = pytest.mark.django_db
 
 
 def page(name, territory, **kwargs):

@@ -14,7 +14,7 @@ from installations.models import Case
 from portal.enums import ArsZone
 from tests.portal.factories import CommuneFactory, TerritoryFactory, UserFactory
 
-pytestmark = [pytest.mark.urls("tests.installations.applicant_urls"), pytest.mark.django_db]
+pytestmark = pytest.mark.django_db
 
 VALID_RPPS = "10003456786"  # 11 digits, Luhn-valid
 WRONG_RPPS = "10003456787"  # last digit changed

@@ -75,7 +75,6 @@ def test_notifications_roll_back_with_the_callers_transaction(territory_a):
 
 
 @pytest.mark.django_db
-@pytest.mark.urls("tests.notifications.urls")
 def test_on_commit_relay_sends_the_email_in_french_with_absolute_link(
     territory_a, coordinator_a, django_capture_on_commit_callbacks, settings
 ):

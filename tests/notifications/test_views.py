@@ -13,7 +13,7 @@ from portal.notifications.selectors import unread_count
 from tests.notifications.factories import NotificationFactory
 from tests.portal.factories import UserFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.notifications.urls")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
@@ -140,6 +140,14 @@ def test_context_processor_counts_lazily_once(doctor, territory_a, rf, django_as
     with django_assert_num_queries(1):
         assert context["unread_notifications_count"]() == 1
         assert context["unread_notifications_count"]() == 1
+
+
+def test_header_shows_the_unread_count_on_every_page(doctor, territory_a, login):
+    NotificationFactory.create_batch(2, territory=territory_a, recipient=doctor)
+    NotificationFactory(territory=territory_a, recipient=doctor, read=True)
+    html = login(doctor).get(reverse("portal:landing")).content.decode()
+    link = re.search(r'<a href="/espace/notifications/">(.*?)</a>', html, re.S).group(1)
+    assert re.sub(r"<[^>]+>|\s+", " ", link).split() == ["Notifications", "2", "non", "lues"]
 
 
 def test_preferences_page_saves_the_daily_digest(doctor, login):

@@ -1,0 +1,16 @@
+"""Signal receivers, connected in InstallationsConfig.ready().
+
+A request made without an account and confirmed by e-mail joins the person's account as soon as
+that address is verified or its owner signs in.
+"""
+
+from . import services
+
+
+def claim_on_sign_in(sender, request, user, **kwargs):
+    services.cases_claim(actor=user)
+
+
+def claim_on_email_confirmed(sender, request, email_address, **kwargs):
+    if email_address.user_id is not None:
+        services.cases_claim(actor=email_address.user)
