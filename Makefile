@@ -30,7 +30,7 @@ system-deps:
 	fi
 
 ## make run — install, migrate, load the demo data and serve http://127.0.0.1:8000 (SQLite, tasks in-process)
-run: install
+run: install system-deps
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
@@ -56,9 +56,11 @@ format: install
 migrations-check: install
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
-## make messages — extract the French strings and compile them (the .mo files are committed)
-messages: install
-	$(BIN)/python manage.py makemessages -l fr --ignore=.venv --ignore=var --no-obsolete
+## make messages — extract the French strings and compile them (the .mo files are committed).
+## The source strings are French: msgen copies each one as its own translation.
+messages: install system-deps
+	$(BIN)/python manage.py makemessages -l fr --ignore=.venv --ignore=var --ignore=tests --ignore=benchmarks --no-obsolete
+	msgen --no-wrap -o locale/fr/LC_MESSAGES/django.po locale/fr/LC_MESSAGES/django.po
 	$(BIN)/python manage.py compilemessages -l fr --ignore=.venv
 
 check-deploy: install

@@ -12,7 +12,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, npgettext
 
 from governance.enums import ActionStatus, Attendance, MeetingKind, MeetingStatus
 from governance.models import (
@@ -301,7 +301,7 @@ def annual_report_section(*, territory, year) -> ReportSection | None:
             ),
             (_("taux de présence"), f"{rate} %" if rate is not None else "—"),
             (
-                ngettext("délibération ou avis", "délibérations et avis", figures["deliberations"]),
+                npgettext("key figure", "délibération ou avis", "délibérations et avis", figures["deliberations"]),
                 str(figures["deliberations"]),
             ),
             (
