@@ -265,3 +265,7 @@ LOGGING = {
     # WeasyPrint narrates every rendering step at INFO.
     "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
+if CELERY_TASK_ALWAYS_EAGER:
+    # Tasks run in-process (demo): one "Task … succeeded" line per e-mail or PDF is noise there; a
+    # real worker keeps logging them.
+    LOGGING["loggers"]["celery.app.trace"] = {"level": "WARNING"}
