@@ -68,6 +68,18 @@ def coordinator_cases(*, user, territory=None) -> QuerySet:
     )
 
 
+def cases_waiting_on_partner(case_ids: list[int]) -> set[int]:
+    """Those of `case_ids` (a page of a list) with a need referred to a partner: one query."""
+    if not case_ids:
+        return set()
+    return set(
+        Need.objects.filter(case_id__in=case_ids, state=NeedState.REFERRED)
+        .order_by()
+        .values_list("case_id", flat=True)
+        .distinct()
+    )
+
+
 def days_since(moment: datetime.datetime | None, *, now: datetime.datetime | None = None) -> int | None:
     if moment is None:
         return None
@@ -76,7 +88,7 @@ def days_since(moment: datetime.datetime | None, *, now: datetime.datetime | Non
 
 def status_counts(queryset: QuerySet) -> dict[str, int]:
     """Number of cases per status of `queryset` (one GROUP BY query), every status present."""
-    rows = dict(queryset.order_by().values_list("status").annotate(n=Count("pk")))
+    rows = dict(queryset.order_by().values_list("status").annotate(n=Count("*")))
     return {status: rows.get(status, 0) for status in CaseStatus.values}
 
 

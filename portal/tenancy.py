@@ -31,6 +31,21 @@ GLOBAL_MODELS = {
 }
 
 
+def _memberships_of(user) -> list[tuple[int, str]]:
+    """(territory id, role) of every membership of `user` in an active territory, read once per
+    user object: a page asks for several sets of roles, and one query answers them all."""
+    cache = user.__dict__.setdefault("_territory_ids_cache", {})
+    if "memberships" not in cache:
+        from portal.models import Membership
+
+        cache["memberships"] = list(
+            Membership.objects.filter(user=user, territory__is_active=True)
+            .order_by()
+            .values_list("territory_id", "role")
+        )
+    return cache["memberships"]
+
+
 def territory_ids_for(user, roles: Iterable[str] = ADMIN_ROLES) -> set[int]:
     """Ids of the territories where `user` holds one of `roles` (cached on the user object)."""
     if not getattr(user, "is_authenticated", False):
@@ -38,13 +53,8 @@ def territory_ids_for(user, roles: Iterable[str] = ADMIN_ROLES) -> set[int]:
     roles = tuple(sorted(roles))
     cache = user.__dict__.setdefault("_territory_ids_cache", {})
     if roles not in cache:
-        from portal.models import Membership
-
-        cache[roles] = set(
-            Membership.objects.filter(user=user, role__in=roles, territory__is_active=True).values_list(
-                "territory_id", flat=True
-            )
-        )
+        wanted = set(roles)
+        cache[roles] = {territory_id for territory_id, role in _memberships_of(user) if role in wanted}
     return cache[roles]
 
 
