@@ -59,7 +59,7 @@ migrations-check: install
 ## make messages — extract the French strings and compile them (the .mo files are committed).
 ## The source strings are French: msgen copies each one as its own translation.
 messages: install system-deps
-	$(BIN)/python manage.py makemessages -l fr --ignore=.venv --ignore=var --ignore=tests --ignore=benchmarks --no-obsolete
+	$(BIN)/python manage.py makemessages -l fr --ignore=.venv --ignore=var --ignore=tests --ignore=benchmarks --no-obsolete --no-location
 	msgen --no-wrap -o locale/fr/LC_MESSAGES/django.po locale/fr/LC_MESSAGES/django.po
 	$(BIN)/python manage.py compilemessages -l fr --ignore=.venv
 
