@@ -167,13 +167,14 @@ def annual_report_context(*, territory, data: AnnualReportData) -> dict:
             labels=[str(SHORT_CATEGORY_LABELS[value]) for value, _n in data.members_by_category],
             values=[n for _label, n in data.members_by_category],
         ),
-        "actions": bar_chart_svg(
+    }
+    if data.actions:  # a territory without a CLS action plan gets no empty chart
+        charts["actions"] = bar_chart_svg(
             title=_("Fiches actions par état"),
             labels=[label for label, _n in data.actions_by_status],
             values=[n for _label, n in data.actions_by_status],
             colour="#009e73",
-        ),
-    }
+        )
     if plenaries:
         charts["attendance"] = bar_chart_svg(
             title=_("Taux de présence aux séances plénières"),

@@ -3,6 +3,7 @@ import io
 
 import pytest
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from pypdf import PdfReader
@@ -102,6 +103,15 @@ def test_annual_report_builds_to_a_pdf_with_the_territory_and_its_figures(
     assert f"{YEAR}-03" in text  # the register's third deliberation
     assert "3 délibérations et avis" in text and "4 fiches actions" in text and "100 % taux de présence" in text
     assert document.pages == len(reader.pages) >= 5
+    assert "Fiches actions par état" in text
+
+
+def test_a_council_without_cls_action_sheets_gets_no_empty_chart(territory_a, body_a, coordinator_a):
+    MandateFactory(territory=territory_a, body=body_a)
+    template, context = build_annual_report(territory=territory_a, params={"body_id": body_a.pk, "year": YEAR})
+    html = render_to_string(template, context)
+    assert "Membres par catégorie" in html
+    assert "Fiches actions par état" not in html
 
 
 def test_a_failing_report_is_recorded_failed_with_its_reason_and_can_be_retried(
