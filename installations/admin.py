@@ -189,7 +189,7 @@ class AgeFilter(admin.SimpleListFilter):
 
 
 class WaitingOnFilter(admin.SimpleListFilter):
-    title = _("en attente de")
+    title = _("qui doit répondre")  # Django shows "Par qui doit répondre"
     parameter_name = "waiting_on"
 
     def lookups(self, request, model_admin):
@@ -1151,6 +1151,8 @@ class CaseAdmin(TerritoryScopedAdmin):
 
     def changelist_view(self, request, extra_context=None):
         extra_context = extra_context or {}
+        # Django's "Sélectionnez l'objet demande d'accompagnement à changer" is long and says little.
+        extra_context.setdefault("title", _("Demandes d'accompagnement"))
         if self._is_team_user(request):
             query = request.GET.urlencode()
             extra_context["export_url"] = reverse("admin:installations_case_export") + (f"?{query}" if query else "")

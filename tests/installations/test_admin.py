@@ -479,3 +479,9 @@ def test_superuser_reaches_every_page(territory_a, territory_b, login):
         EXPORT,
     ):
         assert client.get(url).status_code == 200, url
+
+
+def test_case_list_has_a_short_title_and_says_who_must_answer(territory_a, client_a):
+    html = client_a.get(CHANGELIST).content.decode()
+    assert "<h1>Demandes d'accompagnement</h1>" in html.replace("&#x27;", "'")
+    assert "Par qui doit répondre" in html
