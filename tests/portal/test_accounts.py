@@ -149,6 +149,28 @@ def test_wrong_password_is_refused_in_french_and_the_email_typed_is_kept(client)
 
 
 @pytest.mark.django_db
+def test_signing_in_from_a_territory_page_brings_the_person_back_there(client, territory_a):
+    verified_user()
+    page = reverse("installations:aids", kwargs={"territory_slug": territory_a.slug})
+    html = client.get(page).content.decode()
+    login_link = re.search(r'href="(/comptes/login/[^"]*)"', html).group(1)
+    assert login_link == "/comptes/login/?next=" + page
+
+    response = client.post(login_link.replace("&amp;", "&"), {"login": "medecin@exemple.fr", "password": PASSWORD})
+
+    assert response.status_code == 302 and response["Location"] == page
+
+
+@pytest.mark.django_db
+def test_a_next_address_outside_the_portal_is_ignored(client):
+    verified_user()
+    response = client.post(
+        "/comptes/login/?next=https://ailleurs.example/", {"login": "medecin@exemple.fr", "password": PASSWORD}
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("portal:personal_space")
+
+
+@pytest.mark.django_db
 def test_repeated_failed_logins_are_throttled_with_a_french_429_page(client):
     verified_user()
     for _ in range(5):  # ACCOUNT_RATE_LIMITS["login_failed"] allows 5 failures per 5 minutes
