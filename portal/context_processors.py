@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
 
 
@@ -7,4 +9,7 @@ def portal(request):
         "current_territory": territory,
         "brand_colour": territory.main_colour if territory else "#1d4f91",
         "debug_banner": settings.DEBUG,
+        # On a territory's site, signing in or up brings the person back to the page they were reading
+        # (allauth ignores a `next` outside the portal).
+        "account_next": f"?{urlencode({'next': request.get_full_path()})}" if territory else "",
     }
