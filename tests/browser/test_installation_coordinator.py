@@ -79,3 +79,45 @@ def test_coordinator_triages_assigns_refers_and_settles_a_case(page, live_server
     assert case.status == CaseStatus.SETTLED
     assert case.settlement_commune.name == "Valognes"
     assert FollowUp.objects.filter(case=case).count() == 3
+
+
+def test_coordinator_filters_the_list_and_confides_the_page_in_one_go(
+    page, live_server, cotentin, make_person, sign_in, screenshot
+):
+    claire = make_person("claire@cotentin.fr", totp=True, is_staff=True, first_name="Claire", last_name="Lebrun")
+    MembershipFactory(user=claire, territory=cotentin, role=Role.COORDINATOR)
+    marc = make_person("marc@cotentin.fr", is_staff=True, first_name="Marc", last_name="Hamel")
+    MembershipFactory(user=marc, territory=cotentin, role=Role.COORDINATOR)
+    nurses = [CaseFactory(territory=cotentin, profession="nurse") for _ in range(3)]
+    doctor = CaseFactory(territory=cotentin, profession="doctor_gp")
+    sign_in(page, claire)
+
+    page.goto(f"{live_server.url}/admin/installations/case/")
+    expect(page.get_by_role("link", name="Nouvelle demande (4)")).to_be_visible()
+    # More filters, by keyboard: open the panel, choose the profession, submit.
+    page.get_by_text("Plus de filtres").focus()
+    page.keyboard.press("Enter")
+    page.get_by_label("Profession").select_option(label="Infirmier ou infirmière")
+    page.get_by_role("button", name="Filtrer").press("Enter")
+    results = page.locator("#result_list")
+    for case in nurses:
+        expect(results).to_contain_text(case.reference)
+    expect(results).not_to_contain_text(doctor.reference)
+    expect(page.get_by_text("3 demandes")).to_be_visible()
+    screenshot(page, "case-list-1280")
+
+    # Tick the whole page with the header box, confide it to Marc.
+    page.get_by_label("Cocher toutes les demandes de la page").check()
+    page.get_by_label("Pour les demandes cochées :").select_option(label=f"Confier à {marc} ({cotentin.name})")
+    page.get_by_role("button", name="Appliquer").click()
+    expect(page.locator(".messagelist")).to_contain_text(f"3 demandes confiées à {marc}.")
+    # Back on the same filtered list.
+    expect(page.get_by_label("Profession")).to_have_value("nurse")
+    assert set(Case.objects.filter(pk__in=[c.pk for c in nurses]).values_list("assigned_to", flat=True)) == {marc.pk}
+    assert Case.objects.get(pk=doctor.pk).assigned_to is None
+
+    page.set_viewport_size({"width": 360, "height": 780})
+    page.reload()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, f"the page scrolls sideways on a phone ({width} px)"
+    screenshot(page, "case-list-360")
