@@ -5,7 +5,8 @@ Loads N cases (1,000,000 by default) over 50 territories into a PostgreSQL datab
 set-based SQL (generate_series, no ORM loop), starts gunicorn on loopback against it and measures
 with wrk, at 10 and 50 concurrent clients:
 
-- the coordinator's case list (admin changelist filtered by status, newest first);
+- the coordinator's case list (in the admin, filtered by status, newest first), as a coordinator
+  reloading it gets it (from the list's cache while nothing changed) and with every view rendered;
 - the coordinator's case page (admin change form);
 - the applicant's space (their list of cases, and one case page);
 - the floor: a minimal view of the same stack (same middleware, same session) reading the same 25
@@ -60,6 +61,25 @@ done = function(summary, latency, requests)
     latency:percentile(99), summary.errors.status, e.connect, e.read, e.write, e.timeout))
 end
 """
+
+
+# The same, each request with a query parameter of its own, so that no page comes from the list's
+# cache (installations/list_cache.py): every view is rendered (the per-status counts stay cached).
+WRK_FRESH_SCRIPT = (
+    WRK_SCRIPT
+    + """
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("tid", threads)
+end
+local n = 0
+function request()
+  n = n + 1
+  return wrk.format(nil, wrk.path .. "&fresh=" .. tid .. "-" .. n)
+end
+"""
+)
 
 
 def log(message):
@@ -248,12 +268,18 @@ case = Case.objects.for_territory(territory).filter(status="supported", applican
 applicant = case.applicant
 EmailAddress.objects.get_or_create(user=applicant, email=applicant.email, defaults={"verified": True, "primary": True})
 
-def cookie(user):
+def cookie(user, first_page=None):
     client = Client()
     client.force_login(user)
-    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+    names = [settings.SESSION_COOKIE_NAME]
+    if first_page:
+        # What a browser holds after its first page with a form: the CSRF cookie too.
+        client.get(first_page, HTTP_HOST="127.0.0.1")
+        names.append(settings.CSRF_COOKIE_NAME)
+    return "; ".join(f"{name}={client.cookies[name].value}" for name in names)
 
-print(json.dumps({"coordinator": cookie(coordinator), "applicant": cookie(applicant), "case": case.pk,
+print(json.dumps({"coordinator": cookie(coordinator, "/admin/installations/case/"), "applicant": cookie(applicant),
+                  "case": case.pk,
                   "slug": territory.slug, "territory": territory.pk}))
 """
 
@@ -356,6 +382,7 @@ def main():
     parser.add_argument("--duration", type=int, default=20, help="seconds per measurement")
     parser.add_argument("--clients", default="10,50", help="concurrent connections, comma-separated")
     parser.add_argument("--skip-load", action="store_true", help="reuse the loaded database")
+    parser.add_argument("--only", default="", help="measure only the pages whose label has one of these words")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install wrk")
@@ -366,6 +393,8 @@ def main():
         create_database(admin_url, args.db)
         migrate(env)
         load(db_url, args.cases)
+        # A previous run's cached lists and counts were for other rows under the same ids.
+        django_script(env, "import django; django.setup(); from django.core.cache import cache; cache.clear()")
     import json
 
     people = json.loads(django_script(env, SETUP_PEOPLE).strip().splitlines()[-1])
@@ -382,40 +411,56 @@ def main():
         f"SELECT id FROM installations_case WHERE territory_id = {people['territory']} "
         "AND status = 'submitted' ORDER BY submitted_at DESC LIMIT 1",
     ).strip()
+    case_list = f"{base}/admin/installations/case/"
+    list_url = f"{case_list}?status=submitted"
+    # (label, url, who, marker on the page, every view rendered)
     targets = [
-        ("floor (25 rows, 1 query)", f"{base}/bench/floor/{slug}/?status=submitted", "coordinator", "<ul>"),
+        ("floor (25 rows, 1 query)", f"{base}/bench/floor/{slug}/?status=submitted", "coordinator", "<ul>", False),
+        ("coordinator: case list", list_url, "coordinator", "result_list", False),
+        ("case list, every view rendered", list_url, "coordinator", "result_list", True),
         (
-            "coordinator: case list",
-            f"{base}/admin/installations/case/?status=submitted",
+            "coordinator: case page",
+            f"{base}/admin/installations/case/{admin_case}/change/",
             "coordinator",
-            "result_list",
+            "B01-",
+            False,
         ),
-        ("coordinator: case page", f"{base}/admin/installations/case/{admin_case}/change/", "coordinator", "B01-"),
-        ("applicant: my cases", f"{base}/{slug}/installation/mes-demandes/", "applicant", "Demande B01-"),
-        ("applicant: case page", f"{base}/{slug}/installation/mes-demandes/{case_pk}/", "applicant", "Demande B01-"),
+        ("applicant: my cases", f"{base}/{slug}/installation/mes-demandes/", "applicant", "Demande B01-", False),
+        (
+            "applicant: case page",
+            f"{base}/{slug}/installation/mes-demandes/{case_pk}/",
+            "applicant",
+            "Demande B01-",
+            False,
+        ),
     ]
+    if args.only:
+        targets = [t for t in targets if any(word in t[0] for word in args.only.split(","))]
 
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
-        handle.write(WRK_SCRIPT)
-        script_path = handle.name
+    scripts = {}
+    for fresh, source in ((False, WRK_SCRIPT), (True, WRK_FRESH_SCRIPT)):
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+            handle.write(source)
+            scripts[fresh] = handle.name
     server = start_gunicorn(env, args.port, args.workers)
     results = []
     try:
-        for _label, url, who, marker in targets:
+        for _label, url, who, marker, _fresh in targets:
             check_page(url, people[who], marker)
         for connections in [int(c) for c in args.clients.split(",")]:
-            for label, url, who, _marker in targets:
+            for label, url, who, _marker, fresh in targets:
                 # A short warm-up so that every worker has its connections and caches.
-                run_wrk(url, people[who], connections, 3, script_path)
-                result = run_wrk(url, people[who], connections, args.duration, script_path)
+                run_wrk(url, people[who], connections, 3, scripts[fresh])
+                result = run_wrk(url, people[who], connections, args.duration, scripts[fresh])
                 results.append((connections, label, result))
                 log(
-                    f"· {connections:>3} clients  {label:<28} {result['rps']:7.1f} req/s  "
+                    f"· {connections:>3} clients  {label:<31} {result['rps']:7.1f} req/s  "
                     f"p95 {result['p95']:7.1f} ms  errors {result['errors']}"
                 )
     finally:
         stop(server)
-        os.unlink(script_path)
+        for path in scripts.values():
+            os.unlink(path)
 
     cases = psql_value(db_url, "SELECT count(*) FROM installations_case").strip()
     log("")

@@ -12,21 +12,23 @@ import csv
 import datetime
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from portal.enums import EDITOR_ROLES, Profession, Role
 from portal.models import Territory, User
@@ -39,7 +41,7 @@ from portal.tenancy_admin import (
     scoped_choices,
 )
 
-from . import selectors, services
+from . import list_cache, selectors, services
 from .enums import OPEN_STATUSES, CaseStatus, NeedKind, NeedState
 from .filters import OPEN, CaseListFilter
 from .models import Aid, Case, CaseDocument, CaseEvent, FollowUp, Message, Need, Note, Opportunity
@@ -974,6 +976,9 @@ class CaseAdmin(TerritoryScopedAdmin):
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
         team = self._is_team_user(request)
+        page_key = self._page_cache_key(request, team)
+        if page_key is not None and (html := cache.get(page_key)) is not None:
+            return HttpResponse(html)
         filterset = self.case_filterset(request)
         if request.method == "POST":
             if not team:
@@ -1012,7 +1017,29 @@ class CaseAdmin(TerritoryScopedAdmin):
             "export_url": reverse("admin:installations_case_export") + (f"?{query}" if query else ""),
             "dashboard_url": reverse("admin:installations_dashboard"),
         }
-        return TemplateResponse(request, "admin/installations/case/change_list.html", context)
+        response = TemplateResponse(request, "admin/installations/case/change_list.html", context)
+        if page_key is not None:
+            response.add_post_render_callback(lambda done: cache.set(page_key, done.content, list_cache.PAGE_TIMEOUT))
+        return response
+
+    def _page_cache_key(self, request, team):
+        """Where this view of the list is kept (list_cache), or None when it must be rendered: only
+        the team's everyday list is kept, never a page showing a message (it is shown once)."""
+        user = request.user
+        if request.method != "GET" or not team or user.is_superuser or partner_ids(request) - team_ids(request):
+            return None
+        # The page carries a CSRF token made from the browser's CSRF secret (a cookie once a page
+        # with a form has been shown).
+        csrf_secret = request.COOKIES.get(settings.CSRF_COOKIE_NAME)
+        if not (request.session.session_key and csrf_secret) or len(messages.get_messages(request)):
+            return None
+        return list_cache.page_key(
+            session_key=f"{request.session.session_key}|{csrf_secret}",
+            territory_versions=list_cache.versions(team_ids(request)),
+            language=get_language(),
+            day=timezone.localdate(),
+            query=request.GET.urlencode(),
+        )
 
     @staticmethod
     def _rows(cases, *, team, selectable):

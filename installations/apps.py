@@ -21,8 +21,18 @@ class InstallationsConfig(AppConfig):
     def ready(self):
         from allauth.account.signals import email_confirmed
         from django.contrib.auth.signals import user_logged_in
+        from django.db.models.signals import post_delete, post_save
+
+        from portal.models import Membership
 
         from . import receivers
+        from .models import Case, Need
+
+        for model in (Case, Need, Membership):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    receivers.territory_changed, sender=model, dispatch_uid=f"installations_list_{model.__name__}"
+                )
 
         user_logged_in.connect(receivers.claim_on_sign_in, dispatch_uid="installations_claim_on_sign_in")
         email_confirmed.connect(

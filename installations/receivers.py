@@ -1,10 +1,15 @@
 """Signal receivers, connected in InstallationsConfig.ready().
 
 A request made without an account and confirmed by e-mail joins the person's account as soon as
-that address is verified or its owner signs in.
+that address is verified or its owner signs in. A saved or deleted case, need or team membership
+makes the territory's cached case lists stale (list_cache).
 """
 
-from . import services
+from . import list_cache, services
+
+
+def territory_changed(sender, instance, **kwargs):
+    list_cache.changed(instance.territory_id)
 
 
 def claim_on_sign_in(sender, request, user, **kwargs):

@@ -17,13 +17,11 @@ from __future__ import annotations
 
 import datetime
 import logging
-import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -238,16 +236,6 @@ def _next_reference(territory, now) -> str:
     return f"{prefix}{number:04d}"
 
 
-def status_counts_version_key(territory_id: int) -> str:
-    return f"installations:status-counts-version:{territory_id}"
-
-
-def status_counts_changed(territory_id: int) -> None:
-    """After the commit, a new version for the territory's per-status counts that the coordinators'
-    list keeps in the cache (selectors.territory_status_counts): the next list counts again."""
-    transaction.on_commit(lambda: cache.set(status_counts_version_key(territory_id), uuid.uuid4().hex, None))
-
-
 def _transition(case: Case, *, actor, to: str, event_payload: dict | None = None, notify_applicant=True) -> None:
     if case.status == to or to not in ALLOWED_TRANSITIONS[case.status]:
         raise ValidationError(
@@ -265,7 +253,6 @@ def _transition(case: Case, *, actor, to: str, event_payload: dict | None = None
         case.awaiting_reply_since = None
         update += ["closed_at", "awaiting_reply_since"]
     case.save(update_fields=update)
-    status_counts_changed(case.territory_id)
     label = CaseStatus(to).label
     _record(
         case,
@@ -438,7 +425,6 @@ def case_submit(
         spouse_profession=spouse_profession.strip() if keep_household else "",
         children_ages=ages if keep_household else [],
     )
-    status_counts_changed(territory.pk)
     if communes:
         case.target_communes.set(communes)
     Need.objects.bulk_create(
