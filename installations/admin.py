@@ -63,10 +63,10 @@ def is_team_for(request, territory_id) -> bool:
 
 def _per_request(request, key, compute):
     # A value several parts of one page ask for (the team for the assign actions): read it once.
-    cache = request.__dict__.setdefault("_installations_admin_cache", {})
-    if key not in cache:
-        cache[key] = compute()
-    return cache[key]
+    memo = request.__dict__.setdefault("_installations_admin_memo", {})
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
 
 
 def profession_field(label):
@@ -1083,8 +1083,9 @@ class CaseAdmin(TerritoryScopedAdmin):
 
     def _status_counts(self, request):
         """Cases per status in the list's scope: cached per territory for the team's everyday list."""
-        user = request.user
-        if user.is_superuser or partner_ids(request) - team_ids(request):
+        if request.user.is_superuser:
+            return selectors.territory_status_counts(Territory.objects.values_list("pk", flat=True))
+        if partner_ids(request) - team_ids(request):
             return selectors.status_counts(self.get_queryset(request))
         return selectors.territory_status_counts(team_ids(request))
 
@@ -1117,7 +1118,7 @@ class CaseAdmin(TerritoryScopedAdmin):
             elif key == "submitted" and not ordering:
                 sort = "descending"
             headers.append(
-                {"label": label, "key": key, "sort": sort, "next": key if sort == "descending" else f"-{key}"}
+                {"label": label, "key": key, "sort": sort, "next": f"-{key}" if sort == "ascending" else key}
             )
         return headers
 

@@ -133,7 +133,7 @@ class CaseListFilter(django_filters.FilterSet):
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
         # Newest first unless a column is chosen; the primary key breaks ties so pages never overlap.
-        ordering = self.form.cleaned_data.get("o") if hasattr(self.form, "cleaned_data") else None
+        ordering = self.form.cleaned_data.get("o")
         if not ordering:
             return queryset.order_by("-submitted_at", "-id")
         return queryset.order_by(*queryset.query.order_by, "-id" if ordering[0].startswith("-") else "id")

@@ -63,14 +63,6 @@ def annotate_case_list(queryset: QuerySet, *, now: datetime.datetime | None = No
     )
 
 
-def coordinator_cases(*, user, territory=None) -> QuerySet:
-    """The cases a coordinator works on (one territory, or all of theirs), newest first."""
-    queryset = Case.objects.for_territory(territory) if territory is not None else Case.objects.visible_to(user)
-    return annotate_case_list(
-        queryset.select_related("territory", "assigned_to", "settlement_commune").order_by("-submitted_at", "-id")
-    )
-
-
 def cases_waiting_on_partner(case_ids: list[int]) -> set[int]:
     """Those of `case_ids` (a page of a list) with a need referred to a partner: one query."""
     if not case_ids:
