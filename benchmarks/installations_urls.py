@@ -1,9 +1,8 @@
-"""URLconf of the installations load benchmark: the portal's URLs (with the applicant's pages,
-mounted where the portal mounts them) and the floor: a minimal view through the same middleware
-that reads the same 25 rows as the coordinator's list with one query."""
+"""URLconf of the installations load benchmark: the portal's URLs and the floor, a minimal view
+through the same middleware that reads the same 25 rows as the coordinator's list with one query."""
 
 from django.http import HttpResponse
-from django.urls import include, path
+from django.urls import path
 from django.utils.html import escape
 
 from installations.models import Case
@@ -22,13 +21,4 @@ def floor(request, territory_slug):
     return HttpResponse(f"<!DOCTYPE html><title>floor</title><ul>{body}</ul>")
 
 
-def _mounted(patterns):
-    return any(
-        getattr(p, "namespace", None) == "installations" or _mounted(getattr(p, "url_patterns", [])) for p in patterns
-    )
-
-
-urlpatterns = [path("bench/floor/<slug:territory_slug>/", floor, name="bench_floor")]
-if not _mounted(portal_urlpatterns):
-    urlpatterns.append(path("<slug:territory_slug>/installation/", include("installations.urls")))
-urlpatterns += portal_urlpatterns
+urlpatterns = [path("bench/floor/<slug:territory_slug>/", floor, name="bench_floor"), *portal_urlpatterns]

@@ -14,8 +14,8 @@ import datetime
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -977,12 +977,17 @@ class CaseAdmin(TerritoryScopedAdmin):
             raise PermissionDenied
         team = self._is_team_user(request)
         page_key = self._page_cache_key(request, team)
-        if page_key is not None and (html := cache.get(page_key)) is not None:
+        if page_key is not None and (html := list_cache.get(page_key)) is not None:
             return HttpResponse(html)
         filterset = self.case_filterset(request)
         if request.method == "POST":
             if not team:
                 raise PermissionDenied
+            if not all(value.isdigit() for value in request.POST.getlist(ACTION_CHECKBOX_NAME)):
+                self.message_user(
+                    request, _("La sélection reçue n'est pas valide : cochez à nouveau les demandes."), messages.ERROR
+                )
+                return HttpResponseRedirect(request.get_full_path())
             # Django's own action handling: the selected rows, among those the user may see.
             return self.response_action(request, filterset.qs) or HttpResponseRedirect(request.get_full_path())
         counts = self._status_counts(request)
@@ -1019,7 +1024,9 @@ class CaseAdmin(TerritoryScopedAdmin):
         }
         response = TemplateResponse(request, "admin/installations/case/change_list.html", context)
         if page_key is not None:
-            response.add_post_render_callback(lambda done: cache.set(page_key, done.content, list_cache.PAGE_TIMEOUT))
+            response.add_post_render_callback(
+                lambda done: list_cache.store(page_key, done.content, list_cache.PAGE_TIMEOUT)
+            )
         return response
 
     def _page_cache_key(self, request, team):

@@ -7,18 +7,48 @@ The per-status counts and the rendered pages are stored under the versions of th
 show, so the next view after a change computes them again. Pages also expire after a minute (the
 "days since the last contact" and the "no answer for N days" highlight move with time), the
 counts after five minutes (a safety net for a change made outside the ORM, such as an SQL update).
+
+The cache only saves work: when Redis cannot be reached, saving a case still succeeds and the list
+is computed on each view (every call here logs the failure and carries on).
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import uuid
 
 from django.core.cache import cache
 from django.db import transaction
 
+logger = logging.getLogger(__name__)
+
 PAGE_TIMEOUT = 60
 COUNTS_TIMEOUT = 300
+
+
+def _quietly(operation, default=None):
+    try:
+        return operation()
+    except Exception:  # any cache failure: the caller computes without it
+        logger.warning("The case list cache cannot be reached; going on without it.", exc_info=True)
+        return default
+
+
+def get(key):
+    return _quietly(lambda: cache.get(key))
+
+
+def get_many(keys) -> dict:
+    return _quietly(lambda: cache.get_many(keys), {})
+
+
+def set_many(values: dict, timeout: int) -> None:
+    _quietly(lambda: cache.set_many(values, timeout))
+
+
+def store(key, value, timeout: int) -> None:
+    _quietly(lambda: cache.set(key, value, timeout))
 
 
 def _version_key(territory_id: int) -> str:
@@ -31,7 +61,7 @@ def changed(territory_id: int | None) -> None:
         return
 
     def new_version():
-        cache.set(_version_key(territory_id), uuid.uuid4().hex, None)
+        store(_version_key(territory_id), uuid.uuid4().hex, None)
 
     new_version()
     transaction.on_commit(new_version)
@@ -40,7 +70,7 @@ def changed(territory_id: int | None) -> None:
 def versions(territory_ids) -> dict[int, str]:
     """The current version of each territory (one cache round trip)."""
     ids = sorted(territory_ids)
-    found = cache.get_many([_version_key(tid) for tid in ids])
+    found = get_many([_version_key(tid) for tid in ids])
     return {tid: found.get(_version_key(tid), "0") for tid in ids}
 
 

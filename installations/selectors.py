@@ -10,7 +10,6 @@ import datetime
 import statistics
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     Aggregate,
@@ -140,7 +139,7 @@ def territory_status_counts(territory_ids) -> dict[str, int]:
         tid: f"installations:status-counts:{tid}:{version}"
         for tid, version in list_cache.versions(territory_ids).items()
     }
-    per_territory = cache.get_many(list(keys.values()))
+    per_territory = list_cache.get_many(list(keys.values()))
     missing = [tid for tid, key in keys.items() if key not in per_territory]
     if missing:
         fresh = {tid: dict.fromkeys(CaseStatus.values, 0) for tid in missing}
@@ -153,7 +152,7 @@ def territory_status_counts(territory_ids) -> dict[str, int]:
         for tid, status, n in rows:
             fresh[tid][status] = n
         stored = {keys[tid]: counts for tid, counts in fresh.items()}
-        cache.set_many(stored, list_cache.COUNTS_TIMEOUT)
+        list_cache.set_many(stored, list_cache.COUNTS_TIMEOUT)
         per_territory.update(stored)
     totals = dict.fromkeys(CaseStatus.values, 0)
     for counts in per_territory.values():

@@ -116,6 +116,16 @@ def test_coordinator_filters_the_list_and_confides_the_page_in_one_go(
     assert set(Case.objects.filter(pk__in=[c.pk for c in nurses]).values_list("assigned_to", flat=True)) == {marc.pk}
     assert Case.objects.get(pk=doctor.pk).assigned_to is None
 
+    # Sort by reference with the column header (ascending, then descending), the filter kept.
+    header = page.locator("#result_list thead").get_by_role("link", name="Référence")
+    header.click()
+    expect(page.locator("#result_list th[aria-sort='ascending']")).to_contain_text("Référence")
+    first_row = page.locator("#result_list tbody tr").first
+    expect(first_row).to_contain_text(min(c.reference for c in nurses))
+    page.locator("#result_list thead").get_by_role("link", name="Référence").click()
+    expect(first_row).to_contain_text(max(c.reference for c in nurses))
+    expect(page.get_by_label("Profession")).to_have_value("nurse")
+
     page.set_viewport_size({"width": 360, "height": 780})
     page.reload()
     width = page.evaluate("document.documentElement.scrollWidth")
