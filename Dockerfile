@@ -2,7 +2,7 @@
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    DJANGO_SETTINGS_MODULE=portal.settings.production
+    DJANGO_SETTINGS_MODULE=config.settings.production
 
 # WeasyPrint needs Pango; gettext compiles the French messages.
 RUN apt-get update \
@@ -22,4 +22,4 @@ RUN SECRET_KEY=build-only-$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=') DA
     && useradd --system --uid 1000 portal && mkdir -p /app/var/media && chown -R portal /app/var
 USER portal
 EXPOSE 8000
-CMD ["gunicorn", "portal.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--max-requests", "1000", "--max-requests-jitter", "100", "--access-logfile", "-"]
+CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--max-requests", "1000", "--max-requests-jitter", "100", "--access-logfile", "-"]

@@ -64,7 +64,7 @@ messages: install system-deps
 	$(BIN)/python manage.py compilemessages -l fr --ignore=.venv
 
 check-deploy: install
-	DJANGO_SETTINGS_MODULE=portal.settings.production SECRET_KEY=$$(head -c 64 /dev/urandom | base64 | tr -d '\n=/+') \
+	DJANGO_SETTINGS_MODULE=config.settings.production SECRET_KEY=$$(head -c 64 /dev/urandom | base64 | tr -d '\n=/+') \
 	DATABASE_URL=$(TEST_DATABASE_URL) ALLOWED_HOSTS=sante.example.org $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 lock: $(BIN)/python
@@ -73,10 +73,10 @@ lock: $(BIN)/python
 	 echo "# Regenerate with: make lock"; $(BIN)/pip freeze --exclude-editable | grep -v '^guichet') > requirements/constraints.txt
 
 worker: install
-	$(BIN)/celery -A portal worker -l info
+	$(BIN)/celery -A config worker -l info
 
 beat: install
-	$(BIN)/celery -A portal beat -l info
+	$(BIN)/celery -A config beat -l info
 
 clean:
 	rm -rf $(VENV) var db.sqlite3

@@ -19,8 +19,6 @@ and prints the time and peak memory of each, and the share of the total spent co
 Targets on a 2-core machine: ≤ 30 pages, ≤ 10 s and ≤ 250 MB in total, collection ≤ 15 %.
 """
 
-# ruff: noqa: S608 - SQL below is built from constants of this script, never from input.
-
 from __future__ import annotations
 
 import argparse
@@ -38,7 +36,7 @@ sys.path.insert(0, str(HERE))
 BENCH_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/guichet_gov_bench")
 os.environ["DATABASE_URL"] = BENCH_URL
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/6")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.test")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 
 
 def recreate_database(url: str) -> None:

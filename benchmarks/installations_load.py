@@ -313,7 +313,7 @@ def django_script(env, source):
 def start_gunicorn(env, port, workers):
     command = [
         str(Path(PYTHON).with_name("gunicorn")),
-        "portal.wsgi:application",
+        "config.wsgi:application",
         "--bind",
         f"127.0.0.1:{port}",
         "--workers",

@@ -2,8 +2,8 @@
 base settings, production-like (DEBUG off, Redis cache and sessions), with a URLconf that adds the
 floor view. Not used anywhere else."""
 
-from portal.settings.base import *  # noqa: F403
-from portal.settings.base import LOGGING
+from config.settings.base import *  # noqa: F403
+from config.settings.base import LOGGING
 
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]

@@ -5,8 +5,8 @@ from django.http import HttpResponse
 from django.urls import path
 from django.utils.html import escape
 
+from config.urls import urlpatterns as portal_urlpatterns
 from installations.models import Case
-from portal.urls import urlpatterns as portal_urlpatterns
 
 
 def floor(request, territory_slug):

@@ -35,8 +35,8 @@ from governance.models import (
     WorkingGroup,
 )
 from portal.enums import EDITOR_ROLES
-from portal.tenancy import territory_ids_for
-from portal.tenancy_admin import TerritoryScopedAdmin, scoped_choices
+from portal.tenancy.access import territory_ids_for
+from portal.tenancy.admin import TerritoryScopedAdmin, scoped_choices
 
 
 def _error_text(error: ValidationError) -> str:
@@ -73,7 +73,7 @@ class ScopedInline(admin.TabularInline):
             return False
         if user.is_superuser:
             return True
-        ids = territory_ids_for(user, EDITOR_ROLES)
+        ids = territory_ids_for(user, roles=EDITOR_ROLES)
         return bool(ids) if obj is None else obj.territory_id in ids
 
     def has_view_permission(self, request, obj=None):

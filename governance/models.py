@@ -21,7 +21,7 @@ from governance.enums import (
     Reply,
 )
 from governance.validators import validate_meeting_document
-from portal.tenancy import TerritoryQuerySet, TerritoryScopedModel
+from portal.tenancy.models import TerritoryQuerySet, TerritoryScopedModel
 
 
 class Body(TerritoryScopedModel):

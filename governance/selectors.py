@@ -28,7 +28,7 @@ from governance.models import (
 )
 from portal.enums import EDITOR_ROLES, Role
 from portal.reporting import ReportSection
-from portal.tenancy import has_role
+from portal.tenancy.access import has_role
 
 
 # --- composition ---------------------------------------------------------------------------

@@ -35,7 +35,7 @@ from governance.models import (
     WorkingGroup,
 )
 from portal.enums import EDITOR_ROLES
-from portal.tenancy import has_role
+from portal.tenancy.access import has_role
 
 ANNUAL_REPORT_BUILDER = "governance.reports.build_annual_report"
 MINUTES_BUILDER = "governance.reports.build_minutes"

@@ -20,7 +20,7 @@ from governance.forms import ReplyForm
 from governance.models import Meeting, MeetingDocument
 from portal.enums import Role
 from portal.reporting import collect_sections
-from portal.tenancy import territory_role_required
+from portal.tenancy.decorators import territory_role_required
 
 READER_ROLES = (Role.ELECTED_OFFICIAL, Role.COUNCIL_MEMBER, Role.COORDINATOR, Role.MANAGER)
 GOVERNANCE_BUILDERS = {services.ANNUAL_REPORT_BUILDER, services.MINUTES_BUILDER, services.REGISTER_BUILDER}

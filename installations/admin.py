@@ -30,10 +30,14 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from installations import list_cache, selectors, services
+from installations.enums import OPEN_STATUSES, CaseStatus, NeedKind, NeedState
+from installations.filters import OPEN, CaseListFilter
+from installations.models import Aid, Case, CaseDocument, CaseEvent, FollowUp, Message, Need, Note, Opportunity
 from portal.enums import EDITOR_ROLES, Profession, Role
 from portal.models import Territory, User
-from portal.tenancy import territory_ids_for
-from portal.tenancy_admin import (
+from portal.tenancy.access import territory_ids_for
+from portal.tenancy.admin import (
     TerritoryScopedAdmin,
     _Echo,
     _with_bom,
@@ -41,20 +45,15 @@ from portal.tenancy_admin import (
     scoped_choices,
 )
 
-from . import list_cache, selectors, services
-from .enums import OPEN_STATUSES, CaseStatus, NeedKind, NeedState
-from .filters import OPEN, CaseListFilter
-from .models import Aid, Case, CaseDocument, CaseEvent, FollowUp, Message, Need, Note, Opportunity
-
 ADMIN_CSS = {"all": ["admin_extra/installations.css"]}
 
 
 def team_ids(request) -> set[int]:
-    return territory_ids_for(request.user, EDITOR_ROLES)
+    return territory_ids_for(request.user, roles=EDITOR_ROLES)
 
 
 def partner_ids(request) -> set[int]:
-    return territory_ids_for(request.user, [Role.PARTNER])
+    return territory_ids_for(request.user, roles=[Role.PARTNER])
 
 
 def is_team_for(request, territory_id) -> bool:

@@ -23,10 +23,9 @@ class InstallationsConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
         from django.db.models.signals import post_delete, post_save
 
+        from installations import receivers
+        from installations.models import Case, Need
         from portal.models import Membership
-
-        from . import receivers
-        from .models import Case, Need
 
         for model in (Case, Need, Membership):
             for signal in (post_save, post_delete):

@@ -15,12 +15,20 @@ from dataclasses import dataclass, field
 from django.db.models import F
 from django.utils import timezone
 
+from installations import services
+from installations.enums import (
+    AidZoning,
+    CaseStatus,
+    CurrentSituation,
+    Funder,
+    NeedKind,
+    NeedState,
+    OpportunityKind,
+    StructureType,
+)
+from installations.models import Aid, Case, CaseEvent, Message, Note, Opportunity
 from portal.enums import ArsZone, PracticeMode, Profession, Role
 from portal.models import Membership, User
-
-from . import services
-from .enums import AidZoning, CaseStatus, CurrentSituation, Funder, NeedKind, NeedState, OpportunityKind, StructureType
-from .models import Aid, Case, CaseEvent, Message, Note, Opportunity
 
 
 @dataclass

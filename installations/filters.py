@@ -7,13 +7,12 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from installations.enums import OPEN_STATUSES, CaseStatus, NeedKind, NeedState, OpportunityKind
+from installations.models import Case, Need, Opportunity
+from installations.services import no_answer_days
 from portal.enums import Profession
 from portal.forms import QuickSelect
 from portal.models import Commune
-
-from .enums import OPEN_STATUSES, CaseStatus, NeedKind, NeedState, OpportunityKind
-from .models import Case, Need, Opportunity
-from .services import no_answer_days
 
 
 class OpportunityFilter(django_filters.FilterSet):

@@ -12,12 +12,11 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from installations.enums import HOUSEHOLD_NEEDS, CurrentSituation, NeedKind, StructureType
+from installations.services import HOUSEHOLD_RETENTION, sniff_document
 from portal.enums import PracticeMode, Profession
 from portal.models import Commune
 from portal.validators import validate_rpps
-
-from .enums import HOUSEHOLD_NEEDS, CurrentSituation, NeedKind, StructureType
-from .services import HOUSEHOLD_RETENTION, sniff_document
 
 # The period stated next to the consent box is the one the service applies.
 HOUSEHOLD_RETENTION_YEARS = round(HOUSEHOLD_RETENTION.days / 365)

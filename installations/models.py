@@ -13,11 +13,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from portal.enums import PracticeMode, Profession
-from portal.tenancy import TerritoryScopedModel
-from portal.validators import validate_rpps
-
-from .enums import (
+from installations.enums import (
     AidZoning,
     CaseStatus,
     CurrentSituation,
@@ -28,6 +24,9 @@ from .enums import (
     OpportunityKind,
     StructureType,
 )
+from portal.enums import PracticeMode, Profession
+from portal.tenancy.models import TerritoryScopedModel
+from portal.validators import validate_rpps
 
 
 def new_confirmation_nonce():
@@ -155,7 +154,7 @@ class Case(TerritoryScopedModel):
 
     @property
     def is_open(self):
-        from .enums import OPEN_STATUSES
+        from installations.enums import OPEN_STATUSES
 
         return self.status in OPEN_STATUSES
 

@@ -5,7 +5,7 @@ that address is verified or its owner signs in. A saved or deleted case, need or
 makes the territory's cached case lists stale (list_cache).
 """
 
-from . import list_cache, services
+from installations import list_cache, services
 
 
 def territory_changed(sender, instance, **kwargs):

@@ -30,15 +30,14 @@ from django.db.models.functions import Coalesce, ExtractYear, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from installations import list_cache
+from installations.enums import AidZoning, CaseStatus, NeedKind, NeedState
+from installations.models import Aid, Case, CaseEvent, Message, Need, Note, Opportunity
+from installations.services import no_answer_days
 from portal.enums import EDITOR_ROLES, ArsZone, Profession
 from portal.models import Commune, Membership, User
 from portal.reporting import ReportSection, ReportTable
-from portal.tenancy import territory_ids_for
-
-from . import list_cache
-from .enums import AidZoning, CaseStatus, NeedKind, NeedState
-from .models import Aid, Case, CaseEvent, Message, Need, Note, Opportunity
-from .services import no_answer_days
+from portal.tenancy.access import territory_ids_for
 
 # --- the coordinator's list ---------------------------------------------------------------------
 
@@ -99,7 +98,9 @@ def team_communes(user) -> QuerySet:
     """The communes of the territories a staff user works for (every commune for a superuser)."""
     if user.is_superuser:
         return Commune.objects.order_by("name")
-    return Commune.objects.filter(territories__in=territory_ids_for(user, EDITOR_ROLES)).distinct().order_by("name")
+    return (
+        Commune.objects.filter(territories__in=territory_ids_for(user, roles=EDITOR_ROLES)).distinct().order_by("name")
+    )
 
 
 def team_memberships(user) -> QuerySet:
@@ -107,7 +108,7 @@ def team_memberships(user) -> QuerySet:
     territory for a superuser), people of former teams included (their cases are still listed)."""
     memberships = Membership.objects.filter(role__in=EDITOR_ROLES)
     if not user.is_superuser:
-        memberships = memberships.filter(territory_id__in=territory_ids_for(user, EDITOR_ROLES))
+        memberships = memberships.filter(territory_id__in=territory_ids_for(user, roles=EDITOR_ROLES))
     return memberships.select_related("user", "territory").order_by(
         "territory__name", "user__last_name", "user__first_name", "user__email"
     )
@@ -241,7 +242,7 @@ def partner_needs(user, territory=None) -> QuerySet:
 
     if not getattr(user, "is_authenticated", False):
         return Need.objects.none()
-    queryset = Need.objects.filter(referent=user).for_territories(territory_ids_for(user, [Role.PARTNER]))
+    queryset = Need.objects.filter(referent=user).for_territories(territory_ids_for(user, roles=[Role.PARTNER]))
     if territory is not None:
         queryset = queryset.for_territory(territory)
     return queryset.select_related("case", "referred_to", "territory").order_by("-referred_at", "-id")

@@ -31,12 +31,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.enums import EDITOR_ROLES, PracticeMode, Profession, Role
-from portal.models import Commune, Membership, Organisation, Territory, User
-from portal.tenancy import has_role
-from portal.validators import validate_rpps
-
-from .enums import (
+from installations.enums import (
     FINAL_STATUSES,
     FOLLOW_UP_YEARS,
     HOUSEHOLD_NEEDS,
@@ -47,7 +42,11 @@ from .enums import (
     NeedState,
     StructureType,
 )
-from .models import Aid, Case, CaseDocument, CaseEvent, FollowUp, Message, Need, Note, Opportunity
+from installations.models import Aid, Case, CaseDocument, CaseEvent, FollowUp, Message, Need, Note, Opportunity
+from portal.enums import EDITOR_ROLES, PracticeMode, Profession, Role
+from portal.models import Commune, Membership, Organisation, Territory, User
+from portal.tenancy.access import has_role
+from portal.validators import validate_rpps
 
 logger = logging.getLogger(__name__)
 
@@ -471,7 +470,7 @@ def case_send_confirmation(*, case: Case, link: str = "") -> None:
     is built from PORTAL_BASE_URL."""
     if case.confirmed_at is not None:
         return
-    from . import tasks
+    from installations import tasks
 
     ids = (case.territory_id, case.pk)
     transaction.on_commit(lambda: tasks.publish_in_background(tasks.case_confirmation_send, *ids, link), robust=True)
@@ -534,7 +533,7 @@ def _queue_applicant_news(case: Case) -> None:
         applicant_news_since=timezone.now()
     )
     if updated:
-        from . import tasks
+        from installations import tasks
 
         ids = (case.territory_id, case.pk)
         transaction.on_commit(lambda: tasks.publish_in_background(tasks.applicant_news_send, *ids), robust=True)

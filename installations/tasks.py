@@ -9,9 +9,8 @@ import threading
 
 from celery import current_app, shared_task
 
+from installations import services
 from portal.models import Territory
-
-from . import services
 
 logger = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ link of the applicant's notifications; `confirm` is the link of the confirmation
 
 from django.urls import path
 
-from . import views
+from installations import views
 
 app_name = "installations"
 

@@ -25,12 +25,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from portal.models import ProfessionalProfile
-
-from . import selectors, services
-from .enums import FINAL_STATUSES, CaseStatus
-from .filters import OpportunityFilter
-from .forms import (
+from installations import selectors, services
+from installations.enums import FINAL_STATUSES, CaseStatus
+from installations.filters import OpportunityFilter
+from installations.forms import (
     ContactStepForm,
     DocumentForm,
     EligibilityForm,
@@ -43,7 +41,8 @@ from .forms import (
     WithdrawForm,
     household_needs,
 )
-from .models import Aid, Case, CaseDocument
+from installations.models import Aid, Case, CaseDocument
+from portal.models import ProfessionalProfile
 
 # --- the guided request -------------------------------------------------------------------------
 
@@ -287,7 +286,7 @@ def _review(request):
 
 
 def _need_labels(needs):
-    from .enums import NeedKind
+    from installations.enums import NeedKind
 
     return [(NeedKind(kind).label, details) for kind, details in needs.items()]
 

@@ -4,8 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.enums import EDITOR_ROLES
 from portal.models import Commune, Membership, Organisation, ProfessionalProfile, Territory, User
-from portal.tenancy import territory_ids_for
-from portal.tenancy_admin import TerritoryScopedAdmin
+from portal.tenancy.access import territory_ids_for
+from portal.tenancy.admin import TerritoryScopedAdmin
 
 
 @admin.register(User)
@@ -55,7 +55,7 @@ class TerritoryAdmin(TerritoryScopedAdmin):
         return obj.pk
 
     def scope_queryset(self, queryset, request):
-        return queryset.filter(pk__in=territory_ids_for(request.user, EDITOR_ROLES))
+        return queryset.filter(pk__in=territory_ids_for(request.user, roles=EDITOR_ROLES))
 
     def get_prepopulated_fields(self, request, obj=None):
         return self.prepopulated_fields if request.user.is_superuser else {}

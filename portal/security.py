@@ -16,7 +16,7 @@ class StaffMFAMiddleware:
     """Staff must enrol a second factor (TOTP) before the admin lets them in.
 
     allauth has no setting that makes MFA mandatory; `STAFF_MFA_REQUIRED` is on everywhere but
-    the local demo (portal.settings.dev).
+    the local demo (config.settings.dev).
     """
 
     def __init__(self, get_response):

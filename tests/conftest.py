@@ -83,7 +83,7 @@ DEAD_BROKER_URL = "redis://127.0.0.1:6390/3"
 def real_broker(settings):
     """Tasks go through Redis (the test settings' REDIS_URL db), routed as in production, instead
     of running eagerly. Start a worker with `celery.contrib.testing.worker.start_worker`."""
-    from portal.celery import app
+    from config.celery import app
 
     previous = app.conf.task_always_eager, app.conf.broker_url
     app.conf.task_always_eager = False

@@ -8,7 +8,7 @@ from django.utils.translation import ngettext
 
 from portal.documents.models import GeneratedDocument
 from portal.documents.services import document_retry
-from portal.tenancy_admin import TerritoryScopedAdmin
+from portal.tenancy.admin import TerritoryScopedAdmin
 
 
 @admin.register(GeneratedDocument)

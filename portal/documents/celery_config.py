@@ -1,4 +1,4 @@
-"""Celery settings of the documents app, for the lead to merge into portal/settings/base.py.
+"""Celery settings of the documents app, for the lead to merge into config/settings/base.py.
 
     from portal.documents.celery_config import BEAT_SCHEDULE, TASK_ROUTES
     CELERY_TASK_ROUTES = {**TASK_ROUTES}
@@ -7,7 +7,7 @@
 PDF builds go to their own `reports` queue, served by a dedicated, recycled worker (see the
 docstring of portal.documents.tasks for the command line); the sweep is quick and stays on the
 default queue. Without a `reports` worker, requested documents stay pending (nothing is lost):
-in a one-machine demo, run `celery -A portal worker -Q celery,reports`.
+in a one-machine demo, run `celery -A config worker -Q celery,reports`.
 """
 
 TASK_ROUTES = {

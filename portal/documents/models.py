@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from portal.documents.enums import DocumentAudience, DocumentKind, DocumentStatus
-from portal.tenancy import TerritoryQuerySet, TerritoryScopedModel
+from portal.tenancy.models import TerritoryQuerySet, TerritoryScopedModel
 
 
 def document_file_name(territory_id: int) -> str:

@@ -15,7 +15,7 @@ from portal.documents.builders import BuilderError, resolve_builder
 from portal.documents.enums import DocumentAudience, DocumentKind, DocumentStatus
 from portal.documents.models import GeneratedDocument
 from portal.enums import EDITOR_ROLES
-from portal.tenancy import has_role
+from portal.tenancy.access import has_role
 
 logger = logging.getLogger("portal.documents")
 

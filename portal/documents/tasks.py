@@ -3,7 +3,7 @@
 Run report builds in their own workers, away from e-mails and notifications: WeasyPrint does not
 give memory back between documents, and one big annual report can take a minute. Recommended::
 
-    celery -A portal worker -Q reports --concurrency=1 --max-tasks-per-child=20 \\
+    celery -A config worker -Q reports --concurrency=1 --max-tasks-per-child=20 \\
         --max-memory-per-child=800000 -n reports@%h
 
 - `--max-tasks-per-child=20` (and `--max-memory-per-child`, in KiB) recycle the process before its
@@ -14,7 +14,7 @@ give memory back between documents, and one big annual report can take a minute.
   `visibility_timeout` (3600 s in settings) must stay above the hard limit, or Redis hands the
   message to a second worker while the first is still rendering;
 - routing and the periodic sweep are in `portal.documents.celery_config`, to merge into settings;
-- `celery -A portal beat` must run for the sweep.
+- `celery -A config beat` must run for the sweep.
 
 A worker killed mid-render (OOM, deployment) leaves its row `running`: the periodic sweep marks it
 failed ("interrompu") once it is older than the hard time limit, so a person can retry it.

@@ -1,8 +1,8 @@
-from .commune import Commune
-from .membership import Membership
-from .organisation import Organisation
-from .people import ProfessionalProfile
-from .territory import Territory
-from .user import User
+from portal.models.commune import Commune
+from portal.models.membership import Membership
+from portal.models.organisation import Organisation
+from portal.models.people import ProfessionalProfile
+from portal.models.territory import Territory
+from portal.models.user import User
 
 __all__ = ["Commune", "Membership", "Organisation", "ProfessionalProfile", "Territory", "User"]

@@ -3,7 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from portal.enums import Role
-from portal.tenancy import TerritoryScopedModel
+from portal.tenancy.models import TerritoryScopedModel
 
 
 class Membership(TerritoryScopedModel):

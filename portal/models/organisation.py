@@ -2,7 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from portal.enums import OrganisationKind
-from portal.tenancy import TerritoryScopedModel
+from portal.tenancy.models import TerritoryScopedModel
 from portal.validators import validate_finess, validate_siret
 
 

@@ -8,7 +8,7 @@ from portal.validators import validate_rpps
 
 class ProfessionalProfile(models.Model):
     """What a health professional or student says of themself; it belongs to the person, not to a
-    territory, so it is declared global in portal.tenancy.GLOBAL_MODELS and only its owner edits it."""
+    territory, so it is declared global in portal.tenancy.models.GLOBAL_MODELS and only its owner edits it."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="professional_profile")
     profession = models.CharField(_("profession"), max_length=30, choices=Profession.choices)

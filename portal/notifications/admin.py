@@ -5,7 +5,7 @@ from django.utils.translation import ngettext
 from portal.enums import EDITOR_ROLES
 from portal.notifications import services
 from portal.notifications.models import Notification
-from portal.tenancy_admin import TerritoryScopedAdmin
+from portal.tenancy.admin import TerritoryScopedAdmin
 
 
 @admin.register(Notification)

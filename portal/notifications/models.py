@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.notifications.enums import EmailMode, EmailState
-from portal.tenancy import TerritoryScopedModel
+from portal.tenancy.models import TerritoryScopedModel
 
 
 class Notification(TerritoryScopedModel):

@@ -98,7 +98,7 @@ class RelayKicker:
                 target = self._requested
             try:
                 publish_relay()
-            except Exception as exc:  # noqa: BLE001 - the sweep delivers what this publish could not
+            except Exception as exc:
                 # Once per outage, not once per notification.
                 if self.last_error is None:
                     logger.warning("Broker unreachable (%s): the periodic sweep will send the pending e-mails.", exc)
@@ -185,7 +185,7 @@ def deliver(notification_id: int) -> bool:
         return False
     try:
         emails.send(emails.single_message(notification))
-    except Exception as exc:  # noqa: BLE001 - any failure of the mail server is recorded on the row
+    except Exception as exc:
         _record_failure([notification_id], exc, back_to=EmailState.PENDING)
         return False
     _record_sent([notification_id])
@@ -263,7 +263,7 @@ def send_digest_for(user_id: int, *, now=None, retries_only: bool = False) -> bo
     )
     try:
         emails.send(emails.digest_message(notifications[0].recipient, notifications, now=now))
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         _record_failure(ids, exc, back_to=EmailState.DIGEST)
         return False
     _record_sent(ids)

@@ -12,7 +12,7 @@ from portal.enums import EDITOR_ROLES
 from portal.notifications import outbox
 from portal.notifications.enums import REQUEUABLE_STATES, EmailMode, EmailState
 from portal.notifications.models import Notification, NotificationPreference
-from portal.tenancy import territory_ids_for
+from portal.tenancy.access import territory_ids_for
 
 logger = logging.getLogger(__name__)
 
@@ -142,7 +142,7 @@ def notification_requeue(*, actor, notifications) -> int:
         .only("pk", "territory_id", "email_state")
     )
     if not actor.is_superuser:
-        allowed = territory_ids_for(actor, EDITOR_ROLES)
+        allowed = territory_ids_for(actor, roles=EDITOR_ROLES)
         if any(row.territory_id not in allowed for row in rows):
             raise PermissionDenied
     if not rows:

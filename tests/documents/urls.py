@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from portal.urls import urlpatterns as project_urlpatterns
+from config.urls import urlpatterns as project_urlpatterns
 
 urlpatterns = [
     path("<slug:territory_slug>/documents/", include("portal.documents.urls")),

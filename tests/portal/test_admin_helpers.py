@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.test import RequestFactory
 
 from portal.forms import QuickSelect
-from portal.tenancy_admin import admin_context_without_sidebar
+from portal.tenancy.admin import admin_context_without_sidebar
 
 
 def test_the_admin_context_without_sidebar_has_the_keys_of_djangos(db):

@@ -88,7 +88,7 @@ def test_sessions_expire_after_inactivity():
 @pytest.mark.parametrize("secret", ["", "demo-only-insecure-key-never-use-in-production"])
 def test_production_settings_refuse_a_missing_or_demo_secret(secret):
     env = {
-        "DJANGO_SETTINGS_MODULE": "portal.settings.production",
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "SECRET_KEY": secret,
         "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/guichet",
         "PATH": "/usr/bin:/bin",
@@ -102,7 +102,7 @@ def test_production_settings_refuse_a_missing_or_demo_secret(secret):
 
 def test_production_settings_pass_check_deploy_without_warning():
     env = {
-        "DJANGO_SETTINGS_MODULE": "portal.settings.production",
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "SECRET_KEY": secrets.token_urlsafe(64),
         "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/guichet",
         "ALLOWED_HOSTS": "sante.example.org",

@@ -13,7 +13,7 @@ from django.contrib import admin
 
 import tests
 from portal.models import Territory
-from portal.tenancy import TerritoryScopedModel
+from portal.tenancy.models import TerritoryScopedModel
 
 
 @cache

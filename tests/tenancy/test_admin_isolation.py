@@ -11,7 +11,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 
 from portal.models import Membership, Territory
-from portal.tenancy import TerritoryScopedModel
+from portal.tenancy.models import TerritoryScopedModel
 from tests.portal.factories import CommuneFactory
 from tests.tenancy.registry import build, factories_by_model, scoped_admin_models, territory_id_of
 

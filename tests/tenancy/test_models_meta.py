@@ -1,11 +1,11 @@
 """Every model of the project's apps that holds personal or territory data is scoped to a territory,
-or declared global on purpose (portal.tenancy.GLOBAL_MODELS) with its reason."""
+or declared global on purpose (portal.tenancy.models.GLOBAL_MODELS) with its reason."""
 
 import pytest
 from django.apps import apps
 from django.db import models
 
-from portal.tenancy import GLOBAL_MODELS, TerritoryQuerySet, TerritoryScopedModel
+from portal.tenancy.models import GLOBAL_MODELS, TerritoryQuerySet, TerritoryScopedModel
 
 PROJECT_APPS = {"portal", "notifications", "documents", "installations", "governance", "training", "prevention"}
 
@@ -26,7 +26,7 @@ def test_model_is_scoped_or_declared_global(model):
         return
     assert issubclass(model, TerritoryScopedModel), (
         f"{model._meta.label} has no territory: inherit TerritoryScopedModel, or add it to "
-        "portal.tenancy.GLOBAL_MODELS with the reason it is global"
+        "portal.tenancy.models.GLOBAL_MODELS with the reason it is global"
     )
     field = model._meta.get_field("territory")
     assert not field.null and field.db_index

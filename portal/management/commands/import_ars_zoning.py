@@ -72,7 +72,7 @@ def _parse_zone(value: str) -> str | None:
 def _parse_date(value: str) -> datetime.date | None:
     for fmt in DATE_FORMATS:
         try:
-            return datetime.datetime.strptime(value, fmt).date()  # noqa: DTZ007 - a calendar date, no time zone
+            return datetime.datetime.strptime(value, fmt).date()
         except ValueError:
             continue
     raise ValueError(value)

@@ -5,8 +5,8 @@ import os
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/guichet")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
 
-from .base import *  # noqa: E402,F403
-from .base import BASE_DIR, TEMPLATES, env  # noqa: E402
+from config.settings.base import *  # noqa: F403
+from config.settings.base import BASE_DIR, TEMPLATES, env
 
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 # Background work is exercised end to end with a real worker in a dedicated test; elsewhere tasks

@@ -1,7 +1,7 @@
 """Local development and the embedded demo (`make run`)."""
 
-from .base import *  # noqa: F403
-from .base import env_bool
+from config.settings.base import *  # noqa: F403
+from config.settings.base import env_bool
 
 DEBUG = env_bool("DEBUG", True)
 # The demo accounts are shown in the README; requiring TOTP for them would make the demo unusable.

@@ -2,8 +2,8 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
-from .base import *  # noqa: F403
-from .base import env, env_bool
+from config.settings.base import *  # noqa: F403
+from config.settings.base import env, env_bool
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY", "")

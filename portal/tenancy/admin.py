@@ -18,7 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.enums import ADMIN_ROLES, EDITOR_ROLES
-from portal.tenancy import TerritoryScopedModel, territory_ids_for
+from portal.tenancy.access import territory_ids_for
+from portal.tenancy.models import TerritoryScopedModel
 
 
 def scoped_choices(model, request, roles=EDITOR_ROLES):
@@ -28,7 +29,7 @@ def scoped_choices(model, request, roles=EDITOR_ROLES):
     user = request.user
     if user.is_superuser:
         return None
-    ids = territory_ids_for(user, roles)
+    ids = territory_ids_for(user, roles=roles)
     if model is Territory:
         return Territory.objects.filter(pk__in=ids)
     if issubclass(model, TerritoryScopedModel):
@@ -81,7 +82,7 @@ class TerritoryScopedAdmin(admin.ModelAdmin):
             return False
         if user.is_superuser:
             return True
-        ids = territory_ids_for(user, roles)
+        ids = territory_ids_for(user, roles=roles)
         if obj is None:
             return bool(ids)
         return self.territory_id_of(obj) in ids
@@ -106,7 +107,7 @@ class TerritoryScopedAdmin(admin.ModelAdmin):
 
     # --- reads -------------------------------------------------------------------------------
     def scope_queryset(self, queryset, request):
-        return queryset.for_territories(territory_ids_for(request.user, self._view_roles()))
+        return queryset.for_territories(territory_ids_for(request.user, roles=self._view_roles()))
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
@@ -152,7 +153,7 @@ class TerritoryScopedAdmin(admin.ModelAdmin):
     # --- writes ------------------------------------------------------------------------------
     def save_model(self, request, obj, form, change):
         if not request.user.is_superuser and self.territory_id_of(obj) not in territory_ids_for(
-            request.user, EDITOR_ROLES
+            request.user, roles=EDITOR_ROLES
         ):
             raise PermissionDenied
         super().save_model(request, obj, form, change)
