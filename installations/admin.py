@@ -12,7 +12,6 @@ import csv
 import datetime
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
@@ -20,17 +19,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from installations import list_cache, selectors, services
+from installations import selectors, services
 from installations.enums import OPEN_STATUSES, CaseStatus, NeedKind, NeedState
 from installations.filters import OPEN, CaseListFilter
 from installations.models import Aid, Case, CaseDocument, CaseEvent, FollowUp, Message, Need, Note, Opportunity
@@ -444,6 +444,27 @@ CHECKBOX_CELL = (
     ' aria-label="{} {}"></td>'
 )
 REFERENCE_CELL = '<th scope="row" class="field-reference"><a href="{}/{}/{}">{}</a></th>'
+
+
+class CappedPaginator(Paginator):
+    """The case list's pages when filters or a search apply: the cases are counted only up to a few
+    pages past the one asked for (`SELECT count(*) FROM (... LIMIT n)`), never the whole result,
+    which cost as much as the page again (a search or a need filter over a territory's cases).
+    `capped` tells the page that there are more than `count` cases."""
+
+    PAGES_AHEAD = 10
+
+    def __init__(self, object_list, per_page, *, wanted):
+        super().__init__(object_list, per_page)
+        number = int(wanted) if str(wanted or "").isdigit() else 1
+        self.limit = (max(number, 1) + self.PAGES_AHEAD) * per_page
+        self.capped = False
+
+    @cached_property
+    def count(self):
+        found = self.object_list[: self.limit + 1].count()
+        self.capped = found > self.limit
+        return min(found, self.limit)
 
 
 @admin.register(Case)
@@ -975,9 +996,6 @@ class CaseAdmin(TerritoryScopedAdmin):
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
         team = self._is_team_user(request)
-        page_key = self._page_cache_key(request, team)
-        if page_key is not None and (html := list_cache.get(page_key)) is not None:
-            return HttpResponse(html)
         filterset = self.case_filterset(request)
         if request.method == "POST":
             if not team:
@@ -991,7 +1009,7 @@ class CaseAdmin(TerritoryScopedAdmin):
             return self.response_action(request, filterset.qs) or HttpResponseRedirect(request.get_full_path())
         counts = self._status_counts(request)
         listed = filterset.qs.select_related("assigned_to").only(*LIST_COLUMNS)
-        paginator = Paginator(listed, self.list_per_page)
+        paginator = CappedPaginator(listed, self.list_per_page, wanted=request.GET.get("page"))
         filtered_on = {name for name, value in filterset.form.cleaned_data.items() if value} - {"status", "o"}
         if not filtered_on and not filterset.form.errors:
             # A status tab (or none): its size is already known, no need to count the cases again.
@@ -1021,31 +1039,7 @@ class CaseAdmin(TerritoryScopedAdmin):
             "export_url": reverse("admin:installations_case_export") + (f"?{query}" if query else ""),
             "dashboard_url": reverse("admin:installations_dashboard"),
         }
-        response = TemplateResponse(request, "admin/installations/case/change_list.html", context)
-        if page_key is not None:
-            response.add_post_render_callback(
-                lambda done: list_cache.store(page_key, done.content, list_cache.PAGE_TIMEOUT)
-            )
-        return response
-
-    def _page_cache_key(self, request, team):
-        """Where this view of the list is kept (list_cache), or None when it must be rendered: only
-        the team's everyday list is kept, never a page showing a message (it is shown once)."""
-        user = request.user
-        if request.method != "GET" or not team or user.is_superuser or partner_ids(request) - team_ids(request):
-            return None
-        # The page carries a CSRF token made from the browser's CSRF secret (a cookie once a page
-        # with a form has been shown).
-        csrf_secret = request.COOKIES.get(settings.CSRF_COOKIE_NAME)
-        if not (request.session.session_key and csrf_secret) or len(messages.get_messages(request)):
-            return None
-        return list_cache.page_key(
-            session_key=f"{request.session.session_key}|{csrf_secret}",
-            territory_versions=list_cache.versions(team_ids(request)),
-            language=get_language(),
-            day=timezone.localdate(),
-            query=request.GET.urlencode(),
-        )
+        return TemplateResponse(request, "admin/installations/case/change_list.html", context)
 
     @staticmethod
     def _rows(cases, *, team, selectable):
