@@ -315,7 +315,7 @@ ROTATION = [
 WRK_ROTATE_SCRIPT = (
     WRK_SCRIPT
     + """
-local paths = {%s}
+local paths = {__PATHS__}
 local threads = 0
 function setup(thread)
   threads = threads + 1
@@ -325,7 +325,7 @@ local n = nil
 function request()
   if n == nil then n = tid * 17 end
   n = n + 1
-  return wrk.format(nil, paths[1 + n %% #paths])
+  return wrk.format(nil, paths[1 + n % #paths])
 end
 """
 )
@@ -819,7 +819,7 @@ def main():
 
     scripts = {}
     paths = ", ".join(f'"{url.removeprefix(base)}"' for url in rotation)
-    for rotate, source in ((False, WRK_SCRIPT), (True, WRK_ROTATE_SCRIPT % paths)):
+    for rotate, source in ((False, WRK_SCRIPT), (True, WRK_ROTATE_SCRIPT.replace("__PATHS__", paths))):
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
             handle.write(source)
             scripts[rotate] = handle.name

@@ -446,25 +446,41 @@ CHECKBOX_CELL = (
 REFERENCE_CELL = '<th scope="row" class="field-reference"><a href="{}/{}/{}">{}</a></th>'
 
 
-class CappedPaginator(Paginator):
-    """The case list's pages when filters or a search apply: the cases are counted only up to a few
-    pages past the one asked for (`SELECT count(*) FROM (... LIMIT n)`), never the whole result,
-    which cost as much as the page again (a search or a need filter over a territory's cases).
-    `capped` tells the page that there are more than `count` cases."""
-
-    PAGES_AHEAD = 10
+class LookaheadPaginator(Paginator):
+    """The case list's pages when filters or a search apply: the page is read with one row more than
+    it shows, and that row says whether a next page exists. The cases are never counted: a COUNT
+    cost as much as the page again (a search or a need filter over a territory's cases) and more as
+    the list grew. The total is exact when the page reached is the last one; otherwise the list says
+    "more than N" (`capped`, `at_least`). A status tab's total, known from the cached per-status
+    counts, is set as `count` and the page read as usual."""
 
     def __init__(self, object_list, per_page, *, wanted):
         super().__init__(object_list, per_page)
-        number = int(wanted) if str(wanted or "").isdigit() else 1
-        self.limit = (max(number, 1) + self.PAGES_AHEAD) * per_page
+        self.wanted = int(wanted) if str(wanted or "").isdigit() and int(wanted) > 0 else 1
         self.capped = False
+        self.at_least = 0
+        self._rows = None
 
     @cached_property
     def count(self):
-        found = self.object_list[: self.limit + 1].count()
-        self.capped = found > self.limit
-        return min(found, self.limit)
+        offset = (self.wanted - 1) * self.per_page
+        rows = list(self.object_list[offset : offset + self.per_page + 1])
+        if not rows and self.wanted > 1:
+            # Past the end (a stale link): the last page, as Django's paginator gives.
+            total = self.object_list.count()
+            self.wanted = max(1, -(-total // self.per_page))
+            offset = (self.wanted - 1) * self.per_page
+            rows = list(self.object_list[offset : offset + self.per_page])
+        self._rows = rows[: self.per_page]
+        self.capped = len(rows) > self.per_page
+        self.at_least = offset + self.per_page
+        return offset + len(rows)
+
+    def page(self, number):
+        number = self.validate_number(number)
+        if self._rows is not None and number == self.wanted:
+            return self._get_page(self._rows, number, self)
+        return super().page(number)
 
 
 @admin.register(Case)
@@ -1009,7 +1025,7 @@ class CaseAdmin(TerritoryScopedAdmin):
             return self.response_action(request, filterset.qs) or HttpResponseRedirect(request.get_full_path())
         counts = self._status_counts(request)
         listed = filterset.qs.select_related("assigned_to").only(*LIST_COLUMNS)
-        paginator = CappedPaginator(listed, self.list_per_page, wanted=request.GET.get("page"))
+        paginator = LookaheadPaginator(listed, self.list_per_page, wanted=request.GET.get("page"))
         filtered_on = {name for name, value in filterset.form.cleaned_data.items() if value} - {"status", "o"}
         if not filtered_on and not filterset.form.errors:
             # A status tab (or none): its size is already known, no need to count the cases again.
