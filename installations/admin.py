@@ -452,11 +452,12 @@ class LookaheadPaginator(Paginator):
     cost as much as the page again (a search or a need filter over a territory's cases) and more as
     the list grew. The total is exact when the page reached is the last one; otherwise the list says
     "more than N" (`capped`, `at_least`). A status tab's total, known from the cached per-status
-    counts, is set as `count` and the page read as usual."""
+    counts, is set as `count`. `read(offset, limit)` reads the rows of a page (by default a slice)."""
 
-    def __init__(self, object_list, per_page, *, wanted):
+    def __init__(self, object_list, per_page, *, wanted, read=None):
         super().__init__(object_list, per_page)
         self.wanted = int(wanted) if str(wanted or "").isdigit() and int(wanted) > 0 else 1
+        self.read = read or (lambda offset, limit: list(object_list[offset : offset + limit]))
         self.capped = False
         self.at_least = 0
         self._rows = None
@@ -464,13 +465,13 @@ class LookaheadPaginator(Paginator):
     @cached_property
     def count(self):
         offset = (self.wanted - 1) * self.per_page
-        rows = list(self.object_list[offset : offset + self.per_page + 1])
+        rows = self.read(offset, self.per_page + 1)
         if not rows and self.wanted > 1:
             # Past the end (a stale link): the last page, as Django's paginator gives.
             total = self.object_list.count()
             self.wanted = max(1, -(-total // self.per_page))
             offset = (self.wanted - 1) * self.per_page
-            rows = list(self.object_list[offset : offset + self.per_page])
+            rows = self.read(offset, self.per_page)
         self._rows = rows[: self.per_page]
         self.capped = len(rows) > self.per_page
         self.at_least = offset + self.per_page
@@ -480,7 +481,21 @@ class LookaheadPaginator(Paginator):
         number = self.validate_number(number)
         if self._rows is not None and number == self.wanted:
             return self._get_page(self._rows, number, self)
-        return super().page(number)
+        return self._get_page(self.read((number - 1) * self.per_page, self.per_page), number, self)
+
+
+def read_by_ids_first(queryset):
+    """A page read in two steps: the ids of its rows in the list's order (an index-only scan when
+    the order and filters are on indexed columns), then those rows. For the sort by coordinator,
+    whose order no index holds: sorting the ids of a territory's 20,000 cases rather than the
+    cases themselves with their coordinator (40 ms)."""
+
+    def read(offset, limit):
+        ids = list(queryset.values_list("pk", flat=True)[offset : offset + limit])
+        rows = queryset.order_by().in_bulk(ids)
+        return [rows[pk] for pk in ids]
+
+    return read
 
 
 @admin.register(Case)
@@ -1025,7 +1040,8 @@ class CaseAdmin(TerritoryScopedAdmin):
             return self.response_action(request, filterset.qs) or HttpResponseRedirect(request.get_full_path())
         counts = self._status_counts(request)
         listed = filterset.qs.select_related("assigned_to").only(*LIST_COLUMNS)
-        paginator = LookaheadPaginator(listed, self.list_per_page, wanted=request.GET.get("page"))
+        read = read_by_ids_first(listed) if filterset.read_ids_first else None
+        paginator = LookaheadPaginator(listed, self.list_per_page, wanted=request.GET.get("page"), read=read)
         filtered_on = {name for name, value in filterset.form.cleaned_data.items() if value} - {"status", "o"}
         if not filtered_on and not filterset.form.errors:
             # A status tab (or none): its size is already known, no need to count the cases again.

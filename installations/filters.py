@@ -3,7 +3,8 @@
 import datetime
 
 import django_filters
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case as SqlCase
+from django.db.models import CharField, Exists, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -12,7 +13,7 @@ from installations.models import Case, Need, Opportunity
 from installations.services import no_answer_days
 from portal.enums import Profession
 from portal.forms import QuickSelect
-from portal.models import Commune
+from portal.models import Commune, User
 
 
 class OpportunityFilter(django_filters.FilterSet):
@@ -125,6 +126,7 @@ class CaseListFilter(django_filters.FilterSet):
         super().__init__(data, queryset, request=request, **kwargs)
         self.team = team
         self.coordinators = list(coordinators)
+        self.read_ids_first = False
         if not team:
             for name in set(self.filters) - set(self.PARTNER_FILTERS):
                 del self.filters[name]
@@ -148,7 +150,32 @@ class CaseListFilter(django_filters.FilterSet):
         ordering = self.form.cleaned_data.get("o")
         if not ordering:
             return queryset.order_by("-submitted_at", "-id")
-        return queryset.order_by(*queryset.query.order_by, "-id" if ordering[0].startswith("-") else "id")
+        descending = ordering[0].startswith("-")
+        if ordering[0].lstrip("-") == "assigned":
+            # The list reads the ids of a page first (admin.read_by_ids_first), sorted without the users.
+            self.read_ids_first = True
+            name = self._assignee_last_name(queryset)
+            return queryset.order_by(name.desc() if descending else name.asc(), "-id" if descending else "id")
+        return queryset.order_by(*queryset.query.order_by, "-id" if descending else "id")
+
+    def _assignee_last_name(self, queryset):
+        """The assigned coordinator's last name (what the sort by coordinator compares), written into
+        the query for each person the listed cases are assigned to: the team's, known already, and
+        anyone else's (a former member), read once. NULL when nobody is assigned, as the join gave."""
+        names = {user.pk: user.last_name for user in self.coordinators}
+        others = (
+            queryset.exclude(assigned_to__isnull=True)
+            .exclude(assigned_to_id__in=list(names))
+            .order_by()
+            .values("assigned_to_id")
+            .distinct()
+        )
+        names.update(User.objects.filter(pk__in=Subquery(others)).values_list("pk", "last_name"))
+        return SqlCase(
+            *(When(assigned_to_id=pk, then=Value(name)) for pk, name in names.items()),
+            default=Value(None),
+            output_field=CharField(),
+        )
 
     def filter_search(self, queryset, name, value):
         # Every word must appear in the reference, a name or the specialty (or be the e-mail). For the

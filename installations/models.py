@@ -142,7 +142,8 @@ class Case(TerritoryScopedModel):
             # The coordinator's list: filtered by status, newest first (and unfiltered, newest first).
             models.Index(fields=["territory", "status", "-submitted_at", "-id"], name="inst_case_status_date"),
             models.Index(fields=["territory", "-submitted_at", "-id"], name="inst_case_date"),
-            models.Index(fields=["territory", "assigned_to", "status"], name="inst_case_assignee"),
+            # With the id: the sort by coordinator reads a page's ids from this index alone.
+            models.Index(fields=["territory", "assigned_to", "status", "id"], name="inst_case_assignee"),
             models.Index(fields=["territory", "awaiting_reply_since"], name="inst_case_awaiting"),
             models.Index(fields=["applicant_email"], name="inst_case_applicant_email"),
             # The list's other sorts (both directions: an index is read backwards as fast), each with

@@ -57,6 +57,12 @@ class Migration(migrations.Migration):
         # pg_trgm (a trusted extension: the database owner may create it); does nothing on SQLite.
         TrigramExtension(),
         migrations.RunPython(create_search_index, drop_search_index),
+        # With the id: the sort by coordinator reads a page's ids from this index alone.
+        migrations.RemoveIndex(model_name="case", name="inst_case_assignee"),
+        migrations.AddIndex(
+            model_name="case",
+            index=models.Index(fields=["territory", "assigned_to", "status", "id"], name="inst_case_assignee"),
+        ),
         migrations.AddIndex(
             model_name='case',
             index=models.Index(models.F('territory'), models.F('reference'), models.F('id'), name='inst_case_sort_reference'),

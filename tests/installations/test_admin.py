@@ -17,7 +17,7 @@ from installations import services
 from installations.admin import CaseAdmin
 from installations.enums import CaseStatus, EventKind, NeedKind, NeedState
 from installations.models import Case, CaseEvent, Message, Note
-from portal.enums import Profession
+from portal.enums import Profession, Role
 from portal.notifications.models import Notification
 from tests.conftest import DEAD_BROKER_URL
 from tests.installations.factories import (
@@ -28,6 +28,7 @@ from tests.installations.factories import (
     NeedFactory,
     NoteFactory,
 )
+from tests.portal.factories import MembershipFactory, UserFactory
 
 CHANGELIST = reverse("admin:installations_case_changelist")
 EXPORT = reverse("admin:installations_case_export")
@@ -190,8 +191,9 @@ def test_filtered_list_pages_without_counting_and_says_more_than(territory_a, cl
     assert len(second.context_data["cases"]) == 5
     assert "30 demandes" in html and "Page 2 sur 2" in html and 'rel="next"' not in html
     # A page past the end (a stale link) shows the last one, as elsewhere.
-    assert client_a.get(CHANGELIST, {"need": NeedKind.PREMISES, "page": "9"}).context_data["cases"] == (
-        second.context_data["cases"]
+    assert (
+        client_a.get(CHANGELIST, {"need": NeedKind.PREMISES, "page": "9"}).context_data["cases"]
+        == (second.context_data["cases"])
     )
 
 
@@ -622,3 +624,19 @@ def test_case_list_has_a_short_title_and_says_who_must_answer(territory_a, clien
     html = client_a.get(CHANGELIST).content.decode()
     assert "<h1>Demandes d'accompagnement</h1>" in html.replace("&#x27;", "'")
     assert '<label for="id_waiting_on">Qui doit répondre</label>' in html
+
+
+def test_sort_by_coordinator_orders_by_last_name_former_members_included(territory_a, coordinator_a, client_a):
+    # The sort reads the ids of a page first, the names written into the query: a former member of
+    # the team (no membership any more) is still sorted by their name, nobody assigned comes last.
+    zola = UserFactory(last_name="Zola", staff=True)
+    abel = UserFactory(last_name="Abel", staff=True)
+    MembershipFactory(user=zola, territory=territory_a, role=Role.COORDINATOR)
+    former = UserFactory(last_name="Moreau", staff=True)
+    nobody = CaseFactory(territory=territory_a)
+    by_zola, by_former, by_abel = (CaseFactory(territory=territory_a, assigned_to=u) for u in (zola, former, abel))
+    ascending = client_a.get(CHANGELIST, {"o": "assigned"}).context_data["cases"]
+    assert [c.pk for c in ascending] == [by_abel.pk, by_former.pk, by_zola.pk, nobody.pk]
+    descending = client_a.get(CHANGELIST, {"o": "-assigned", "status": CaseStatus.SUBMITTED})
+    assert [c.pk for c in descending.context_data["cases"]] == [nobody.pk, by_zola.pk, by_former.pk, by_abel.pk]
+    assert descending.context_data["cases"][1].assigned_to == zola
