@@ -1,6 +1,7 @@
+from html import escape as html_escape
+
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -50,10 +51,10 @@ class QuickSelect(forms.Select):
             return super().render(name, value, attrs, renderer)
         final_attrs = {"name": name, **self.build_attrs(self.attrs, attrs)}
         chosen = set(self.format_value(value))
-        selected = mark_safe(" selected")
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            ((choice, selected if str(choice) in chosen else "", label) for choice, label in self.choices),
+        # html.escape as Django's escape does, without its lazy-text wrapper (a few µs an option).
+        options = "".join(
+            f'<option value="{html_escape(str(choice))}"{" selected" if str(choice) in chosen else ""}>'
+            f"{html_escape(str(label))}</option>"
+            for choice, label in self.choices
         )
-        return format_html("<select{}>{}</select>", flatatt(final_attrs), options)
+        return mark_safe(f"<select{flatatt(final_attrs)}>{options}</select>")  # noqa: S308 (escaped above)
