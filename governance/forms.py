@@ -136,7 +136,3 @@ class DeliberationAdminForm(forms.ModelForm):
             except ValidationError as error:
                 self.add_error(None, error)
         return cleaned
-
-
-class ReportYearForm(forms.Form):
-    year = forms.IntegerField(label=_("Année"), min_value=2000, max_value=2100)

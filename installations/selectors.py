@@ -1,5 +1,5 @@
-"""Reads of the guichet unique: the coordinator's list and case page, the applicant's space, the
-partner's referred needs, aid eligibility and the dashboard figures (also the annual report's).
+"""Reads of the guichet unique: the coordinator's list, the applicant's space, the partner referents
+of an organisation, aid eligibility and the dashboard figures (also the annual report's).
 
 Every list is computed in the database with a number of queries that does not grow with the rows.
 """
@@ -18,7 +18,6 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     FloatField,
-    Prefetch,
     Q,
     QuerySet,
 )
@@ -28,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from installations import list_cache
 from installations.enums import AidZoning, CaseStatus, NeedKind, NeedState
-from installations.models import Aid, Case, CaseEvent, Message, Need, Note, Opportunity
+from installations.models import Aid, Case, Need, Opportunity
 from portal.enums import EDITOR_ROLES, ArsZone, Profession, Role
 from portal.models import Commune, Membership, User
 from portal.reporting import ReportSection, ReportTable
@@ -146,28 +145,6 @@ def territory_status_counts(territory_ids) -> dict[str, int]:
     return totals
 
 
-# --- the case page ------------------------------------------------------------------------------
-
-
-def case_detail_queryset(territory) -> QuerySet:
-    """Everything the coordinator's case page shows, prefetched (a fixed number of queries)."""
-    return (
-        Case.objects.for_territory(territory)
-        .select_related("territory", "applicant", "assigned_to", "settlement_commune")
-        .prefetch_related(
-            "target_communes",
-            Prefetch("needs", queryset=Need.objects.select_related("owner", "referred_to", "referent")),
-            Prefetch("events", queryset=CaseEvent.objects.select_related("actor", "need")),
-            Prefetch("messages", queryset=Message.objects.select_related("author")),
-            Prefetch("notes", queryset=Note.objects.select_related("author", "need")),
-            "documents",
-            "aids",
-            Prefetch("opportunities", queryset=Opportunity.objects.select_related("commune")),
-            "follow_ups",
-        )
-    )
-
-
 # --- the applicant ------------------------------------------------------------------------------
 
 
@@ -218,16 +195,6 @@ def applicant_case_page(case: Case) -> dict:
 
 
 # --- partners -----------------------------------------------------------------------------------
-
-
-def partner_needs(user, territory=None) -> QuerySet:
-    """The needs referred to a partner referent, in the territories where they hold that role."""
-    if not getattr(user, "is_authenticated", False):
-        return Need.objects.none()
-    queryset = Need.objects.filter(referent=user).for_territories(territory_ids_for(user, roles=[Role.PARTNER]))
-    if territory is not None:
-        queryset = queryset.for_territory(territory)
-    return queryset.select_related("case", "referred_to", "territory").order_by("-referred_at", "-id")
 
 
 def partner_referents(territory, organisation):

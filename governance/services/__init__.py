@@ -5,7 +5,6 @@
 - `convocations`: convening the members (e-mail with an iCalendar invitation), cancelling, their
   replies, the reminders before the meeting;
 - `register`: the deliberations and opinions, numbered in the body's register, and its PDF;
-- `action_plan`: the working groups' progress notes and the CLS action plan's indicators;
 - `annual_report`: the annual report's PDF and its path to the community council;
 - `common`: what they share (who may write, the event log, territory checks).
 

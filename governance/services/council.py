@@ -107,13 +107,3 @@ def mandate_save(*, actor, mandate: Mandate) -> Mandate:
         territory=mandate.territory, actor=actor, verb="mandate_add" if created else "mandate_change", target=mandate
     )
     return mandate
-
-
-@transaction.atomic
-def mandate_end(*, actor, mandate: Mandate, end_date: date) -> Mandate:
-    require_editor(actor, mandate.territory)
-    mandate.end_date = end_date
-    check_mandate(mandate)
-    mandate.save(update_fields=["end_date"])
-    record_event(territory=mandate.territory, actor=actor, verb="mandate_end", target=mandate)
-    return mandate
