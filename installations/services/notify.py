@@ -24,9 +24,10 @@ def territory_coordinators(territory) -> list[User]:
 
 
 def notify(**kwargs) -> None:
-    from portal.notifications.services import notify
+    """`portal.notifications.services.notify`: in-app notification and e-mail through the outbox."""
+    from portal.notifications import services as notifications
 
-    notify(**kwargs)
+    notifications.notify(**kwargs)
 
 
 def notify_applicant(case: Case, *, actor, kind: str, subject: str, body: str) -> None:
