@@ -9,14 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from governance.models import (
-    AnnualReport,
-    Body,
-)
-from governance.services.common import (
-    record_event,
-    require_editor,
-)
+from governance.models import AnnualReport, Body
+from governance.services.common import record_event, require_editor
 
 ANNUAL_REPORT_BUILDER = "governance.reports.build_annual_report"
 

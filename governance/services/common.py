@@ -10,11 +10,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from governance.models import (
-    Body,
-    GovernanceEvent,
-    Meeting,
-)
+from governance.models import Body, GovernanceEvent, Meeting
 from portal.enums import EDITOR_ROLES
 from portal.tenancy.access import has_role
 

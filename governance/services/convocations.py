@@ -12,17 +12,8 @@ from django.utils.translation import gettext as _
 
 from governance import ics
 from governance.enums import MeetingKind, MeetingStatus, Reply
-from governance.models import (
-    Mandate,
-    Meeting,
-    Participation,
-)
-from governance.services.common import (
-    meeting_path,
-    meeting_when,
-    record_event,
-    require_editor,
-)
+from governance.models import Mandate, Meeting, Participation
+from governance.services.common import meeting_path, meeting_when, record_event, require_editor
 
 
 def invited_mandates(meeting: Meeting):

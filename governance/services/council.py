@@ -11,16 +11,8 @@ from django.utils.translation import gettext as _
 
 from governance import selectors
 from governance.enums import Position
-from governance.models import (
-    Body,
-    Mandate,
-)
-from governance.services.common import (
-    lock_body,
-    record_event,
-    require_editor,
-    same_territory,
-)
+from governance.models import Body, Mandate
+from governance.services.common import lock_body, record_event, require_editor, same_territory
 
 
 def check_mandate(mandate: Mandate) -> None:

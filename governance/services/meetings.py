@@ -10,19 +10,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from governance.enums import Attendance, MeetingKind, MeetingStatus
-from governance.models import (
-    AgendaItem,
-    Body,
-    Meeting,
-    Participation,
-    WorkingGroup,
-)
-from governance.services.common import (
-    meeting_path,
-    record_event,
-    require_editor,
-    same_territory,
-)
+from governance.models import AgendaItem, Body, Meeting, Participation, WorkingGroup
+from governance.services.common import meeting_path, record_event, require_editor, same_territory
 
 MINUTES_BUILDER = "governance.reports.build_minutes"
 

@@ -10,18 +10,8 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from governance import selectors
-from governance.models import (
-    Body,
-    Deliberation,
-    Mandate,
-    Meeting,
-)
-from governance.services.common import (
-    lock_body,
-    record_event,
-    require_editor,
-    same_territory,
-)
+from governance.models import Body, Deliberation, Mandate, Meeting
+from governance.services.common import lock_body, record_event, require_editor, same_territory
 
 REGISTER_BUILDER = "governance.reports.build_register"
 
