@@ -11,7 +11,7 @@ from governance.services.convocations import meeting_cancel, meeting_convene, re
 from governance.services.meetings import attendance_record, meeting_schedule, minutes_publish
 from portal.notifications.models import Notification
 from tests.governance.factories import MandateFactory, MeetingFactory, ParticipationFactory
-from tests.governance.test_ics import _properties, _unescape
+from tests.governance.test_ics import ics_properties, ics_unescape
 from tests.portal.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -87,11 +87,11 @@ def test_convening_writes_a_notification_with_an_ics_invitation_per_member(body_
     assert "Adoption du programme de travail" in notification.body
     [[filename, content, mimetype]] = notification.attachments
     assert (filename, mimetype) == ("convocation.ics", "text/calendar")
-    props = _properties(content)
-    assert _unescape(props["SUMMARY"]).startswith("Séance plénière de printemps")
-    assert _unescape(props["LOCATION"]) == "Salle du conseil, Cherbourg"
+    props = ics_properties(content)
+    assert ics_unescape(props["SUMMARY"]).startswith("Séance plénière de printemps")
+    assert ics_unescape(props["LOCATION"]) == "Salle du conseil, Cherbourg"
     assert props["ATTENDEE"].endswith("mailto:anne@exemple.fr")
-    assert "1. Adoption du programme de travail" in _unescape(props["DESCRIPTION"])
+    assert "1. Adoption du programme de travail" in ics_unescape(props["DESCRIPTION"])
     meeting.refresh_from_db()
     assert meeting.status == MeetingStatus.CONVENED
 
@@ -102,7 +102,7 @@ def test_convening_again_bumps_the_invitation_sequence(body_a, coordinator_a):
     meeting_convene(actor=coordinator_a, meeting=meeting)
     meeting_convene(actor=coordinator_a, meeting=meeting)
     sequences = sorted(
-        _properties(n.attachments[0][1])["SEQUENCE"]
+        ics_properties(n.attachments[0][1])["SEQUENCE"]
         for n in Notification.objects.for_territory(body_a.territory).filter(recipient=member.user)
     )
     assert sequences == ["0", "1"]
@@ -229,7 +229,7 @@ def test_cancelling_a_convened_meeting_sends_an_ics_cancel_with_a_higher_sequenc
     cancel = Notification.objects.for_territory(body_a.territory).get(
         recipient=member.user, kind="governance.cancellation"
     )
-    props = _properties(cancel.attachments[0][1])
+    props = ics_properties(cancel.attachments[0][1])
     assert (props["METHOD"], props["STATUS"], props["SEQUENCE"]) == ("CANCEL", "CANCELLED", "1")
     assert props["UID"] == f"meeting-{meeting.pk}-{body_a.territory.slug}@guichet-sante"
 
