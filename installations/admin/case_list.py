@@ -1,0 +1,334 @@
+"""The coordinators' case list (CaseAdmin's change list): status tabs with their counts, filters,
+search, sortable columns, the rows, the bulk actions. A page of its own rather than Django's change
+list (see `CaseListMixin.changelist_view`)."""
+
+from __future__ import annotations
+
+from html import escape as html_escape
+
+from django.contrib import messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from installations import selectors
+from installations.admin.common import partner_ids, per_request, team_ids
+from installations.enums import OPEN_STATUSES, CaseStatus
+from installations.filters import OPEN, CaseListFilter
+from installations.models import no_answer_days
+from installations.services.lifecycle import case_assign
+from portal.enums import Profession
+from portal.models import Territory
+from portal.tenancy.admin import admin_context_without_sidebar
+
+# What the case list reads of each case (and of its coordinator).
+LIST_COLUMNS = [
+    "territory_id",
+    "reference",
+    "status",
+    "profession",
+    "applicant_first_name",
+    "applicant_last_name",
+    "applicant_email",
+    "submitted_at",
+    "last_contact_at",
+    "awaiting_reply_since",
+    "assigned_to__first_name",
+    "assigned_to__last_name",
+    "assigned_to__email",
+]
+
+
+def escape(value) -> str:
+    """HTML-escaped text, as Django's escape gives it (html.escape), without its lazy-text wrapper."""
+    return html_escape(str(value))
+
+
+# Cells of the case list (CaseAdmin._rows): str.format templates, their values escaped.
+CHECKBOX_CELL = (
+    '<td class="action-checkbox"><input type="checkbox" name="_selected_action" value="{}" class="action-select"'
+    ' aria-label="{} {}"></td>'
+)
+REFERENCE_CELL = '<th scope="row" class="field-reference"><a href="{}/{}/{}">{}</a></th>'
+
+
+class LookaheadPaginator(Paginator):
+    """The case list's pages when filters or a search apply: the page is read with one row more than
+    it shows, and that row says whether a next page exists. The cases are never counted: a COUNT
+    cost as much as the page again (a search or a need filter over a territory's cases) and more as
+    the list grew. The total is exact when the page reached is the last one; otherwise the list says
+    "more than N" (`capped`, `at_least`). A status tab's total, known from the cached per-status
+    counts, is set as `count`. `read(offset, limit)` reads the rows of a page (by default a slice)."""
+
+    def __init__(self, object_list, per_page, *, wanted, read=None):
+        super().__init__(object_list, per_page)
+        self.wanted = int(wanted) if str(wanted or "").isdigit() and int(wanted) > 0 else 1
+        self.read = read or (lambda offset, limit: list(object_list[offset : offset + limit]))
+        self.capped = False
+        self.at_least = 0
+        self._rows = None
+
+    @cached_property
+    def count(self):
+        offset = (self.wanted - 1) * self.per_page
+        rows = self.read(offset, self.per_page + 1)
+        if not rows and self.wanted > 1:
+            # Past the end (a stale link): the last page, as Django's paginator gives.
+            total = self.object_list.count()
+            self.wanted = max(1, -(-total // self.per_page))
+            offset = (self.wanted - 1) * self.per_page
+            rows = self.read(offset, self.per_page)
+        self._rows = rows[: self.per_page]
+        self.capped = len(rows) > self.per_page
+        self.at_least = offset + self.per_page
+        return offset + len(rows)
+
+    def page(self, number):
+        number = self.validate_number(number)
+        if self._rows is not None and number == self.wanted:
+            return self._get_page(self._rows, number, self)
+        return self._get_page(self.read((number - 1) * self.per_page, self.per_page), number, self)
+
+
+def read_by_ids_first(queryset):
+    """A page read in two steps: the ids of its rows in the list's order (an index-only scan when
+    the order and filters are on indexed columns), then those rows. For the sort by coordinator,
+    whose order no index holds: sorting the ids of a territory's 20,000 cases rather than the
+    cases themselves with their coordinator (40 ms)."""
+
+    def read(offset, limit):
+        ids = list(queryset.values_list("pk", flat=True)[offset : offset + limit])
+        rows = queryset.order_by().in_bulk(ids)
+        return [rows[pk] for pk in ids]
+
+    return read
+
+
+class CaseListMixin:
+    """The coordinators' list page of CaseAdmin, with its bulk actions."""
+
+    def get_actions(self, request):
+        if not self._is_team_user(request):
+            return {}
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        actions["assign_to_me"] = (
+            CaseListMixin.assign_to_me,
+            "assign_to_me",
+            _("Me confier les demandes sélectionnées"),
+        )
+        # One "confide to" action per active colleague (a superuser, who sees every territory, has
+        # the workflow's "assign" step instead of hundreds of actions).
+        members = [] if request.user.is_superuser else self._team_members(request)
+        for membership in members:
+            if not membership.user.is_active:
+                continue
+            user = membership.user
+            name = f"assign_to_{user.pk}"
+            if name not in actions and user.pk != request.user.pk:
+                actions[name] = (
+                    self._assign_action(user),
+                    name,
+                    _("Confier à %(name)s (%(territory)s)") % {"name": user, "territory": membership.territory},
+                )
+        return actions
+
+    @staticmethod
+    def _team_members(request):
+        """The team memberships of the user's territories (read once per request: the filters and
+        the actions both list the team)."""
+        return per_request(request, "team", lambda: list(selectors.team_memberships(request.user)))
+
+    @staticmethod
+    def _assign_action(coordinator):
+        def action(modeladmin, request, queryset):
+            modeladmin.bulk_assign(request, queryset, coordinator)
+
+        return action
+
+    def assign_to_me(self, request, queryset):
+        self.bulk_assign(request, queryset, request.user)
+
+    def bulk_assign(self, request, queryset, coordinator):
+        done, refused = 0, []
+        for case in queryset.select_related("territory").order_by("pk"):
+            try:
+                case_assign(actor=request.user, case=case, coordinator=coordinator)
+                done += 1
+            except (ValidationError, PermissionDenied):
+                refused.append(case.reference)
+        if done:
+            self.message_user(
+                request,
+                ngettext("%(count)s demande confiée à %(name)s.", "%(count)s demandes confiées à %(name)s.", done)
+                % {"count": done, "name": coordinator},
+                messages.SUCCESS,
+            )
+        if refused:
+            self.message_user(
+                request,
+                _("%(name)s ne fait pas partie de l'équipe du territoire de : %(refs)s.")
+                % {"name": coordinator, "refs": ", ".join(refused)},
+                messages.WARNING,
+            )
+
+    def case_filterset(self, request) -> CaseListFilter:
+        """The list's filters over the cases the user may see (also what the export reads)."""
+        team = self._is_team_user(request)
+        return CaseListFilter(
+            request.GET,
+            self.get_queryset(request),
+            request=request,
+            team=team,
+            communes=selectors.team_communes(request.user).values_list("pk", "name") if team else (),
+            coordinators=selectors.distinct_people(m.user for m in self._team_members(request)) if team else (),
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        """The coordinator's case list: status tabs with their counts, filters, search, sortable
+        columns, 25 rows a page with the days since the last contact, bulk actions and the export
+        of the filtered list. A page of its own rather than Django's change list, whose generic
+        machinery cost about 50 ms of CPU per view (benchmarks/RESULTS-installations.md)."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        team = self._is_team_user(request)
+        filterset = self.case_filterset(request)
+        if request.method == "POST":
+            if not team:
+                raise PermissionDenied
+            if not all(value.isdigit() for value in request.POST.getlist(ACTION_CHECKBOX_NAME)):
+                self.message_user(
+                    request, _("La sélection reçue n'est pas valide : cochez à nouveau les demandes."), messages.ERROR
+                )
+                return HttpResponseRedirect(request.get_full_path())
+            # Django's own action handling: the selected rows, among those the user may see.
+            return self.response_action(request, filterset.qs) or HttpResponseRedirect(request.get_full_path())
+        counts = self._status_counts(request)
+        listed = filterset.qs.select_related("assigned_to").only(*LIST_COLUMNS)
+        read = read_by_ids_first(listed) if filterset.read_ids_first else None
+        paginator = LookaheadPaginator(listed, self.list_per_page, wanted=request.GET.get("page"), read=read)
+        filtered_on = {name for name, value in filterset.form.cleaned_data.items() if value} - {"status", "o"}
+        if not filtered_on and not filterset.form.errors:
+            # A status tab (or none): its size is already known, no need to count the cases again.
+            status = filterset.form.cleaned_data.get("status")
+            statuses = OPEN_STATUSES if status == OPEN else [status] if status else CaseStatus.values
+            paginator.count = sum(counts[value] for value in statuses)
+        page = paginator.get_page(request.GET.get("page"))
+        cases = selectors.describe_case_rows(list(page.object_list))
+        action_choices = self.get_action_choices(request, [("", _("Choisissez une action"))]) if team else []
+        query = request.GET.urlencode()
+        context = {
+            # The list is a wide table a coordinator works in all day: no navigation sidebar (it
+            # listed every model, about 7 ms per view); the breadcrumbs lead back to the admin.
+            **admin_context_without_sidebar(self.admin_site, request),
+            **(extra_context or {}),
+            "opts": self.model._meta,
+            "title": _("Demandes d'accompagnement"),
+            "team": team,
+            "filterset": filterset,
+            "filter_fields": [field for field in filterset.form if field.name not in ("status", "o", "q")],
+            "status_tabs": self._status_tabs(counts, filterset),
+            "columns": self._columns(filterset, team),
+            "page": page,
+            "cases": cases,
+            "rows": self._rows(cases, team=team, selectable=bool(action_choices)),
+            "action_choices": action_choices,
+            "export_url": reverse("admin:installations_case_export") + (f"?{query}" if query else ""),
+            "dashboard_url": reverse("admin:installations_dashboard"),
+        }
+        return TemplateResponse(request, "admin/installations/case/change_list.html", context)
+
+    @staticmethod
+    def _rows(cases, *, team, selectable):
+        """The table's rows, written in one pass: this list is reloaded all day, and through the
+        template engine (a dozen variables, a date and a translated choice per row) the 25 rows
+        took a third of the page's time. Labels come from a dict (a model's get_FOO_display()
+        translates every choice of the field at each call)."""
+        # Cells written with str.format and html.escape (what format_html does, without its lazy
+        # wrappers: they were two thirds of the rows' time); every value is escaped, once.
+        professions = {value: escape(label) for value, label in Profession.choices}
+        statuses = {value: escape(label) for value, label in CaseStatus.choices}
+        waiting = {"applicant": _("demandeur"), "team": _("équipe"), "partner": _("partenaire"), "": "—"}
+        waiting = {key: escape(label) for key, label in waiting.items()}
+        late = escape(_("Sans réponse depuis plus de %(days)s jours") % {"days": no_answer_days()})
+        tick, today = escape(_("Cocher")), escape(_("aujourd'hui"))
+        # One reversal: the rows' URLs differ only by the primary key.
+        before, after = (escape(part) for part in reverse("admin:installations_case_change", args=[0]).rsplit("/0/", 1))
+        rows = []
+        for case in cases:
+            reference = escape(case.reference)
+            cells = []
+            if selectable:
+                cells.append(CHECKBOX_CELL.format(case.pk, tick, reference))
+            cells.append(REFERENCE_CELL.format(before, case.pk, after, reference))
+            if team:
+                cells.append(f"<td>{escape(case.applicant_name)}</td>")
+            cells.append(
+                "<td>{}</td><td>{}</td><td>{}</td><td>{}</td>".format(
+                    professions.get(case.profession) or escape(case.profession),
+                    statuses.get(case.status) or escape(case.status),
+                    escape(case.assigned_to or "—"),
+                    timezone.localtime(case.submitted_at).strftime("%d/%m/%Y"),
+                )
+            )
+            if team:
+                days = case.days_since_contact
+                contact = (
+                    escape(ngettext("il y a %(days)s jour", "il y a %(days)s jours", days) % {"days": days})
+                    if days
+                    else today
+                )
+                if case.no_answer:
+                    contact = f'<span class="inst-no-answer" title="{late}">{contact}</span>'
+                cells.append(f"<td>{contact}</td><td>{waiting[case.waiting_on]}</td>")
+            rows.append(mark_safe(f"<tr>{''.join(cells)}</tr>"))  # noqa: S308 (every value escaped above)
+        return rows
+
+    def _status_counts(self, request):
+        """Cases per status in the list's scope: cached per territory for the team's everyday list."""
+        if request.user.is_superuser:
+            return selectors.territory_status_counts(Territory.objects.values_list("pk", flat=True))
+        if partner_ids(request) - team_ids(request):
+            return selectors.status_counts(self.get_queryset(request))
+        return selectors.territory_status_counts(team_ids(request))
+
+    @staticmethod
+    def _status_tabs(counts, filterset):
+        current = filterset.form.cleaned_data.get("status") or ""
+        tabs = [("", _("Toutes"), sum(counts.values())), (OPEN, _("À traiter"), sum(counts[s] for s in OPEN_STATUSES))]
+        tabs += [(value, label, counts[value]) for value, label in CaseStatus.choices]
+        return [{"value": value, "label": label, "count": n, "current": value == current} for value, label, n in tabs]
+
+    @staticmethod
+    def _columns(filterset, team):
+        """The table's headers: label, the `o` value a click asks for, and the current sort."""
+        ordering = (filterset.form.cleaned_data.get("o") or [""])[0]
+        columns = [
+            ("reference", _("Référence")),
+            ("applicant", _("Demandeur")) if team else None,
+            ("profession", _("Profession")),
+            ("status", _("Statut")),
+            ("assigned", _("Coordinateur en charge")),
+            ("submitted", _("Déposée le")),
+            ("contact", _("Dernier contact")) if team else None,
+            (None, _("En attente de")) if team else None,
+        ]
+        headers = []
+        for key, label in filter(None, columns):
+            sort = None
+            if key is not None and ordering.lstrip("-") == key:
+                sort = "descending" if ordering.startswith("-") else "ascending"
+            elif key == "submitted" and not ordering:
+                sort = "descending"
+            headers.append(
+                {"label": label, "key": key, "sort": sort, "next": f"-{key}" if sort == "ascending" else key}
+            )
+        return headers
