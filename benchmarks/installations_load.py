@@ -735,6 +735,7 @@ def run_wrk(url, cookie, connections, duration, script_path):
         "p99": values["p99_us"] / 1000,
         "requests": values["requests"],
         "errors": errors,
+        "error_kinds": {k: values[k] for k in ("non2xx", "connect", "read", "write", "timeout") if values[k]},
     }
 
 
@@ -838,7 +839,7 @@ def main():
                 results.append((connections, label, result))
                 log(
                     f"· {connections:>3} clients  {label:<31} {result['rps']:7.1f} req/s  "
-                    f"p95 {result['p95']:7.1f} ms  errors {result['errors']}"
+                    f"p95 {result['p95']:7.1f} ms  errors {result['errors']} {result['error_kinds'] or ''}"
                 )
     finally:
         stop(server)
