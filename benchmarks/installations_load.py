@@ -786,6 +786,9 @@ def main():
     targets = [
         ("floor (25 rows, 1 query)", f"{base}/bench/floor/{slug}/?status=submitted", "coordinator", "<ul>", False),
         (rotating, case_list, "coordinator", "result_list", True),
+        # The floor again right after: other work on the machine varies from one minute to the next,
+        # and the list is compared with the mean of the floor measured just before and just after it.
+        ("floor, again", f"{base}/bench/floor/{slug}/?status=submitted", "coordinator", "<ul>", False),
         ("case list, one view reloaded", f"{case_list}?status=submitted", "coordinator", "result_list", False),
         (
             "coordinator: case page",
@@ -859,12 +862,14 @@ def main():
     measured = {(c, label): r for c, label, r in results}
     log(f"Slowest view of the rotation in SQL: {worst['sql_ms']:.1f} ms ({worst['path']})")
     failed = []
-    listed, floor = measured.get((10, rotating)), measured.get((10, "floor (25 rows, 1 query)"))
-    if listed is None or floor is None:
+    listed = measured.get((10, rotating))
+    floors = [measured[key] for key in ((10, "floor (25 rows, 1 query)"), (10, "floor, again")) if key in measured]
+    if listed is None or not floors:
         failed.append("the rotating case list and the floor were not both measured at 10 clients")
     else:
-        ratio = listed["rps"] / floor["rps"]
-        log(f"Rotating case list / floor at 10 clients: {ratio:.2f}×")
+        floor_rps = sum(f["rps"] for f in floors) / len(floors)
+        ratio = listed["rps"] / floor_rps
+        log(f"Rotating case list / floor (mean of before and after, {floor_rps:.0f} req/s) at 10 clients: {ratio:.2f}×")
         if listed["p95"] > 150 or listed["rps"] < 100:
             failed.append(f"{rotating} at 10: p95 {listed['p95']:.0f} ms, {listed['rps']:.0f} req/s")
         if ratio < 0.5:
