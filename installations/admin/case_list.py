@@ -26,6 +26,7 @@ from installations.filters import OPEN, CaseListFilter
 from installations.models import no_answer_days
 from installations.services.lifecycle import case_assign
 from portal.enums import Profession
+from portal.forms import field_html
 from portal.models import Territory
 from portal.tenancy.admin import admin_context_without_sidebar
 
@@ -234,7 +235,9 @@ class CaseListMixin:
             "title": _("Demandes d'accompagnement"),
             "team": team,
             "filterset": filterset,
-            "filter_fields": [field for field in filterset.form if field.name not in ("status", "o", "q")],
+            # The fields as includes/field.html writes them, in Python (portal.forms.field_html).
+            "search_field": field_html(filterset.form["q"]),
+            "filter_fields": [field_html(field) for field in filterset.form if field.name not in ("status", "o", "q")],
             "status_tabs": self._status_tabs(counts, filterset),
             "columns": self._columns(filterset, team),
             "page": page,
