@@ -209,6 +209,11 @@ class CaseListFilter(django_filters.FilterSet):
         referred = Need.objects.filter(
             territory_id=OuterRef("territory_id"), case=OuterRef("pk"), state=NeedState.REFERRED
         )
+        # Driven from the territory's referred needs (few, read from inst_need_state alone), not row by
+        # row: a tab where no case waits on a partner would be read to its end. PostgreSQL misjudges how
+        # many cases match and would join every one to its coordinator before sorting: the page's ids
+        # are read first (admin.case_list.read_by_ids_first).
+        self.read_ids_first = True
         return queryset.filter(Exists(referred))
 
     def filter_need(self, queryset, name, value):

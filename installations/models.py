@@ -292,6 +292,8 @@ class Need(TerritoryScopedModel):
         indexes = [
             models.Index(fields=["territory", "referent", "state"], name="inst_need_referent"),
             models.Index(fields=["territory", "kind"], name="inst_need_kind"),
+            # "Waiting on a partner" in the case list: the territory's referred needs, read from the index alone.
+            models.Index(fields=["territory", "state", "case"], name="inst_need_state"),
         ]
 
     def __str__(self):

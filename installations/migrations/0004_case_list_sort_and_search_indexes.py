@@ -58,6 +58,10 @@ class Migration(migrations.Migration):
         TrigramExtension(),
         migrations.RunPython(create_search_index, drop_search_index),
         # With the id: the sort by coordinator reads a page's ids from this index alone.
+        migrations.AddIndex(
+            model_name="need",
+            index=models.Index(fields=["territory", "state", "case"], name="inst_need_state"),
+        ),
         migrations.RemoveIndex(model_name="case", name="inst_case_assignee"),
         migrations.AddIndex(
             model_name="case",
