@@ -1,4 +1,4 @@
-"""Background work of the guichet unique (periodic entries in installations.schedule).
+"""Background work of the guichet unique (periodic entries declared on InstallationsConfig).
 
 Fan-out tasks take no argument and queue one task per territory; per-territory tasks receive the
 territory id and read their rows again through scoped queries.
@@ -42,7 +42,7 @@ def applicant_news_send(territory_id: int, case_id: int):
     services.applicant_news_deliver(territory_id=territory_id, case_id=case_id)
 
 
-@shared_task(ignore_result=True)
+@shared_task(ignore_result=True, periodic=True)
 def confirmations_sweep():
     """Every few minutes: the e-mails to applicants without an account (confirmation links, news)
     whose after-commit publish was lost."""
@@ -52,7 +52,7 @@ def confirmations_sweep():
         services.applicant_news_deliver(territory_id=territory_id, case_id=case_id)
 
 
-@shared_task(ignore_result=True)
+@shared_task(ignore_result=True, periodic=True)
 def reminders_dispatch():
     """Once a day: one reminder task per active territory."""
     for territory_id in Territory.objects.filter(is_active=True).values_list("pk", flat=True):

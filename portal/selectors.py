@@ -1,9 +1,9 @@
 """Reads of the shared core that are more than one filter."""
 
-from django.apps import apps
 from django.db.models import Count, Q
 
 from portal.enums import Role
+from portal.hooks import declared_hooks
 from portal.models import Membership, Territory
 
 
@@ -18,15 +18,19 @@ def active_territories():
 def territory_entry_points(territory):
     """What each axis app offers on a territory's home page.
 
-    An axis app declares `public_entry` on its AppConfig (title, text, URL name or None while it
-    has no page yet), so `portal` never imports an axis app.
+    An axis app declares a `PublicEntry` in its AppConfig's hooks (title, text, URL name or None
+    while it has no page yet), so `portal` never imports an axis app.
     """
-    entries = []
-    for config in apps.get_app_configs():
-        entry = getattr(config, "public_entry", None)
-        if entry:
-            entries.append({**entry, "app_label": config.label})
-    return entries
+    return [
+        {
+            "title": hooks.public_entry.title,
+            "text": hooks.public_entry.text,
+            "url_name": hooks.public_entry.url_name,
+            "app_label": config.label,
+        }
+        for config, hooks in declared_hooks()
+        if hooks.public_entry is not None
+    ]
 
 
 def memberships_of(user):

@@ -14,7 +14,7 @@ def outbox_relay():
         outbox_relay.delay()
 
 
-@shared_task(ignore_result=True)
+@shared_task(ignore_result=True, periodic=True)
 def outbox_sweep():
     """Every minute (celery beat): whatever the on-commit relay missed (broker down, worker lost)."""
     outbox.mark_stale()
@@ -24,7 +24,7 @@ def outbox_sweep():
         outbox_relay.delay()
 
 
-@shared_task(ignore_result=True)
+@shared_task(ignore_result=True, periodic=True)
 def digest_send_daily():
     """Once a day: one e-mail per person who chose the daily digest."""
     outbox.send_digests()
