@@ -43,6 +43,7 @@ from installations.enums import (
     StructureType,
 )
 from installations.models import Aid, Case, CaseDocument, CaseEvent, FollowUp, Message, Need, Note, Opportunity
+from portal.background import enqueue_after_commit
 from portal.enums import EDITOR_ROLES, PracticeMode, Profession, Role
 from portal.models import Commune, Membership, Organisation, Territory, User
 from portal.tenancy.access import has_role
@@ -473,7 +474,7 @@ def case_send_confirmation(*, case: Case, link: str = "") -> None:
     from installations import tasks
 
     ids = (case.territory_id, case.pk)
-    transaction.on_commit(lambda: tasks.publish_in_background(tasks.case_confirmation_send, *ids, link), robust=True)
+    enqueue_after_commit(tasks.case_confirmation_send, *ids, link)
 
 
 def confirmation_link(case: Case) -> str:
@@ -536,7 +537,7 @@ def _queue_applicant_news(case: Case) -> None:
         from installations import tasks
 
         ids = (case.territory_id, case.pk)
-        transaction.on_commit(lambda: tasks.publish_in_background(tasks.applicant_news_send, *ids), robust=True)
+        enqueue_after_commit(tasks.applicant_news_send, *ids)
 
 
 def applicant_news_deliver(*, territory_id: int, case_id: int) -> bool:

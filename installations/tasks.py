@@ -5,31 +5,14 @@ territory id and read their rows again through scoped queries.
 """
 
 import logging
-import threading
 
-from celery import current_app, shared_task
+from celery import shared_task
 
 from installations import services
+from portal.background import enqueue_after_commit
 from portal.models import Territory
 
 logger = logging.getLogger(__name__)
-
-
-def publish_in_background(task, *args) -> None:
-    """Queues `task` without making the caller wait for the broker: `delay()` can block for a long
-    time when Redis is unreachable, so the publish happens in a daemon thread with no retry. A lost
-    publish is caught up by the periodic sweep. Eager mode (tests, embedded demo) runs it inline."""
-    if current_app.conf.task_always_eager:
-        task.apply(args=args)
-        return
-
-    def _publish():
-        try:
-            task.apply_async(args=args, retry=False)
-        except Exception:
-            logger.warning("could not publish %s%s; the sweep will catch up", task.name, args, exc_info=True)
-
-    threading.Thread(target=_publish, name="installations-publish", daemon=True).start()
 
 
 @shared_task(ignore_result=True)
@@ -56,7 +39,7 @@ def confirmations_sweep():
 def reminders_dispatch():
     """Once a day: one reminder task per active territory."""
     for territory_id in Territory.objects.filter(is_active=True).values_list("pk", flat=True):
-        territory_reminders.delay(territory_id)
+        enqueue_after_commit(territory_reminders, territory_id)
 
 
 @shared_task(ignore_result=True)

@@ -98,8 +98,8 @@ def notify(
         )
     created = Notification.objects.bulk_create(rows)
     if any(row.email_state == EmailState.PENDING for row in created):
-        # robust: whatever happens to the relay, the caller's request has succeeded.
-        transaction.on_commit(outbox.relay_soon, robust=True)
+        # After the commit, never blocking: whatever happens to the relay, the request has succeeded.
+        outbox.relay_soon()
     return created
 
 
@@ -155,5 +155,5 @@ def notification_requeue(*, actor, notifications) -> int:
         email_error=f"Remis en file par {actor.email} le {timezone.localtime():%d/%m/%Y %H:%M}.",
     )
     logger.info("%s re-queued notification e-mails %s", actor.email, [row.pk for row in rows])
-    transaction.on_commit(outbox.relay_soon, robust=True)
+    outbox.relay_soon()
     return count

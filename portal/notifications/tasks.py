@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from portal.background import enqueue_after_commit
 from portal.notifications import outbox
 
 
@@ -11,7 +12,7 @@ def outbox_relay():
     _sent, more = outbox.relay()
     if more:
         # A big batch: let other workers share the rest instead of holding this one.
-        outbox_relay.delay()
+        enqueue_after_commit(outbox_relay)
 
 
 @shared_task(ignore_result=True, periodic=True)
@@ -21,7 +22,7 @@ def outbox_sweep():
     outbox.send_digests(retries_only=True)
     _sent, more = outbox.relay()
     if more:
-        outbox_relay.delay()
+        enqueue_after_commit(outbox_relay)
 
 
 @shared_task(ignore_result=True, periodic=True)

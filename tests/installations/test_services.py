@@ -375,13 +375,16 @@ def test_follow_ups_falling_due_remind_the_coordinator(territory_a, coordinator_
     assert Notification.objects.filter(recipient=coordinator_a, kind="installations.follow_up_due").count() == 1
 
 
-def test_daily_task_runs_the_reminders_of_every_territory(territory_a, territory_b, coordinator_a, coordinator_b):
+def test_daily_task_runs_the_reminders_of_every_territory(
+    territory_a, territory_b, coordinator_a, coordinator_b, django_capture_on_commit_callbacks
+):
     from installations.tasks import reminders_dispatch
 
     old = timezone.now() - datetime.timedelta(days=30)
     for territory in (territory_a, territory_b):
         CaseFactory(territory=territory, submitted_at=old, awaiting_reply_since=old)
-    reminders_dispatch.delay()
+    with django_capture_on_commit_callbacks(execute=True):  # the fan-out queues after its commit
+        reminders_dispatch.delay()
     assert Notification.objects.filter(kind="installations.case_waiting_reminder").count() == 2
 
 
