@@ -29,12 +29,6 @@ class InstallationsConfig(AppConfig):
                 schedule=crontab(hour=7, minute=30),
                 options={"expires": 6 * 3600},
             ),
-            PeriodicTask(
-                "installations-confirmations-sweep",
-                task="installations.tasks.confirmations_sweep",
-                schedule=300.0,
-                options={"expires": 290},
-            ),
         ),
     )
 

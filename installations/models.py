@@ -63,6 +63,9 @@ class Case(TerritoryScopedModel):
     confirmation_sent_at = models.DateTimeField(_("e-mail de confirmation envoyé le"), null=True, blank=True)
     # Confirmed but not yet linked to an account: news (a message, a status change) is e-mailed to
     # applicant_email by the sweep, without its content, inviting them to sign in.
+    # No longer written: the news e-mails to an applicant without an account are rows of the
+    # notifications outbox. Dropped by a later migration (kept here so that this change adds no
+    # migration beside the case list's).
     applicant_news_since = models.DateTimeField(_("nouvelles à envoyer depuis"), null=True, blank=True)
 
     # Snapshot of who they are at the time of the request.

@@ -15,26 +15,6 @@ from portal.models import Territory
 logger = logging.getLogger(__name__)
 
 
-@shared_task(ignore_result=True)
-def case_confirmation_send(territory_id: int, case_id: int, link: str = ""):
-    services.case_confirmation_deliver(territory_id=territory_id, case_id=case_id, link=link)
-
-
-@shared_task(ignore_result=True)
-def applicant_news_send(territory_id: int, case_id: int):
-    services.applicant_news_deliver(territory_id=territory_id, case_id=case_id)
-
-
-@shared_task(ignore_result=True, periodic=True)
-def confirmations_sweep():
-    """Every few minutes: the e-mails to applicants without an account (confirmation links, news)
-    whose after-commit publish was lost."""
-    for territory_id, case_id in services.unsent_confirmation_ids():
-        services.case_confirmation_deliver(territory_id=territory_id, case_id=case_id)
-    for territory_id, case_id in services.pending_news_ids():
-        services.applicant_news_deliver(territory_id=territory_id, case_id=case_id)
-
-
 @shared_task(ignore_result=True, periodic=True)
 def reminders_dispatch():
     """Once a day: one reminder task per active territory."""
