@@ -4,15 +4,12 @@ Fan-out tasks take no argument and queue one task per territory; per-territory t
 territory id and read their rows again through scoped queries.
 """
 
-import logging
-
 from celery import shared_task
 
-from installations import services
+from installations.services.personal_data import household_purge_expired
+from installations.services.reminders import cases_remind_waiting, follow_ups_remind_due
 from portal.background import enqueue_after_commit
 from portal.models import Territory
-
-logger = logging.getLogger(__name__)
 
 
 @shared_task(ignore_result=True, periodic=True)
@@ -28,6 +25,6 @@ def territory_reminders(territory_id: int):
     territory = Territory.objects.filter(pk=territory_id, is_active=True).first()
     if territory is None:
         return
-    services.cases_remind_waiting(territory=territory)
-    services.follow_ups_remind_due(territory=territory)
-    services.household_purge_expired(territory=territory)
+    cases_remind_waiting(territory=territory)
+    follow_ups_remind_due(territory=territory)
+    household_purge_expired(territory=territory)

@@ -1,8 +1,7 @@
 """Reads of the shared core that are more than one filter."""
 
-from django.db.models import Count, Q
+from django.db.models import Count
 
-from portal.enums import Role
 from portal.hooks import declared_hooks
 from portal.models import Membership, Territory
 
@@ -38,11 +37,4 @@ def memberships_of(user):
         Membership.objects.filter(user=user, territory__is_active=True)
         .select_related("territory", "organisation")
         .order_by("territory__name", "role")
-    )
-
-
-def territory_staff_summary(territory):
-    return Membership.objects.for_territory(territory).aggregate(
-        coordinators=Count("pk", filter=Q(role=Role.COORDINATOR)),
-        elected=Count("pk", filter=Q(role=Role.ELECTED_OFFICIAL)),
     )

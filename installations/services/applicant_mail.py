@@ -1,0 +1,126 @@
+"""The e-mails sent to an applicant who has no account yet: the confirmation of an anonymous
+request, and the news of their case (without its content).
+
+Like every e-mail of the portal they go through the notifications outbox
+(`portal.notifications.services.notify_address`): a row written in the caller's transaction, sent
+after the commit at most once with retries, or by the outbox's periodic sweep when the publish was
+lost. Nothing here talks to the broker or the mail server.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core import signing
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from installations.models import Case
+from installations.services.links import reverse_or_empty
+from portal.notifications.services import address_notifications_withdraw, notify_address
+
+CONFIRMATION_SALT = "installations.case-confirmation"
+# How long an e-mail confirmation link stays valid.
+CONFIRMATION_MAX_AGE = datetime.timedelta(days=7)
+
+CONFIRMATION_KIND = "installations.case_confirmation"
+NEWS_KIND = "installations.applicant_news"
+
+
+def _confirmation_subject(case: Case) -> str:
+    return _("Confirmez votre demande %(reference)s") % {"reference": case.reference}
+
+
+def _news_subject(case: Case) -> str:
+    return _("Du nouveau sur votre demande %(reference)s") % {"reference": case.reference}
+
+
+def case_confirmation_token(case: Case) -> str:
+    """The token of the e-mail confirmation link (signed; the case's nonce makes it single-case)."""
+    return signing.dumps({"c": case.pk, "n": case.confirmation_nonce}, salt=CONFIRMATION_SALT, compress=True)
+
+
+@transaction.atomic
+def case_send_confirmation(*, case: Case, link: str = "") -> None:
+    """Puts the confirmation e-mail of an anonymous request in the outbox, once per case. Call it
+    in the transaction that creates the case, so that neither exists without the other. `link` is
+    the absolute confirmation URL; when empty it is built from PORTAL_BASE_URL."""
+    if case.confirmed_at is not None:
+        return
+    claimed = Case.objects.filter(
+        pk=case.pk, territory_id=case.territory_id, confirmation_sent_at__isnull=True, confirmed_at__isnull=True
+    ).update(confirmation_sent_at=timezone.now())
+    if not claimed:  # already queued (a second click on "send")
+        return
+    link = link or confirmation_link(case)
+    days = CONFIRMATION_MAX_AGE.days
+    body = _(
+        "Bonjour,\n\nVous avez déposé une demande d'accompagnement à l'installation (référence %(reference)s) "
+        "auprès du guichet unique santé de %(territory)s.\n\nPour la confirmer, ouvrez ce lien dans les "
+        "%(days)s jours :\n%(link)s\n\nSi vous n'êtes pas à l'origine de cette demande, ignorez ce message : "
+        "elle sera supprimée."
+    ) % {"reference": case.reference, "territory": case.territory.name, "days": days, "link": link}
+    notify_address(
+        territory=case.territory,
+        email_address=case.applicant_email,
+        kind=CONFIRMATION_KIND,
+        subject=_confirmation_subject(case),
+        body=body,
+    )
+
+
+def confirmation_link(case: Case) -> str:
+    from portal.notifications.emails import absolute_url
+
+    path = reverse_or_empty(
+        "installations:confirm", territory_slug=case.territory.slug, token=case_confirmation_token(case)
+    )
+    return absolute_url(path)
+
+
+def queue_applicant_news(case: Case) -> None:
+    """An applicant without an account hears of news by e-mail at their address, without the
+    content: they sign in with that address to read it. News arriving while such an e-mail is still
+    waiting in the outbox adds no second one."""
+    if case.confirmed_at is None or case.erased_at is not None or case.applicant_id is not None:
+        return
+    from portal.notifications.emails import absolute_url
+
+    link = absolute_url(reverse_or_empty("installations:case_list", territory_slug=case.territory.slug))
+    body = _(
+        "Bonjour,\n\nIl y a du nouveau sur votre demande d'accompagnement %(reference)s auprès du guichet "
+        "unique santé de %(territory)s.\n\nPour le lire et répondre, connectez-vous ou créez votre compte "
+        "avec cette adresse e-mail (%(email)s) :\n%(link)s"
+    ) % {"reference": case.reference, "territory": case.territory.name, "email": case.applicant_email, "link": link}
+    notify_address(
+        territory=case.territory,
+        email_address=case.applicant_email,
+        kind=NEWS_KIND,
+        subject=_news_subject(case),
+        body=body,
+        coalesce=True,
+    )
+
+
+def applicant_news_withdraw(case: Case) -> int:
+    """The account now tells the applicant the news: a news e-mail not sent yet is withdrawn."""
+    return address_notifications_withdraw(
+        territory=case.territory,
+        email_address=case.applicant_email,
+        kinds=[NEWS_KIND],
+        subjects=[_news_subject(case)],
+    )
+
+
+def applicant_mail_erase(case: Case) -> int:
+    """Right to erasure: the case's e-mails to the applicant's address leave the outbox, sent or not
+    (they hold the address and, for the confirmation, a link to the case). Call before the address
+    itself is erased."""
+    return address_notifications_withdraw(
+        territory=case.territory,
+        email_address=case.applicant_email,
+        kinds=[CONFIRMATION_KIND, NEWS_KIND],
+        subjects=[_confirmation_subject(case), _news_subject(case)],
+        pending_only=False,
+    )
