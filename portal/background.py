@@ -13,7 +13,8 @@
   queued this way has a periodic sweep that finds the work again from database state (pending
   outbox rows, pending documents, …). Do not queue through here work that no sweep can find.
 - Without a broker (embedded demo, tests: `task_always_eager`), the task runs inline after the
-  commit.
+  commit. Inside a Celery task (a fan-out, a relay's next batch) no request waits: the message is
+  published there and then, with Celery's retries.
 
 Identical messages waiting in the backlog are coalesced into one (ten notifications committed
 while the broker is slow publish one `outbox_relay`, not ten).
@@ -24,7 +25,6 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -37,7 +37,11 @@ MAX_BACKLOG = 10_000
 
 def enqueue_after_commit(task, *args, **kwargs) -> None:
     """Queue `task(*args, **kwargs)` after the current transaction commits; never blocks, never raises."""
-    transaction.on_commit(partial(enqueue_now, task, *args, **kwargs), robust=True)
+
+    def enqueue_once_committed():  # a named function: Django logs a robust callback's failure by its name
+        enqueue_now(task, *args, **kwargs)
+
+    transaction.on_commit(enqueue_once_committed, robust=True)
 
 
 def enqueue_now(task, *args, **kwargs) -> None:
@@ -45,8 +49,24 @@ def enqueue_now(task, *args, **kwargs) -> None:
     if task.app.conf.task_always_eager:
         # No broker (local demo, tests): run here, there is nothing to wait for.
         task.apply(args=args, kwargs=kwargs)
+    elif _in_worker():
+        # A task queueing more work (a fan-out, a relay's next batch) holds no request: publish
+        # here with Celery's own retries rather than from a thread a recycled worker may kill.
+        try:
+            task.apply_async(args=args, kwargs=kwargs)
+        except Exception:
+            logger.warning(
+                "Could not queue %s%s from a worker; its sweep will find it.", task.name, args, exc_info=True
+            )
     else:
         publisher.submit(task, args, kwargs)
+
+
+def _in_worker() -> bool:
+    from celery import current_task
+
+    # `current_task` is a proxy: false outside a task.
+    return bool(current_task) and not current_task.request.called_directly
 
 
 def publish_timeout() -> float:

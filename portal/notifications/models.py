@@ -79,10 +79,6 @@ class Notification(TerritoryScopedModel):
         return self.subject
 
     @property
-    def email_to(self) -> str:
-        return self.email_address or self.recipient.email
-
-    @property
     def is_read(self):
         return self.read_at is not None
 

@@ -127,3 +127,21 @@ def test_background_work_is_queued_only_through_portal_background():
             if path.name != "background.py" and "migrations" not in path.parts:
                 offenders += _queueing_calls(path)
     assert offenders == []
+
+
+def test_a_task_queueing_more_work_publishes_it_there_and_then(monkeypatch, real_broker):
+    """In a worker no request waits, and a thread could die with a recycled worker process."""
+    published, submitted = [], []
+    monkeypatch.setattr(background, "_in_worker", lambda: True)
+    monkeypatch.setattr(outbox_relay, "apply_async", lambda args=(), kwargs=None: published.append(args))
+    monkeypatch.setattr(publisher, "submit", lambda *a, **k: submitted.append(a))
+    background.enqueue_now(outbox_relay)
+    assert published == [()] and submitted == []
+
+
+def test_outside_a_task_the_request_thread_only_hands_the_message_over(monkeypatch, real_broker):
+    submitted = []
+    monkeypatch.setattr(publisher, "submit", lambda task, args=(), kwargs=None: submitted.append(task.name))
+    assert background._in_worker() is False
+    background.enqueue_now(outbox_relay)
+    assert submitted == [outbox_relay.name]
