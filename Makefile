@@ -63,9 +63,11 @@ messages: install system-deps
 	msgen --no-wrap -o locale/fr/LC_MESSAGES/django.po locale/fr/LC_MESSAGES/django.po
 	$(BIN)/python manage.py compilemessages -l fr --ignore=.venv
 
+## make check-deploy — the production settings with every required variable (nothing is contacted)
 check-deploy: install
 	DJANGO_SETTINGS_MODULE=config.settings.production SECRET_KEY=$$(head -c 64 /dev/urandom | base64 | tr -d '\n=/+') \
-	DATABASE_URL=$(TEST_DATABASE_URL) ALLOWED_HOSTS=sante.example.org $(BIN)/python manage.py check --deploy --fail-level WARNING
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) CELERY_BROKER_URL=$(TEST_REDIS_URL) \
+	ALLOWED_HOSTS=sante.example.org $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 lock: $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[dev]"
