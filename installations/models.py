@@ -5,6 +5,7 @@ published opportunities, and the follow-ups after settlement.
 Business rules (transitions, permissions, notifications) live in `installations.services`.
 """
 
+import datetime
 import secrets
 from pathlib import PurePosixPath
 
@@ -123,6 +124,12 @@ class Case(TerritoryScopedModel):
         "installations.Aid", verbose_name=_("aides associées"), blank=True, related_name="cases"
     )
     erased_at = models.DateTimeField(_("données personnelles effacées le"), null=True, blank=True)
+
+    # Not columns: set on the rows of the coordinators' list by installations.selectors
+    # (annotate_case_list, describe_case_rows).
+    contact_reference: datetime.datetime | None
+    days_since_contact: int | None
+    waiting_on: str
 
     class Meta:
         verbose_name = _("demande d'accompagnement")

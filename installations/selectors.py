@@ -170,7 +170,8 @@ def case_detail_queryset(territory) -> QuerySet:
     return (
         Case.objects.for_territory(territory)
         .select_related("territory", "applicant", "assigned_to", "settlement_commune")
-        .prefetch_related(
+        # django-stubs cannot type a mix of names and Prefetch objects of several models.
+        .prefetch_related(  # type: ignore[type-var]
             "target_communes",
             Prefetch("needs", queryset=Need.objects.select_related("owner", "referred_to", "referent")),
             Prefetch("events", queryset=CaseEvent.objects.select_related("actor", "need")),
@@ -268,7 +269,8 @@ _ZONES_OF = {
 
 
 def _aid_eligibility(aid: Aid, *, profession: str, commune, covered_ids: set[int]) -> AidEligibility:
-    reasons, verdicts = [], []
+    reasons: list[str] = []
+    verdicts: list[bool | None] = []
     if not aid.professions:
         reasons.append(_("Ouverte à toutes les professions de santé."))
         verdicts.append(True)
@@ -532,16 +534,13 @@ def annual_report_section(*, territory, year: int) -> ReportSection | None:
             ),
         ],
     )
-    try:
-        from portal.documents.charts import bar_chart_svg
-    except ImportError:  # the charts module is optional for this section: the tables say it all
-        bar_chart_svg = None
-    if bar_chart_svg is not None:
-        section.charts.append(
-            bar_chart_svg(
-                title=_("Demandes d'accompagnement par mois en %(year)s") % {"year": year},
-                labels=MONTHS,
-                values=month_values,
-            )
+    from portal.documents.charts import bar_chart_svg
+
+    section.charts.append(
+        bar_chart_svg(
+            title=_("Demandes d'accompagnement par mois en %(year)s") % {"year": year},
+            labels=MONTHS,
+            values=month_values,
         )
+    )
     return section

@@ -1,13 +1,15 @@
 """Reads of the shared core that are more than one filter."""
 
+from typing import Any
+
 from django.apps import apps
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
 from portal.enums import Role
 from portal.models import Membership, Territory
 
 
-def active_territories():
+def active_territories() -> QuerySet[Territory]:
     return (
         Territory.objects.filter(is_active=True)
         .annotate(commune_count=Count("communes", distinct=True))
@@ -15,7 +17,7 @@ def active_territories():
     )
 
 
-def territory_entry_points(territory):
+def territory_entry_points(territory: Territory) -> list[dict[str, Any]]:
     """What each axis app offers on a territory's home page.
 
     An axis app declares `public_entry` on its AppConfig (title, text, URL name or None while it
@@ -29,7 +31,7 @@ def territory_entry_points(territory):
     return entries
 
 
-def memberships_of(user):
+def memberships_of(user: Any) -> QuerySet[Membership]:
     return (
         Membership.objects.filter(user=user, territory__is_active=True)
         .select_related("territory", "organisation")
@@ -37,8 +39,9 @@ def memberships_of(user):
     )
 
 
-def territory_staff_summary(territory):
-    return Membership.objects.for_territory(territory).aggregate(
+def territory_staff_summary(territory: Territory | None) -> dict[str, int]:
+    summary: dict[str, int] = Membership.objects.for_territory(territory).aggregate(
         coordinators=Count("pk", filter=Q(role=Role.COORDINATOR)),
         elected=Count("pk", filter=Q(role=Role.ELECTED_OFFICIAL)),
     )
+    return summary

@@ -58,7 +58,7 @@ class NotificationAdmin(TerritoryScopedAdmin):
         "email_sent_at",
         "email_error",
     ]
-    readonly_fields = fields
+    readonly_fields = tuple(str(name) for name in fields)  # all of them: the outbox is written by code only
 
     def has_add_permission(self, request):
         return False

@@ -8,12 +8,15 @@ saves to the territories where the staff user holds an admin role. A superuser s
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
 from django.contrib.admin.filters import RelatedFieldListFilter, RelatedOnlyFieldListFilter
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.http import Http404, StreamingHttpResponse
+from django.forms import Form, ModelChoiceField, ModelMultipleChoiceField
+from django.http import Http404, HttpRequest, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -21,8 +24,17 @@ from portal.enums import ADMIN_ROLES, EDITOR_ROLES
 from portal.tenancy.access import territory_ids_for
 from portal.tenancy.models import TerritoryScopedModel
 
+if TYPE_CHECKING:
+    from django.contrib.admin import AdminSite
 
-def scoped_choices(model, request, roles=EDITOR_ROLES):
+    _ModelAdmin = admin.ModelAdmin[Any]
+else:
+    _ModelAdmin = admin.ModelAdmin  # not subscriptable at run time
+
+
+def scoped_choices(
+    model: Any, request: HttpRequest, roles: Iterable[str] = EDITOR_ROLES
+) -> models.QuerySet[Any] | None:
     """The rows of `model` a staff user may pick in a form, or None when `model` is not scoped."""
     from portal.models import Territory, User
 
@@ -33,13 +45,14 @@ def scoped_choices(model, request, roles=EDITOR_ROLES):
     if model is Territory:
         return Territory.objects.filter(pk__in=ids)
     if issubclass(model, TerritoryScopedModel):
-        return model.objects.for_territories(ids)
+        scoped: models.QuerySet[Any] = model.objects.for_territories(ids)
+        return scoped
     if model is User:
         return User.objects.filter(memberships__territory_id__in=ids).distinct()
     return None
 
 
-def admin_context_without_sidebar(site, request) -> dict:
+def admin_context_without_sidebar(site: AdminSite, request: HttpRequest) -> dict[str, Any]:
     """`site.each_context(request)` for a page without the navigation sidebar: the same keys, but
     the list of every application and model (a permission check and two URL reversals per model)
     is not built. tests/portal/test_admin.py checks that the keys stay Django's."""
@@ -57,11 +70,11 @@ def admin_context_without_sidebar(site, request) -> dict:
 
 
 class _Echo:
-    def write(self, value):
+    def write(self, value: str) -> str:
         return value
 
 
-class TerritoryScopedAdmin(admin.ModelAdmin):
+class TerritoryScopedAdmin(_ModelAdmin):
     # Partners (ARS, CPAM, Ordre…) read in the admin only what a model opts them into.
     partner_can_view = False
     export_fields: tuple[str, ...] = ()
@@ -73,10 +86,10 @@ class TerritoryScopedAdmin(admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     # --- who may do what -------------------------------------------------------------------
-    def _view_roles(self):
+    def _view_roles(self) -> Sequence[str]:
         return ADMIN_ROLES if self.partner_can_view else EDITOR_ROLES
 
-    def _may(self, request, obj, roles):
+    def _may(self, request: HttpRequest, obj: Any, roles: Iterable[str]) -> bool:
         user = request.user
         if not (user.is_active and user.is_staff):
             return False
@@ -87,35 +100,39 @@ class TerritoryScopedAdmin(admin.ModelAdmin):
             return bool(ids)
         return self.territory_id_of(obj) in ids
 
-    def territory_id_of(self, obj):
-        return obj.territory_id
+    def territory_id_of(self, obj: Any) -> int | None:
+        territory_id: int | None = obj.territory_id
+        return territory_id
 
-    def has_module_permission(self, request):
+    def has_module_permission(self, request: HttpRequest) -> bool:
         return self._may(request, None, self._view_roles())
 
-    def has_view_permission(self, request, obj=None):
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self._may(request, obj, self._view_roles())
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return self._may(request, None, EDITOR_ROLES)
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self._may(request, obj, EDITOR_ROLES)
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self._may(request, obj, EDITOR_ROLES)
 
     # --- reads -------------------------------------------------------------------------------
-    def scope_queryset(self, queryset, request):
-        return queryset.for_territories(territory_ids_for(request.user, roles=self._view_roles()))
+    def scope_queryset(self, queryset: Any, request: HttpRequest) -> models.QuerySet[Any]:
+        scoped: models.QuerySet[Any] = queryset.for_territories(
+            territory_ids_for(request.user, roles=self._view_roles())
+        )
+        return scoped
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet[Any]:
         queryset = super().get_queryset(request)
         if request.user.is_superuser:
             return queryset
         return self.scope_queryset(queryset, request)
 
-    def get_object(self, request, object_id, from_field=None):
+    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Any:
         # Django redirects to the admin index for a missing object; another territory's object
         # must answer exactly like a missing one, and that answer is 404.
         obj = super().get_object(request, object_id, from_field)
@@ -123,10 +140,10 @@ class TerritoryScopedAdmin(admin.ModelAdmin):
             raise Http404(_("Cet élément n'existe pas."))
         return obj
 
-    def get_list_filter(self, request):
+    def get_list_filter(self, request: HttpRequest) -> list[Any]:
         # A related-field filter lists every row of the related table by default: restrict it to
         # the values present in the (scoped) change list.
-        scoped = []
+        scoped: list[Any] = []
         for item in super().get_list_filter(request):
             if isinstance(item, str) and "__" not in item:
                 field = self.model._meta.get_field(item)
@@ -138,20 +155,24 @@ class TerritoryScopedAdmin(admin.ModelAdmin):
         return scoped
 
     # --- form choices ------------------------------------------------------------------------
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+    def formfield_for_foreignkey(
+        self, db_field: models.ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> ModelChoiceField[Any] | None:
         choices = scoped_choices(db_field.related_model, request)
         if choices is not None:
             kwargs["queryset"] = choices
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
+    def formfield_for_manytomany(
+        self, db_field: models.ManyToManyField[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> ModelMultipleChoiceField[Any] | None:
         choices = scoped_choices(db_field.remote_field.model, request)
         if choices is not None:
             kwargs["queryset"] = choices
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     # --- writes ------------------------------------------------------------------------------
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj: Any, form: Form, change: bool) -> None:
         if not request.user.is_superuser and self.territory_id_of(obj) not in territory_ids_for(
             request.user, roles=EDITOR_ROLES
         ):
@@ -159,17 +180,17 @@ class TerritoryScopedAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
     # --- export ------------------------------------------------------------------------------
-    def get_export_fields(self):
+    def get_export_fields(self) -> list[str]:
         if self.export_fields:
             return list(self.export_fields)
         return [f.name for f in self.model._meta.concrete_fields]
 
-    def export_rows(self, queryset):
+    def export_rows(self, queryset: models.QuerySet[Any]) -> Iterator[list[str]]:
         fields = self.get_export_fields()
         relations = [f for f in fields if isinstance(self.model._meta.get_field(f), models.ForeignKey)]
         yield [str(self.model._meta.get_field(f).verbose_name) for f in fields]
         for obj in queryset.select_related(*relations).iterator(chunk_size=500):
-            row = []
+            row: list[str] = []
             for name in fields:
                 field = self.model._meta.get_field(name)
                 value = getattr(obj, name)
@@ -179,7 +200,7 @@ class TerritoryScopedAdmin(admin.ModelAdmin):
             yield row
 
     @admin.action(description=_("Exporter la sélection en CSV"))
-    def export_csv(self, request, queryset):
+    def export_csv(self, request: HttpRequest, queryset: models.QuerySet[Any]) -> StreamingHttpResponse:
         # `queryset` comes from get_queryset(): the export can only contain scoped rows.
         writer = csv.writer(_Echo(), delimiter=";")
         rows = (writer.writerow(row) for row in self.export_rows(queryset))
@@ -189,7 +210,7 @@ class TerritoryScopedAdmin(admin.ModelAdmin):
         return response
 
 
-def _with_bom(rows):
+def _with_bom(rows: Iterable[str]) -> Iterator[str]:
     # Spreadsheets opened by coordinators read UTF-8 accents correctly only with a BOM.
     yield "\ufeff"
     yield from rows

@@ -34,7 +34,7 @@ def _unescape(value: str) -> str:
 
 
 def _properties(text: str) -> dict[str, str]:
-    props = {}
+    props: dict[str, str] = {}
     for line in _unfold(text):
         name, _sep, value = line.partition(":")
         props.setdefault(name.split(";")[0], value)

@@ -99,7 +99,7 @@ def run_production_check(*args, **overrides):
     }
     env.update(overrides)
     env = {name: value for name, value in env.items() if value is not None}
-    return subprocess.run(
+    return subprocess.run(  # noqa: S603  (arguments written in these tests)
         [sys.executable, "manage.py", "check", *args], env=env, capture_output=True, text=True, cwd=settings.BASE_DIR
     )
 
