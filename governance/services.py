@@ -83,7 +83,7 @@ def check_mandate(mandate: Mandate) -> None:
         errors["end_date"] = _("La fin du mandat ne peut pas précéder son début.")
     if not (mandate.user_id or mandate.organisation_id or mandate.person_name):
         errors["user"] = _("Indiquez la personne, ou l'organisation représentée.")
-    if mandate.college_id and mandate.body_id and mandate.college.body_id != mandate.body_id:
+    if mandate.college is not None and mandate.body_id and mandate.college.body_id != mandate.body_id:
         errors["college"] = _("Ce collège appartient à une autre instance.")
     if not errors and mandate.start_date:
         overlapping = selectors.overlapping_mandates(
@@ -223,8 +223,8 @@ def invited_mandates(meeting: Meeting):
     and its professional co-pilot (working group)."""
     day = timezone.localtime(meeting.starts_at).date()
     mandates = Mandate.objects.for_territory(meeting.territory).filter(body_id=meeting.body_id).on(day)
-    if meeting.kind == MeetingKind.WORKING_GROUP and meeting.working_group_id:
-        group = meeting.working_group
+    group = meeting.working_group if meeting.kind == MeetingKind.WORKING_GROUP else None
+    if group is not None:
         ids = set(group.members.values_list("pk", flat=True))
         if group.professional_pilot_id:
             ids.add(group.professional_pilot_id)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -104,7 +105,7 @@ class ScopedInlineFormSet(forms.BaseInlineFormSet):
 class ScopedInlineMixin:
     """Inline permissions follow the parent case's territory (team only); choices are scoped."""
 
-    formset = ScopedInlineFormSet
+    formset: type[forms.BaseInlineFormSet[Any, Any, Any]] = ScopedInlineFormSet
 
     def _team(self, request, obj):
         if obj is None:
@@ -224,8 +225,7 @@ class NeedInline(ScopedInlineMixin, admin.TabularInline):
 class TimelineInline(ScopedInlineMixin, admin.TabularInline):
     model = CaseEvent
     extra = 0
-    fields = ["created_at", "actor", "kind", "summary", "public"]
-    readonly_fields = fields
+    fields = readonly_fields = ("created_at", "actor", "kind", "summary", "public")
     verbose_name_plural = _("historique (lecture seule)")
     classes = ["collapse"]
 
@@ -236,8 +236,7 @@ class TimelineInline(ScopedInlineMixin, admin.TabularInline):
 class MessageHistoryInline(ScopedInlineMixin, admin.TabularInline):
     model = Message
     extra = 0
-    fields = ["created_at", "author", "from_applicant", "body"]
-    readonly_fields = fields
+    fields = readonly_fields = ("created_at", "author", "from_applicant", "body")
     verbose_name_plural = _("messages échangés avec le demandeur")
 
     def get_queryset(self, request):
@@ -277,8 +276,7 @@ class MessageAddInline(ScopedInlineMixin, admin.StackedInline):
 class NoteHistoryInline(ScopedInlineMixin, admin.TabularInline):
     model = Note
     extra = 0
-    fields = ["created_at", "author", "need", "body"]
-    readonly_fields = fields
+    fields = readonly_fields = ("created_at", "author", "need", "body")
     verbose_name_plural = _("notes internes (jamais montrées au demandeur)")
 
     def get_queryset(self, request):
@@ -311,8 +309,7 @@ class NoteAddInline(ScopedInlineMixin, admin.StackedInline):
 class DocumentInline(ScopedInlineMixin, admin.TabularInline):
     model = CaseDocument
     extra = 0
-    fields = ["created_at", "download", "content_type", "size", "from_applicant"]
-    readonly_fields = fields
+    fields = readonly_fields = ("created_at", "download", "content_type", "size", "from_applicant")
     verbose_name_plural = _("documents")
 
     @admin.display(description=_("fichier"))
@@ -324,8 +321,7 @@ class DocumentInline(ScopedInlineMixin, admin.TabularInline):
 class FollowUpInline(ScopedInlineMixin, admin.TabularInline):
     model = FollowUp
     extra = 0
-    fields = ["years", "due_date", "done_at", "still_practising", "comment"]
-    readonly_fields = fields
+    fields = readonly_fields = ("years", "due_date", "done_at", "still_practising", "comment")
     verbose_name_plural = _("suivis après installation")
 
 

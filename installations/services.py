@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime
 import logging
 from collections.abc import Iterable, Mapping
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -63,7 +64,7 @@ DOCUMENT_SIGNATURES = (
     (b"\xff\xd8\xff", "image/jpeg", (".jpg", ".jpeg")),
 )
 
-ALLOWED_TRANSITIONS = {
+ALLOWED_TRANSITIONS: dict[str, set[str]] = {
     CaseStatus.UNCONFIRMED: {CaseStatus.SUBMITTED, CaseStatus.WITHDRAWN, CaseStatus.CLOSED},
     CaseStatus.SUBMITTED: {CaseStatus.SUPPORTED, CaseStatus.WITHDRAWN, CaseStatus.CLOSED},
     CaseStatus.SUPPORTED: {CaseStatus.WAITING_APPLICANT, CaseStatus.SETTLED, CaseStatus.WITHDRAWN, CaseStatus.CLOSED},
@@ -363,8 +364,9 @@ def case_submit(
     `needs` is a list of `NeedKind` values or a mapping kind -> details. The same non-empty
     `idempotency_key` in the same territory returns the case already created (double submit).
     """
-    signed_in = bool(getattr(actor, "is_authenticated", False))
-    email = (actor.email if signed_in else email or "").strip().lower()
+    person = actor if getattr(actor, "is_authenticated", False) else None
+    signed_in = person is not None
+    email = (person.email if person is not None else email or "").strip().lower()
     if not email:
         raise ValidationError({"email": [_("Indiquez votre adresse e-mail.")]})
     try:
@@ -403,8 +405,8 @@ def case_submit(
         status=CaseStatus.SUBMITTED if signed_in else CaseStatus.UNCONFIRMED,
         applicant=actor if signed_in else None,
         applicant_email=email,
-        applicant_first_name=(first_name or (actor.first_name if signed_in else "")).strip(),
-        applicant_last_name=(last_name or (actor.last_name if signed_in else "")).strip(),
+        applicant_first_name=(first_name or (person.first_name if person is not None else "")).strip(),
+        applicant_last_name=(last_name or (person.last_name if person is not None else "")).strip(),
         applicant_phone=phone.strip(),
         confirmed_at=now if signed_in else None,
         profession=profession,
@@ -629,7 +631,8 @@ def case_confirm_email(*, token: str, actor: User | None = None) -> Case:
             _transition(case, actor=actor, to=CaseStatus.SUBMITTED, notify_applicant=False)
             _notify_new_case(case, actor=actor)
     if (
-        getattr(actor, "is_authenticated", False)
+        actor is not None
+        and getattr(actor, "is_authenticated", False)
         and case.applicant_id is None
         and actor.email.lower() == case.applicant_email.lower()
     ):
@@ -843,7 +846,7 @@ def need_update(
     _require_not_erased(need.case)
     if not team and (owner is not _UNSET or due_date is not _UNSET):
         raise PermissionDenied(_("Seule l'équipe du territoire peut changer le responsable ou l'échéance."))
-    changes = {}
+    changes: dict[str, Any] = {}
     if state is not _UNSET and state != need.state:
         if state not in NeedState.values:
             raise ValidationError({"state": [_("Choisissez un état dans la liste.")]})
@@ -1154,6 +1157,7 @@ def cases_remind_waiting(*, territory: Territory, now: datetime.datetime | None 
     )
     for case in cases:
         if case.status == CaseStatus.WAITING_APPLICANT:
+            assert case.status_changed_at is not None  # the filter above only selects dated rows
             waited = (now - case.status_changed_at).days
             _notify_team(
                 case,
@@ -1170,6 +1174,7 @@ def cases_remind_waiting(*, territory: Territory, now: datetime.datetime | None 
                 summary=_("Relance : en attente du demandeur depuis %(days)s jours") % {"days": waited},
             )
             continue
+        assert case.awaiting_reply_since is not None  # the filter above only selects dated rows
         waited = (now - case.awaiting_reply_since).days
         _notify_team(
             case,
@@ -1307,7 +1312,7 @@ def case_erase_personal_data(*, actor: User, case: Case) -> Case:
         name = document.file.name
         storage = document.file.storage
         # Deleted from the storage only once the erasure is committed.
-        transaction.on_commit(lambda name=name, storage=storage: storage.delete(name))
+        transaction.on_commit(partial(storage.delete, name))
     CaseDocument.objects.filter(case=case).delete()
     case.messages.update(body=_("[message effacé]"))
     case.notes.update(body=_("[note effacée]"))
