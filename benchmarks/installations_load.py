@@ -288,7 +288,7 @@ import django
 django.setup()
 from django.contrib import admin
 from django.test import RequestFactory
-from installations.admin import LIST_COLUMNS
+from installations.admin.case_list import LIST_COLUMNS
 from installations.models import Case
 from portal.models import User
 

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from governance import selectors, services
+from governance import selectors
 from governance.forms import DeliberationAdminForm, MandateAdminForm, MeetingAdminForm
 from governance.models import (
     ActionAxis,
@@ -34,65 +33,16 @@ from governance.models import (
     ProgressNote,
     WorkingGroup,
 )
-from portal.enums import EDITOR_ROLES
-from portal.tenancy.access import territory_ids_for
-from portal.tenancy.admin import TerritoryScopedAdmin, scoped_choices
+from governance.services.annual_report import report_mark_noted, report_mark_sent, report_request
+from governance.services.convocations import meeting_cancel, meeting_convene
+from governance.services.council import mandate_save
+from governance.services.meetings import attendance_record, minutes_publish
+from governance.services.register import deliberation_record, register_request
+from portal.tenancy.admin import TerritoryScopedAdmin, TerritoryScopedInline
 
 
 def _error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
-
-
-class TerritoryInlineFormSet(BaseInlineFormSet):
-    """Inline rows belong to the territory of their parent, set before they are validated."""
-
-    def add_fields(self, form, index):
-        super().add_fields(form, index)
-        # The hidden id field chooses among every row of the table by default: only the parent's
-        # territory may be edited through this formset.
-        id_field = form.fields.get(self._pk_field.name)
-        if id_field is not None and hasattr(id_field, "queryset"):
-            territory_id = getattr(self.instance, "territory_id", None)
-            queryset = id_field.queryset
-            id_field.queryset = queryset.filter(territory_id=territory_id) if territory_id else queryset.none()
-
-    def _construct_form(self, i, **kwargs):
-        form = super()._construct_form(i, **kwargs)
-        if self.instance is not None and self.instance.territory_id:
-            form.instance.territory_id = self.instance.territory_id
-        return form
-
-
-class ScopedInline(admin.TabularInline):
-    formset = TerritoryInlineFormSet
-    extra = 0
-
-    def _may(self, request, obj):
-        user = request.user
-        if not (user.is_active and user.is_staff):
-            return False
-        if user.is_superuser:
-            return True
-        ids = territory_ids_for(user, roles=EDITOR_ROLES)
-        return bool(ids) if obj is None else obj.territory_id in ids
-
-    def has_view_permission(self, request, obj=None):
-        return self._may(request, obj)
-
-    def has_add_permission(self, request, obj=None):
-        return self._may(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return self._may(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return self._may(request, obj)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        choices = scoped_choices(db_field.related_model, request)
-        if choices is not None:
-            kwargs["queryset"] = choices
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class GovernanceAdmin(TerritoryScopedAdmin):
@@ -119,7 +69,7 @@ class GovernanceAdmin(TerritoryScopedAdmin):
 
 
 # --- bodies and composition ----------------------------------------------------------------
-class CollegeInline(ScopedInline):
+class CollegeInline(TerritoryScopedInline, admin.TabularInline):
     model = College
     fields = ["name", "description"]
 
@@ -138,7 +88,7 @@ class BodyAdmin(GovernanceAdmin):
         for body in queryset:
             self._run(
                 request,
-                lambda body=body: services.register_request(actor=request.user, body=body, year=year),
+                lambda body=body: register_request(actor=request.user, body=body, year=year),
                 _("Registre %(year)s de « %(body)s » demandé.") % {"year": year, "body": body},
             )
 
@@ -160,21 +110,21 @@ class MandateAdmin(GovernanceAdmin):
     date_hierarchy = "start_date"
 
     def save_model(self, request, obj, form, change):
-        services.mandate_save(actor=request.user, mandate=obj)
+        mandate_save(actor=request.user, mandate=obj)
 
 
 # --- meetings ------------------------------------------------------------------------------
-class AgendaItemInline(ScopedInline):
+class AgendaItemInline(TerritoryScopedInline, admin.TabularInline):
     model = AgendaItem
     fields = ["order", "title", "description"]
 
 
-class MeetingDocumentInline(ScopedInline):
+class MeetingDocumentInline(TerritoryScopedInline, admin.TabularInline):
     model = MeetingDocument
     fields = ["title", "file"]
 
 
-class ParticipationInline(ScopedInline):
+class ParticipationInline(TerritoryScopedInline, admin.TabularInline):
     model = Participation
     fields = ["mandate", "reply", "represented_by", "attendance", "convened_at"]
     readonly_fields = ["convened_at"]
@@ -209,7 +159,7 @@ class MeetingAdmin(GovernanceAdmin):
         for meeting in queryset.select_related("body", "territory"):
             self._run(
                 request,
-                lambda meeting=meeting: services.meeting_convene(actor=request.user, meeting=meeting),
+                lambda meeting=meeting: meeting_convene(actor=request.user, meeting=meeting),
                 _("Convocations envoyées pour « %(title)s ».") % {"title": meeting.title},
             )
 
@@ -218,7 +168,7 @@ class MeetingAdmin(GovernanceAdmin):
         for meeting in queryset.select_related("body", "territory"):
             self._run(
                 request,
-                lambda meeting=meeting: services.meeting_cancel(actor=request.user, meeting=meeting),
+                lambda meeting=meeting: meeting_cancel(actor=request.user, meeting=meeting),
                 _("Réunion « %(title)s » annulée.") % {"title": meeting.title},
             )
 
@@ -228,7 +178,7 @@ class MeetingAdmin(GovernanceAdmin):
             attendance = dict(meeting.participations.values_list("pk", "attendance"))
             self._run(
                 request,
-                lambda meeting=meeting, attendance=attendance: services.attendance_record(
+                lambda meeting=meeting, attendance=attendance: attendance_record(
                     actor=request.user, meeting=meeting, attendance=attendance
                 ),
                 _("Séance « %(title)s » close.") % {"title": meeting.title},
@@ -239,7 +189,7 @@ class MeetingAdmin(GovernanceAdmin):
         for meeting in queryset.select_related("body", "territory"):
             self._run(
                 request,
-                lambda meeting=meeting: services.minutes_publish(actor=request.user, meeting=meeting),
+                lambda meeting=meeting: minutes_publish(actor=request.user, meeting=meeting),
                 _("Compte rendu de « %(title)s » publié.") % {"title": meeting.title},
             )
 
@@ -262,7 +212,7 @@ class DeliberationAdmin(GovernanceAdmin):
             super().save_model(request, obj, form, change)
             return
         data = form.cleaned_data
-        created = services.deliberation_record(
+        created = deliberation_record(
             actor=request.user,
             body=data["body"],
             meeting=data.get("meeting"),
@@ -280,7 +230,7 @@ class DeliberationAdmin(GovernanceAdmin):
 
 
 # --- working groups ------------------------------------------------------------------------
-class ProgressNoteInline(ScopedInline):
+class ProgressNoteInline(TerritoryScopedInline, admin.TabularInline):
     model = ProgressNote
     fields = ["written_on", "text", "author"]
 
@@ -302,7 +252,7 @@ class ActionAxisAdmin(GovernanceAdmin):
     search_fields = ["title"]
 
 
-class IndicatorInline(ScopedInline):
+class IndicatorInline(TerritoryScopedInline, admin.TabularInline):
     model = Indicator
     fields = ["name", "unit"]
     show_change_link = True
@@ -317,7 +267,7 @@ class ActionSheetAdmin(GovernanceAdmin):
     inlines = [IndicatorInline]
 
 
-class IndicatorValueInline(ScopedInline):
+class IndicatorValueInline(TerritoryScopedInline, admin.TabularInline):
     model = IndicatorValue
     fields = ["year", "target", "measured"]
 
@@ -372,7 +322,7 @@ class AnnualReportAdmin(GovernanceAdmin):
         for report in queryset.select_related("body", "territory"):
             self._run(
                 request,
-                lambda report=report: services.report_request(actor=request.user, body=report.body, year=report.year),
+                lambda report=report: report_request(actor=request.user, body=report.body, year=report.year),
                 _("Génération du bilan %(year)s demandée.") % {"year": report.year},
             )
 
@@ -381,9 +331,7 @@ class AnnualReportAdmin(GovernanceAdmin):
         done = sum(
             1
             for report in queryset
-            if self._run(
-                request, lambda report=report: services.report_mark_sent(actor=request.user, report=report), ""
-            )
+            if self._run(request, lambda report=report: report_mark_sent(actor=request.user, report=report), "")
         )
         self.message_user(request, ngettext("%d bilan marqué.", "%d bilans marqués.", done) % done)
 
@@ -392,9 +340,7 @@ class AnnualReportAdmin(GovernanceAdmin):
         done = sum(
             1
             for report in queryset
-            if self._run(
-                request, lambda report=report: services.report_mark_noted(actor=request.user, report=report), ""
-            )
+            if self._run(request, lambda report=report: report_mark_noted(actor=request.user, report=report), "")
         )
         self.message_user(request, ngettext("%d bilan marqué.", "%d bilans marqués.", done) % done)
 

@@ -18,7 +18,6 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from governance import services
 from governance.enums import (
     ActionStatus,
     Attendance,
@@ -46,6 +45,10 @@ from governance.models import (
     ProgressNote,
     WorkingGroup,
 )
+from governance.services.annual_report import report_request
+from governance.services.convocations import reply_record
+from governance.services.meetings import attendance_record, minutes_publish
+from governance.services.register import deliberation_record
 from portal.models import User
 
 MANDATE_START = dt.date(2024, 1, 1)
@@ -417,7 +420,7 @@ def _cotentin(territories) -> None:
         defaults={"sent_to_council_at": dt.date(this_year, 2, 5), "noted_at": dt.date(this_year, 3, 26)},
     )
     if report.document_id is None:
-        services.report_request(actor=coordinator, body=body, year=this_year - 1)
+        report_request(actor=coordinator, body=body, year=this_year - 1)
 
 
 def _session(territory, body, coordinator, day, title, agenda, mandates) -> Meeting:
@@ -449,12 +452,10 @@ def _session(territory, body, coordinator, day, title, agenda, mandates) -> Meet
     for index, participation in enumerate(participations):
         attendance[participation.pk] = Attendance.ABSENT if index % 5 == 4 else Attendance.PRESENT
     proxy = participations[-2]
-    services.reply_record(
-        actor=coordinator, participation=proxy, reply="represented", represented_by=participations[0].mandate
-    )
+    reply_record(actor=coordinator, participation=proxy, reply="represented", represented_by=participations[0].mandate)
     attendance[proxy.pk] = Attendance.REPRESENTED
     attendance[participations[0].pk] = Attendance.PRESENT
-    services.attendance_record(actor=coordinator, meeting=meeting, attendance=attendance)
+    attendance_record(actor=coordinator, meeting=meeting, attendance=attendance)
     meeting.minutes = (
         f"La séance est ouverte à 18 h par les co-présidents. Le quorum est atteint.\n\n"
         f"{agenda[0]} : le secrétariat présente les travaux de l'année et les chiffres du guichet santé.\n\n"
@@ -462,7 +463,7 @@ def _session(territory, body, coordinator, day, title, agenda, mandates) -> Meet
         f"et le déploiement de la télésanté.\n\nLa séance est levée à 20 h."
     )
     meeting.save(update_fields=["minutes"])
-    services.minutes_publish(actor=coordinator, meeting=meeting)
+    minutes_publish(actor=coordinator, meeting=meeting)
     return meeting
 
 
@@ -473,7 +474,7 @@ def _session_deliberations(territory, body, coordinator, meeting, year) -> None:
         attendance__in=[Attendance.PRESENT, Attendance.REPRESENTED], mandate__is_voting=True
     ).count()
     if meeting.starts_at.month == 3:
-        services.deliberation_record(
+        deliberation_record(
             actor=coordinator,
             body=body,
             meeting=meeting,
@@ -483,7 +484,7 @@ def _session_deliberations(territory, body, coordinator, meeting, year) -> None:
             votes_for=present,
             outcome=Outcome.ADOPTED,
         )
-        services.deliberation_record(
+        deliberation_record(
             actor=coordinator,
             body=body,
             meeting=meeting,
@@ -497,7 +498,7 @@ def _session_deliberations(territory, body, coordinator, meeting, year) -> None:
             outcome=Outcome.FAVOURABLE,
         )
     else:
-        services.deliberation_record(
+        deliberation_record(
             actor=coordinator,
             body=body,
             meeting=meeting,

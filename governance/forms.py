@@ -7,9 +7,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from governance import services
 from governance.enums import Reply
 from governance.models import Deliberation, Mandate, Meeting, Participation
+from governance.services.council import check_mandate
+from governance.services.register import check_votes
 
 
 class ReplyForm(forms.Form):
@@ -66,7 +67,7 @@ class MandateAdminForm(forms.ModelForm):
         super()._post_clean()
         if self.instance.body_id and self.instance.territory_id and not self.errors:
             try:
-                services.check_mandate(self.instance)
+                check_mandate(self.instance)
             except ValidationError as error:
                 self._update_errors(error)
 
@@ -126,7 +127,7 @@ class DeliberationAdminForm(forms.ModelForm):
             self.add_error("meeting", _("Cette séance est celle d'une autre instance."))
         elif body is not None and decided_on is not None:
             try:
-                services.check_votes(
+                check_votes(
                     meeting=meeting,
                     body=body,
                     decided_on=decided_on,
@@ -137,7 +138,3 @@ class DeliberationAdminForm(forms.ModelForm):
             except ValidationError as error:
                 self.add_error(None, error)
         return cleaned
-
-
-class ReportYearForm(forms.Form):
-    year = forms.IntegerField(label=_("Année"), min_value=2000, max_value=2100)

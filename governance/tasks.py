@@ -11,10 +11,10 @@ Beat (to merge into CELERY_BEAT_SCHEDULE):
 
 from celery import shared_task
 
-from governance import services
+from governance.services.convocations import convocation_reminders_send
 
 
 @shared_task(name="governance.send_convocation_reminders", acks_late=True)
 def send_convocation_reminders() -> int:
     # Each reminder is claimed row by row (reminded_at), so a re-run after a crash never sends twice.
-    return services.convocation_reminders_send()
+    return convocation_reminders_send()

@@ -15,15 +15,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from governance import selectors, services
+from governance import selectors
 from governance.forms import ReplyForm
 from governance.models import Meeting, MeetingDocument
+from governance.services.annual_report import ANNUAL_REPORT_BUILDER
+from governance.services.convocations import reply_record
+from governance.services.meetings import MINUTES_BUILDER
+from governance.services.register import REGISTER_BUILDER
 from portal.enums import Role
 from portal.reporting import collect_sections
 from portal.tenancy.decorators import territory_role_required
 
 READER_ROLES = (Role.ELECTED_OFFICIAL, Role.COUNCIL_MEMBER, Role.COORDINATOR, Role.MANAGER)
-GOVERNANCE_BUILDERS = {services.ANNUAL_REPORT_BUILDER, services.MINUTES_BUILDER, services.REGISTER_BUILDER}
+GOVERNANCE_BUILDERS = {ANNUAL_REPORT_BUILDER, MINUTES_BUILDER, REGISTER_BUILDER}
 
 
 def _year(request) -> int:
@@ -117,7 +121,7 @@ def meeting_reply(request, territory_slug, pk):
     form = ReplyForm(request.POST, participation=participation)
     if form.is_valid():
         try:
-            services.reply_record(
+            reply_record(
                 actor=request.user,
                 participation=participation,
                 reply=form.cleaned_data["reply"],

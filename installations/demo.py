@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from django.db.models import F
 from django.utils import timezone
 
-from installations import services
 from installations.enums import (
     AidZoning,
     CaseStatus,
@@ -27,6 +26,17 @@ from installations.enums import (
     StructureType,
 )
 from installations.models import Aid, Case, CaseEvent, Message, Note, Opportunity
+from installations.services.applicant_mail import case_confirmation_token
+from installations.services.exchanges import message_post, note_add
+from installations.services.lifecycle import (
+    case_close,
+    case_settle,
+    case_take_charge,
+    case_wait_for_applicant,
+    case_withdraw,
+)
+from installations.services.needs import need_refer
+from installations.services.submission import case_confirm_email, case_submit
 from portal.enums import ArsZone, PracticeMode, Profession, Role
 from portal.models import Membership, User
 
@@ -291,7 +301,7 @@ def _build_case(territory, spec: DemoCase, number: int, communes, coordinator, p
     if Case.objects.for_territory(territory).filter(idempotency_key=key).exists():
         return
     actor = professional if spec.account else None
-    case = services.case_submit(
+    case = case_submit(
         territory=territory,
         actor=actor,
         email="" if actor else _demo_email(spec),
@@ -313,16 +323,16 @@ def _build_case(territory, spec: DemoCase, number: int, communes, coordinator, p
         _date_back(case, spec)
         return
     if case.status == CaseStatus.UNCONFIRMED:
-        case = services.case_confirm_email(token=services.case_confirmation_token(case))
+        case = case_confirm_email(token=case_confirmation_token(case))
     if spec.status != CaseStatus.SUBMITTED:
-        services.case_take_charge(actor=coordinator, case=case)
+        case_take_charge(actor=coordinator, case=case)
         if spec.message:
-            services.message_post(actor=coordinator, case=case, body=spec.message)
+            message_post(actor=coordinator, case=case, body=spec.message)
         if spec.note:
-            services.note_add(actor=coordinator, case=case, body=spec.note)
+            note_add(actor=coordinator, case=case, body=spec.note)
         if spec.refer and partner_membership is not None and partner_membership.organisation_id:
             need = case.needs.get(kind=spec.refer)
-            services.need_refer(
+            need_refer(
                 actor=coordinator,
                 need=need,
                 organisation=partner_membership.organisation,
@@ -330,19 +340,19 @@ def _build_case(territory, spec: DemoCase, number: int, communes, coordinator, p
                 message="Pouvez-vous accompagner ce professionnel dans ses démarches ?",
             )
         if spec.answer and case.applicant is not None:
-            services.message_post(actor=case.applicant, case=case, body=spec.answer)
+            message_post(actor=case.applicant, case=case, body=spec.answer)
     if spec.status == CaseStatus.WAITING_APPLICANT:
-        services.case_wait_for_applicant(actor=coordinator, case=case)
+        case_wait_for_applicant(actor=coordinator, case=case)
     elif spec.status == CaseStatus.SETTLED:
         assert spec.settle_after_days is not None, "a settled case says after how many days"
         settled_on = (timezone.now() - datetime.timedelta(days=spec.age_days - spec.settle_after_days)).date()
         case.needs.exclude(state=NeedState.REFERRED).update(state=NeedState.DONE)
-        services.case_settle(actor=coordinator, case=case, settlement_date=settled_on, commune=communes[0])
+        case_settle(actor=coordinator, case=case, settlement_date=settled_on, commune=communes[0])
     elif spec.status == CaseStatus.WITHDRAWN:
         # Without an account, the applicant said it on the phone and the coordinator records it.
-        services.case_withdraw(actor=case.applicant or coordinator, case=case, reason="Projet reporté.")
+        case_withdraw(actor=case.applicant or coordinator, case=case, reason="Projet reporté.")
     elif spec.status == CaseStatus.CLOSED:
-        services.case_close(actor=coordinator, case=case, reason="Pas de réponse après trois relances.")
+        case_close(actor=coordinator, case=case, reason="Pas de réponse après trois relances.")
     _date_back(case, spec)
 
 

@@ -62,9 +62,6 @@ class NeedState(models.TextChoices):
     DROPPED = "dropped", _("Sans suite")
 
 
-NEED_CLOSED_STATES = (NeedState.DONE, NeedState.DROPPED)
-
-
 class EventKind(models.TextChoices):
     SUBMITTED = "submitted", _("Demande déposée")
     EMAIL_CONFIRMED = "email_confirmed", _("E-mail confirmé")
@@ -107,13 +104,6 @@ class OpportunityKind(models.TextChoices):
     GROUP_PRACTICE = "group_practice", _("Exercice coordonné qui recrute (MSP, centre de santé)")
     HOSPITAL_POST = "hospital_post", _("Poste hospitalier")
     HOUSING = "housing", _("Logement")
-
-
-class WaitingOn(models.TextChoices):
-    COORDINATOR = "coordinator", _("Le coordinateur")
-    APPLICANT = "applicant", _("Le demandeur")
-    PARTNER = "partner", _("Un partenaire")
-    NOBODY = "nobody", _("Personne")
 
 
 FOLLOW_UP_YEARS = (1, 3, 5)

@@ -8,8 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from installations.enums import OPEN_STATUSES, CaseStatus, NeedKind, NeedState, OpportunityKind
-from installations.models import Case, Need, Opportunity
-from installations.services import no_answer_days
+from installations.models import Case, Need, Opportunity, no_answer_days
 from portal.enums import Profession
 from portal.forms import QuickSelect
 from portal.models import Commune
@@ -157,12 +156,10 @@ class CaseListFilter(django_filters.FilterSet):
         return queryset.filter(status=value)
 
     def filter_waiting_on(self, queryset, name, value):
-        answering = [CaseStatus.SUBMITTED, CaseStatus.SUPPORTED]
         if value == WAITING_ON_TEAM:
-            return queryset.filter(status__in=answering, awaiting_reply_since__isnull=False)
+            return queryset.awaiting_answer()
         if value == NO_ANSWER:
-            cutoff = timezone.now() - datetime.timedelta(days=no_answer_days())
-            return queryset.filter(status__in=answering, awaiting_reply_since__lt=cutoff)
+            return queryset.without_answer_for()
         if value == WAITING_ON_APPLICANT:
             return queryset.filter(status=CaseStatus.WAITING_APPLICANT)
         return queryset.filter(Exists(Need.objects.filter(case=OuterRef("pk"), state=NeedState.REFERRED)))

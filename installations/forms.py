@@ -2,7 +2,7 @@
 the public eligibility question.
 
 The request's steps are plain forms (not ModelForms): the case is only written once, by
-`installations.services.case_submit`, from the cleaned data of every step kept in the session.
+`installations.services.submission.case_submit`, from the cleaned data of every step kept in the session.
 """
 
 import datetime
@@ -13,7 +13,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from installations.enums import HOUSEHOLD_NEEDS, CurrentSituation, NeedKind, StructureType
-from installations.services import HOUSEHOLD_RETENTION, sniff_document
+from installations.services.exchanges import sniff_document
+from installations.services.submission import HOUSEHOLD_RETENTION
 from portal.enums import PracticeMode, Profession
 from portal.models import Commune
 from portal.validators import validate_rpps

@@ -2,16 +2,20 @@
 its needs, timeline, messages, private notes and documents; the territory's catalogue of aids, its
 published opportunities, and the follow-ups after settlement.
 
-Business rules (transitions, permissions, notifications) live in `installations.services`.
+Business rules (transitions, permissions, notifications) live in `installations.services`; the one rule
+kept here is when a case counts as waiting for an answer (`CaseQuerySet`), which the list, its filter
+and the reminders share.
 """
 
 import datetime
 import secrets
 from pathlib import PurePosixPath
+from typing import ClassVar, Self
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from installations.enums import (
@@ -26,12 +30,61 @@ from installations.enums import (
     StructureType,
 )
 from portal.enums import PracticeMode, Profession
-from portal.tenancy.models import TerritoryScopedModel
+from portal.tenancy.models import TerritoryQuerySet, TerritoryScopedModel
 from portal.validators import validate_rpps
 
 
 def new_confirmation_nonce():
     return secrets.token_hex(16)
+
+
+# --- "no answer for N days": one rule for the list's filter and highlight and the reminders ---------
+
+# The statuses in which the team owes the applicant an answer while `awaiting_reply_since` is set.
+ANSWERING_STATUSES = (CaseStatus.SUBMITTED, CaseStatus.SUPPORTED)
+
+
+def no_answer_days() -> int:
+    """After this many days without an answer from the team, a case is late."""
+    return int(getattr(settings, "INSTALLATIONS_NO_ANSWER_DAYS", 7))
+
+
+def waiting_applicant_days() -> int:
+    """After this many days waiting for the applicant, the team is reminded to chase them up or close."""
+    return int(getattr(settings, "INSTALLATIONS_WAITING_APPLICANT_DAYS", 21))
+
+
+def no_answer_cutoff(*, now: datetime.datetime | None = None, days: int | None = None) -> datetime.datetime:
+    return (now or timezone.now()) - datetime.timedelta(days=no_answer_days() if days is None else days)
+
+
+def without_answer_condition(*, now: datetime.datetime | None = None, days: int | None = None) -> models.Q:
+    """The applicant has waited for the team for more than `days` (default: the setting) days."""
+    return models.Q(status__in=ANSWERING_STATUSES, awaiting_reply_since__lt=no_answer_cutoff(now=now, days=days))
+
+
+class CaseQuerySet(TerritoryQuerySet["Case"]):
+    def awaiting_answer(self) -> Self:
+        """The applicant waits for the team (a new request, or their message not yet answered)."""
+        return self.filter(status__in=ANSWERING_STATUSES, awaiting_reply_since__isnull=False)
+
+    def without_answer_for(self, days: int | None = None, *, now: datetime.datetime | None = None) -> Self:
+        """Those waiting for the team for more than `days` days (default: INSTALLATIONS_NO_ANSWER_DAYS)."""
+        return self.filter(without_answer_condition(now=now, days=days))
+
+    def with_no_answer_flag(self, *, now: datetime.datetime | None = None) -> Self:
+        """Adds `no_answer`, True for the cases `without_answer_for()` keeps: a plain column compared
+        with a constant, so that a list stays one index-friendly query."""
+        return self.annotate(
+            no_answer=models.Case(
+                models.When(without_answer_condition(now=now), then=models.Value(True)),
+                default=models.Value(False),
+                output_field=models.BooleanField(),
+            )
+        )
+
+
+CaseManager = models.Manager.from_queryset(CaseQuerySet)
 
 
 class Case(TerritoryScopedModel):
@@ -125,9 +178,11 @@ class Case(TerritoryScopedModel):
     )
     erased_at = models.DateTimeField(_("données personnelles effacées le"), null=True, blank=True)
 
+    # Annotated: managers are class variables in django-stubs, and an override must say so.
+    objects: ClassVar[CaseManager] = CaseManager()
+
     # Not columns: set on the rows of the coordinators' list by installations.selectors
-    # (annotate_case_list, describe_case_rows).
-    contact_reference: datetime.datetime | None
+    # (describe_case_rows, after annotate_case_list's `contact_reference`).
     days_since_contact: int | None
     waiting_on: str
 
@@ -158,6 +213,11 @@ class Case(TerritoryScopedModel):
     @property
     def applicant_name(self):
         return f"{self.applicant_first_name} {self.applicant_last_name}".strip() or self.applicant_email
+
+    @property
+    def awaiting_answer(self) -> bool:
+        """The row's side of `CaseQuerySet.awaiting_answer()`: the applicant waits for the team."""
+        return self.status in ANSWERING_STATUSES and self.awaiting_reply_since is not None
 
     @property
     def is_open(self):

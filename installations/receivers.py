@@ -5,7 +5,8 @@ that address is verified or its owner signs in. A saved or deleted case, need or
 makes the territory's cached case lists stale (list_cache).
 """
 
-from installations import list_cache, services
+from installations import list_cache
+from installations.services.submission import cases_claim
 
 
 def territory_changed(sender, instance, **kwargs):
@@ -13,9 +14,9 @@ def territory_changed(sender, instance, **kwargs):
 
 
 def claim_on_sign_in(sender, request, user, **kwargs):
-    services.cases_claim(actor=user)
+    cases_claim(actor=user)
 
 
 def claim_on_email_confirmed(sender, request, email_address, **kwargs):
     if email_address.user_id is not None:
-        services.cases_claim(actor=email_address.user)
+        cases_claim(actor=email_address.user)

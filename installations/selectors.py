@@ -1,5 +1,5 @@
-"""Reads of the guichet unique: the coordinator's list and case page, the applicant's space, the
-partner's referred needs, aid eligibility and the dashboard figures (also the annual report's).
+"""Reads of the guichet unique: the coordinator's list, the applicant's space, the partner referents
+of an organisation, aid eligibility and the dashboard figures (also the annual report's).
 
 Every list is computed in the database with a number of queries that does not grow with the rows.
 """
@@ -13,28 +13,22 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.db.models import (
     Aggregate,
-    BooleanField,
     Count,
     DurationField,
     ExpressionWrapper,
     F,
     FloatField,
-    Prefetch,
     Q,
     QuerySet,
-    Value,
-    When,
 )
-from django.db.models import Case as Conditional
 from django.db.models.functions import Coalesce, ExtractYear, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from installations import list_cache
 from installations.enums import AidZoning, CaseStatus, NeedKind, NeedState
-from installations.models import Aid, Case, CaseEvent, Message, Need, Note, Opportunity
-from installations.services import no_answer_days
-from portal.enums import EDITOR_ROLES, ArsZone, Profession
+from installations.models import Aid, Case, CaseQuerySet, Need, Opportunity
+from portal.enums import EDITOR_ROLES, ArsZone, Profession, Role
 from portal.models import Commune, Membership, User
 from portal.reporting import ReportSection, ReportTable
 from portal.tenancy.access import territory_ids_for
@@ -42,23 +36,12 @@ from portal.tenancy.access import territory_ids_for
 # --- the coordinator's list ---------------------------------------------------------------------
 
 
-def annotate_case_list(queryset: QuerySet, *, now: datetime.datetime | None = None) -> QuerySet:
+def annotate_case_list(queryset: CaseQuerySet, *, now: datetime.datetime | None = None) -> CaseQuerySet:
     """Adds `contact_reference` (last contact, else submission) and `no_answer` (the applicant has
-    waited more than N days for the team). Both are plain columns compared with a constant: the
-    list stays one query and index-friendly."""
-    now = now or timezone.now()
-    cutoff = now - datetime.timedelta(days=no_answer_days())
-    return queryset.annotate(
-        contact_reference=Coalesce("last_contact_at", "submitted_at"),
-        no_answer=Conditional(
-            When(
-                Q(status__in=[CaseStatus.SUBMITTED, CaseStatus.SUPPORTED], awaiting_reply_since__lt=cutoff),
-                then=Value(True),
-            ),
-            default=Value(False),
-            output_field=BooleanField(),
-        ),
-    )
+    waited more than N days for the team: `CaseQuerySet.with_no_answer_flag`, the rule the filter and
+    the reminders use). Both are plain columns compared with a constant: the list stays one query and
+    index-friendly."""
+    return queryset.with_no_answer_flag(now=now).annotate(contact_reference=Coalesce("last_contact_at", "submitted_at"))
 
 
 def cases_waiting_on_partner(case_ids: list[int]) -> set[int]:
@@ -77,7 +60,7 @@ def waiting_on(case: Case, *, partner_pending: bool) -> str:
     """Who must answer next on a listed case: "applicant", "team", "partner" or "" (nobody)."""
     if case.status == CaseStatus.WAITING_APPLICANT:
         return "applicant"
-    if case.status in (CaseStatus.SUBMITTED, CaseStatus.SUPPORTED) and case.awaiting_reply_since:
+    if case.awaiting_answer:
         return "team"
     return "partner" if partner_pending else ""
 
@@ -89,7 +72,8 @@ def describe_case_rows(cases: list[Case], *, now: datetime.datetime | None = Non
     now = now or timezone.now()
     pending = cases_waiting_on_partner([case.pk for case in cases])
     for case in cases:
-        case.days_since_contact = days_since(case.contact_reference or case.submitted_at, now=now)
+        contact_reference = getattr(case, "contact_reference", None)  # annotated by annotate_case_list
+        case.days_since_contact = days_since(contact_reference or case.submitted_at, now=now)
         case.waiting_on = waiting_on(case, partner_pending=case.pk in pending)
     return cases
 
@@ -162,29 +146,6 @@ def territory_status_counts(territory_ids) -> dict[str, int]:
     return totals
 
 
-# --- the case page ------------------------------------------------------------------------------
-
-
-def case_detail_queryset(territory) -> QuerySet:
-    """Everything the coordinator's case page shows, prefetched (a fixed number of queries)."""
-    return (
-        Case.objects.for_territory(territory)
-        .select_related("territory", "applicant", "assigned_to", "settlement_commune")
-        # django-stubs cannot type a mix of names and Prefetch objects of several models.
-        .prefetch_related(  # type: ignore[type-var]
-            "target_communes",
-            Prefetch("needs", queryset=Need.objects.select_related("owner", "referred_to", "referent")),
-            Prefetch("events", queryset=CaseEvent.objects.select_related("actor", "need")),
-            Prefetch("messages", queryset=Message.objects.select_related("author")),
-            Prefetch("notes", queryset=Note.objects.select_related("author", "need")),
-            "documents",
-            "aids",
-            Prefetch("opportunities", queryset=Opportunity.objects.select_related("commune")),
-            "follow_ups",
-        )
-    )
-
-
 # --- the applicant ------------------------------------------------------------------------------
 
 
@@ -237,16 +198,14 @@ def applicant_case_page(case: Case) -> dict:
 # --- partners -----------------------------------------------------------------------------------
 
 
-def partner_needs(user, territory=None) -> QuerySet:
-    """The needs referred to a partner referent, in the territories where they hold that role."""
-    from portal.enums import Role
-
-    if not getattr(user, "is_authenticated", False):
-        return Need.objects.none()
-    queryset = Need.objects.filter(referent=user).for_territories(territory_ids_for(user, roles=[Role.PARTNER]))
-    if territory is not None:
-        queryset = queryset.for_territory(territory)
-    return queryset.select_related("case", "referred_to", "territory").order_by("-referred_at", "-id")
+def partner_referents(territory, organisation):
+    """The users who may receive a referral for `organisation` in `territory`."""
+    return User.objects.filter(
+        is_active=True,
+        memberships__territory=territory,
+        memberships__role=Role.PARTNER,
+        memberships__organisation=organisation,
+    ).distinct()
 
 
 # --- aids ---------------------------------------------------------------------------------------

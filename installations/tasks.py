@@ -9,7 +9,14 @@ import threading
 
 from celery import current_app, shared_task
 
-from installations import services
+from installations.services.applicant_mail import (
+    applicant_news_deliver,
+    case_confirmation_deliver,
+    pending_news_ids,
+    unsent_confirmation_ids,
+)
+from installations.services.personal_data import household_purge_expired
+from installations.services.reminders import cases_remind_waiting, follow_ups_remind_due
 from portal.models import Territory
 
 logger = logging.getLogger(__name__)
@@ -34,22 +41,22 @@ def publish_in_background(task, *args) -> None:
 
 @shared_task(ignore_result=True)
 def case_confirmation_send(territory_id: int, case_id: int, link: str = ""):
-    services.case_confirmation_deliver(territory_id=territory_id, case_id=case_id, link=link)
+    case_confirmation_deliver(territory_id=territory_id, case_id=case_id, link=link)
 
 
 @shared_task(ignore_result=True)
 def applicant_news_send(territory_id: int, case_id: int):
-    services.applicant_news_deliver(territory_id=territory_id, case_id=case_id)
+    applicant_news_deliver(territory_id=territory_id, case_id=case_id)
 
 
 @shared_task(ignore_result=True)
 def confirmations_sweep():
     """Every few minutes: the e-mails to applicants without an account (confirmation links, news)
     whose after-commit publish was lost."""
-    for territory_id, case_id in services.unsent_confirmation_ids():
-        services.case_confirmation_deliver(territory_id=territory_id, case_id=case_id)
-    for territory_id, case_id in services.pending_news_ids():
-        services.applicant_news_deliver(territory_id=territory_id, case_id=case_id)
+    for territory_id, case_id in unsent_confirmation_ids():
+        case_confirmation_deliver(territory_id=territory_id, case_id=case_id)
+    for territory_id, case_id in pending_news_ids():
+        applicant_news_deliver(territory_id=territory_id, case_id=case_id)
 
 
 @shared_task(ignore_result=True)
@@ -65,6 +72,6 @@ def territory_reminders(territory_id: int):
     territory = Territory.objects.filter(pk=territory_id, is_active=True).first()
     if territory is None:
         return
-    services.cases_remind_waiting(territory=territory)
-    services.follow_ups_remind_due(territory=territory)
-    services.household_purge_expired(territory=territory)
+    cases_remind_waiting(territory=territory)
+    follow_ups_remind_due(territory=territory)
+    household_purge_expired(territory=territory)

@@ -2,7 +2,7 @@
 
 - the guided request (`request_step`): one form per step, what was typed is kept in the session
   per territory (on an error, a refresh, going back), the case is written once at the end by
-  `services.case_submit` with the draft's idempotency key;
+  `case_submit` with the draft's idempotency key;
 - the e-mail confirmation link of an anonymous request (`confirm`);
 - the applicant's own cases (`case_list`, `case_detail` and its actions): another applicant's
   case, or another territory's, answers 404;
@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from installations import selectors, services
+from installations import selectors
 from installations.enums import FINAL_STATUSES, CaseStatus
 from installations.filters import OpportunityFilter
 from installations.forms import (
@@ -42,6 +42,10 @@ from installations.forms import (
     household_needs,
 )
 from installations.models import Aid, Case, CaseDocument
+from installations.services import exchanges, lifecycle
+from installations.services.applicant_mail import case_confirmation_token, case_send_confirmation
+from installations.services.personal_data import case_erase_personal_data, case_export_personal_data
+from installations.services.submission import case_confirm_email, case_submit, cases_claim
 from portal.models import ProfessionalProfile
 
 # --- the guided request -------------------------------------------------------------------------
@@ -148,7 +152,7 @@ class _Wizard:
         return all(self.valid(previous) is not None for previous in slugs[: slugs.index(slug)])
 
     def submission(self):
-        """The keyword arguments of `services.case_submit` from the cleaned steps."""
+        """The keyword arguments of `case_submit` from the cleaned steps."""
         profile = self.valid("vous").cleaned_data
         project = self.valid("projet").cleaned_data
         needs = NeedsStepForm.selected_needs(self.valid("besoins").cleaned_data)
@@ -255,7 +259,7 @@ def _review(request):
     if request.method == "POST":
         actor = request.user if request.user.is_authenticated else None
         try:
-            case = services.case_submit(territory=territory, actor=actor, idempotency_key=draft["key"], **submission)
+            case = case_submit(territory=territory, actor=actor, idempotency_key=draft["key"], **submission)
         except ValidationError as error:
             # The steps validate the same rules: this only happens when the territory changed
             # (a commune removed) between the step and the submission.
@@ -308,10 +312,10 @@ def _send_confirmation(request, case):
     link = request.build_absolute_uri(
         reverse(
             "installations:confirm",
-            kwargs={"territory_slug": case.territory.slug, "token": services.case_confirmation_token(case)},
+            kwargs={"territory_slug": case.territory.slug, "token": case_confirmation_token(case)},
         )
     )
-    services.case_send_confirmation(case=case, link=link)
+    case_send_confirmation(case=case, link=link)
 
 
 def submitted(request, territory_slug):
@@ -324,7 +328,7 @@ def confirm(request, territory_slug, token):
     territory = request.territory
     actor = request.user if request.user.is_authenticated else None
     try:
-        case = services.case_confirm_email(token=token, actor=actor)
+        case = case_confirm_email(token=token, actor=actor)
     except ValidationError as error:
         return render(
             request,
@@ -367,7 +371,7 @@ def _own_case(request, pk):
 def case_list(request, territory_slug):
     territory = request.territory
     # Anonymous requests confirmed with one of the person's verified addresses join their space.
-    services.cases_claim(actor=request.user)
+    cases_claim(actor=request.user)
     cases = list(selectors.applicant_cases(request.user).for_territory(territory))
     if not cases:
         # Nothing of theirs here: the territory's entry page says how to ask (and how a request
@@ -421,7 +425,7 @@ def message_add(request, territory_slug, pk):
     form = MessageForm(request.POST, prefix="message")
     if form.is_valid():
         try:
-            services.message_post(actor=request.user, case=case, body=form.cleaned_data["body"])
+            exchanges.message_post(actor=request.user, case=case, body=form.cleaned_data["body"])
         except ValidationError as error:
             _add_errors(form, error, "body")
         else:
@@ -437,7 +441,7 @@ def document_add(request, territory_slug, pk):
     form = DocumentForm(request.POST, request.FILES, prefix="document")
     if form.is_valid():
         try:
-            services.document_add(actor=request.user, case=case, uploaded_file=form.cleaned_data["file"])
+            exchanges.document_add(actor=request.user, case=case, uploaded_file=form.cleaned_data["file"])
         except ValidationError as error:
             _add_errors(form, error, "file")
         else:
@@ -477,7 +481,7 @@ def case_withdraw(request, territory_slug, pk):
     form = WithdrawForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
         try:
-            services.case_withdraw(actor=request.user, case=case, reason=form.cleaned_data["reason"])
+            lifecycle.case_withdraw(actor=request.user, case=case, reason=form.cleaned_data["reason"])
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -492,7 +496,7 @@ def case_withdraw(request, territory_slug, pk):
 @login_required
 def case_export(request, territory_slug, pk):
     case = _own_case(request, pk)
-    data = services.case_export_personal_data(actor=request.user, case=case)
+    data = case_export_personal_data(actor=request.user, case=case)
     response = HttpResponse(
         json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
     )
@@ -507,7 +511,7 @@ def case_erase(request, territory_slug, pk):
     case = _own_case(request, pk)
     form = EraseForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
-        services.case_erase_personal_data(actor=request.user, case=case)
+        case_erase_personal_data(actor=request.user, case=case)
         messages.success(
             request,
             _("Vos données personnelles de la demande %(reference)s sont effacées.") % {"reference": case.reference},

@@ -3,9 +3,8 @@
 from typing import Any
 
 from django.apps import apps
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 
-from portal.enums import Role
 from portal.models import Membership, Territory
 
 
@@ -37,11 +36,3 @@ def memberships_of(user: Any) -> QuerySet[Membership]:
         .select_related("territory", "organisation")
         .order_by("territory__name", "role")
     )
-
-
-def territory_staff_summary(territory: Territory | None) -> dict[str, int]:
-    summary: dict[str, int] = Membership.objects.for_territory(territory).aggregate(
-        coordinators=Count("pk", filter=Q(role=Role.COORDINATOR)),
-        elected=Count("pk", filter=Q(role=Role.ELECTED_OFFICIAL)),
-    )
-    return summary

@@ -1,18 +1,23 @@
-"""`TerritoryScopedAdmin`: the one admin base every territory-owned model uses.
+"""The admin bases every app uses for territory-owned models.
 
-It scopes the change list, the object pages (another territory's object answers 404), the
-foreign-key and many-to-many choices, the list filters, the autocomplete, the CSV export and the
-saves to the territories where the staff user holds an admin role. A superuser sees everything.
+- `TerritoryScopedAdmin` scopes the change list, the object pages (another territory's object answers
+  404), the foreign-key and many-to-many choices, the list filters, the autocomplete, the CSV export
+  and the saves to the territories where the staff user holds an admin role. A superuser sees everything.
+- `TerritoryScopedInline` does the same for the rows shown inside a parent's page: they follow the
+  parent's territory.
+- `csv_response` is the one CSV export (streamed, UTF-8 with a BOM, `;`-separated, dated file name).
 """
 
 from __future__ import annotations
 
 import csv
 from collections.abc import Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.filters import RelatedFieldListFilter, RelatedOnlyFieldListFilter
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.forms import Form, ModelChoiceField, ModelMultipleChoiceField
@@ -26,10 +31,17 @@ from portal.tenancy.models import TerritoryScopedModel
 
 if TYPE_CHECKING:
     from django.contrib.admin import AdminSite
+    from django.contrib.admin.options import InlineModelAdmin
 
     _ModelAdmin = admin.ModelAdmin[Any]
+    _BaseInlineFormSet = forms.BaseInlineFormSet[Any, Any, Any]
+    # The inline base is a mixin put before TabularInline / StackedInline: typed as what it mixes into.
+    _InlineMixinBase = InlineModelAdmin[Any, Any]
 else:
-    _ModelAdmin = admin.ModelAdmin  # not subscriptable at run time
+    # Not subscriptable at run time.
+    _ModelAdmin = admin.ModelAdmin
+    _BaseInlineFormSet = forms.BaseInlineFormSet
+    _InlineMixinBase = object
 
 
 def scoped_choices(
@@ -72,6 +84,23 @@ def admin_context_without_sidebar(site: AdminSite, request: HttpRequest) -> dict
 class _Echo:
     def write(self, value: str) -> str:
         return value
+
+
+def _with_bom(rows: Iterable[str]) -> Iterator[str]:
+    # Spreadsheets opened by coordinators read UTF-8 accents correctly only with a BOM.
+    yield "\ufeff"
+    yield from rows
+
+
+def csv_response(rows: Iterable[Sequence[Any]], *, name: str) -> StreamingHttpResponse:
+    """The CSV download of `rows` (lists of cells, the headers first), streamed row by row, named
+    `<name>-<today>.csv`: `;`-separated and UTF-8 with a BOM, as French spreadsheets open it."""
+    writer = csv.writer(_Echo(), delimiter=";")
+    response = StreamingHttpResponse(
+        _with_bom(writer.writerow(row) for row in rows), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}-{timezone.localdate():%Y-%m-%d}.csv"'
+    return response
 
 
 class TerritoryScopedAdmin(_ModelAdmin):
@@ -202,15 +231,97 @@ class TerritoryScopedAdmin(_ModelAdmin):
     @admin.action(description=_("Exporter la sélection en CSV"))
     def export_csv(self, request: HttpRequest, queryset: models.QuerySet[Any]) -> StreamingHttpResponse:
         # `queryset` comes from get_queryset(): the export can only contain scoped rows.
-        writer = csv.writer(_Echo(), delimiter=";")
-        rows = (writer.writerow(row) for row in self.export_rows(queryset))
-        filename = f"{self.model._meta.model_name}-{timezone.localdate():%Y-%m-%d}.csv"
-        response = StreamingHttpResponse(_with_bom(rows), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        return csv_response(self.export_rows(queryset), name=self.model._meta.model_name)
 
 
-def _with_bom(rows: Iterable[str]) -> Iterator[str]:
-    # Spreadsheets opened by coordinators read UTF-8 accents correctly only with a BOM.
-    yield "\ufeff"
-    yield from rows
+class TerritoryScopedInlineFormSet(_BaseInlineFormSet):
+    """The rows of an inline belong to the territory of their parent."""
+
+    def add_fields(self, form: Any, index: int | None) -> None:
+        super().add_fields(form, index)
+        # Django offers every row of the table as the hidden id's choices: only the parent's
+        # territory may be edited through this formset (none while the parent has no territory).
+        pk_name: str = self._pk_field.name  # type: ignore[attr-defined]  # set by super().add_fields
+        id_field = form.fields.get(pk_name)
+        if isinstance(id_field, forms.ModelChoiceField) and id_field.queryset is not None:
+            territory_id = getattr(self.instance, "territory_id", None)
+            queryset = id_field.queryset
+            id_field.queryset = queryset.filter(territory_id=territory_id) if territory_id else queryset.none()
+        # The people and organisations to choose from are the same on every row: read them once
+        # per page, not once per row (validation still checks against the field's queryset).
+        cache: dict[str, list[Any]] = self.__dict__.setdefault("_choices_cache", {})
+        for name, choice_field in form.fields.items():
+            if name == pk_name or not isinstance(choice_field, forms.ModelChoiceField):
+                continue
+            if isinstance(choice_field, forms.ModelMultipleChoiceField) or choice_field.disabled:
+                continue
+            if name not in cache:
+                cache[name] = list(cast(Iterable[Any], choice_field.choices))
+            choice_field.widget.choices = cache[name]
+
+    def _construct_form(self, i: int, **kwargs: Any) -> Any:
+        # Django's private hook, which django-stubs does not describe.
+        form = super()._construct_form(i, **kwargs)  # type: ignore[misc]
+        # A new row takes its parent's territory before it is validated.
+        if self.instance is not None and getattr(self.instance, "territory_id", None):
+            form.instance.territory_id = self.instance.territory_id
+        return form
+
+
+class TerritoryScopedInline(_InlineMixinBase):
+    """The one base of inlines of territory-owned rows, put before `admin.TabularInline` or
+    `admin.StackedInline`: the rows are seen and written by the parent territory's team (coordinators
+    and managers, active staff; a superuser everywhere), new rows take the parent's territory and
+    the choices offered are scoped like `TerritoryScopedAdmin`'s.
+
+    `may_write(request, obj)` decides add, change and delete; an inline that shows rows written
+    elsewhere (through a service) returns False from the permissions it does not offer.
+    """
+
+    formset: type[_BaseInlineFormSet] = TerritoryScopedInlineFormSet
+    extra = 0
+    # False: choosing a person or an organisation is all one does there, without the pop-ups that
+    # edit or create them.
+    related_popups = True
+
+    def may_view(self, request: HttpRequest, obj: Any) -> bool:
+        user = request.user
+        if not (user.is_active and user.is_staff):
+            return False
+        if user.is_superuser:
+            return True
+        ids = territory_ids_for(user, roles=EDITOR_ROLES)
+        return bool(ids) if obj is None else obj.territory_id in ids
+
+    def may_write(self, request: HttpRequest, obj: Any) -> bool:
+        return self.may_view(request, obj)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.may_view(request, obj)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.may_write(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.may_write(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.may_write(request, obj)
+
+    def formfield_for_foreignkey(
+        self, db_field: models.ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> ModelChoiceField[Any] | None:
+        choices = scoped_choices(db_field.related_model, request)
+        if choices is not None:
+            kwargs["queryset"] = choices
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_dbfield(
+        self, db_field: models.Field[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> forms.Field | None:
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if not self.related_popups and field is not None and isinstance(field.widget, RelatedFieldWidgetWrapper):
+            widget = field.widget
+            widget.can_add_related = widget.can_change_related = widget.can_delete_related = False
+            widget.can_view_related = False
+        return field

@@ -7,8 +7,9 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from installations import services
 from installations.models import Case, Message
+from installations.services.exchanges import message_post
+from installations.services.lifecycle import case_take_charge
 from portal.enums import ArsZone, Role
 from tests.browser.conftest import PHONE
 from tests.portal.factories import CommuneFactory, MembershipFactory, TerritoryFactory, UserFactory
@@ -128,8 +129,8 @@ def test_applicant_submits_confirms_follows_and_answers_on_a_phone(
 
     # The coordinator takes charge and writes; the applicant follows and answers.
     case.refresh_from_db()
-    services.case_take_charge(actor=coordinator, case=case)
-    services.message_post(actor=coordinator, case=case, body="Bonjour, pouvez-vous passer mardi à 10 h ?")
+    case_take_charge(actor=coordinator, case=case)
+    message_post(actor=coordinator, case=case, body="Bonjour, pouvez-vous passer mardi à 10 h ?")
     page.reload()
     expect(page.locator("#messages")).to_contain_text("pouvez-vous passer mardi à 10 h ?")
     expect(page.locator("body")).to_contain_text("Accompagnement en cours")

@@ -8,8 +8,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from governance import services
 from governance.enums import Attendance
+from governance.services.annual_report import report_request
 from portal.enums import Role
 from tests.browser.conftest import (  # noqa: F401 - fixtures shared with the other journeys
     base_url,
@@ -51,7 +51,7 @@ def _territory_with_a_report(name, slug, coordinator_email, sheet_title):
         )
     ActionSheetFactory(territory=territory, code="2.1", title=sheet_title)
     # Transactional test: the document task runs (eagerly) as soon as the request commits.
-    services.report_request(actor=coordinator, body=body, year=YEAR)
+    report_request(actor=coordinator, body=body, year=YEAR)
     return territory
 
 

@@ -20,7 +20,7 @@ def _unfold(text: str) -> list[str]:
     return lines
 
 
-def _unescape(value: str) -> str:
+def ics_unescape(value: str) -> str:
     out, i = [], 0
     while i < len(value):
         if value[i] == "\\":
@@ -33,7 +33,7 @@ def _unescape(value: str) -> str:
     return "".join(out)
 
 
-def _properties(text: str) -> dict[str, str]:
+def ics_properties(text: str) -> dict[str, str]:
     props: dict[str, str] = {}
     for line in _unfold(text):
         name, _sep, value = line.partition(":")
@@ -63,7 +63,7 @@ def _invitation(**overrides):
 
 def test_invitation_lines_end_with_crlf_and_parse_back():
     text = _invitation()
-    props = _properties(text)
+    props = ics_properties(text)
     assert props["BEGIN"] == "VCALENDAR"
     assert props["METHOD"] == "REQUEST"
     assert props["UID"] == "meeting-7-cotentin@guichet-sante"
@@ -75,13 +75,13 @@ def test_invitation_lines_end_with_crlf_and_parse_back():
 
 
 def test_text_values_are_escaped_and_come_back_intact():
-    props = _properties(_invitation())
+    props = ics_properties(_invitation())
     assert props["SUMMARY"] == "Séance plénière\\; budget\\, programme \\\\ vote"
-    assert _unescape(props["SUMMARY"]) == "Séance plénière; budget, programme \\ vote"
-    assert _unescape(props["DESCRIPTION"]) == (
+    assert ics_unescape(props["SUMMARY"]) == "Séance plénière; budget, programme \\ vote"
+    assert ics_unescape(props["DESCRIPTION"]) == (
         "Ordre du jour :\n1. Adoption du programme de travail, 2026\n2. Avis sur la MSP"
     )
-    assert _unescape(props["LOCATION"]) == "Salle du conseil, 8 rue des Vindits; Cherbourg"
+    assert ics_unescape(props["LOCATION"]) == "Salle du conseil, 8 rue des Vindits; Cherbourg"
 
 
 def test_parameter_values_with_separators_are_quoted():
@@ -101,10 +101,10 @@ def test_long_lines_fold_at_75_octets_without_cutting_accented_characters():
     for line in physical:
         line.encode("utf-8").decode("utf-8")  # every physical line is valid UTF-8 on its own
         assert len(line.encode("utf-8")) <= 75
-    assert _properties(text)["SUMMARY"] == summary
+    assert ics_properties(text)["SUMMARY"] == summary
 
 
 def test_cancelled_meeting_sends_a_cancel():
-    props = _properties(_invitation(cancelled=True))
+    props = ics_properties(_invitation(cancelled=True))
     assert props["METHOD"] == "CANCEL"
     assert props["STATUS"] == "CANCELLED"

@@ -3,9 +3,10 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from governance import selectors, services
+from governance import selectors
 from governance.enums import MemberCategory, Position
 from governance.models import GovernanceEvent, Mandate
+from governance.services.council import mandate_add
 from portal.enums import Role
 from tests.governance.factories import MandateFactory
 from tests.portal.factories import OrganisationFactory, UserFactory
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 def test_mandate_add_records_the_seat_and_the_event(body_a, college_a, coordinator_a):
     person = UserFactory(email="dr.lefevre@exemple.fr")
-    mandate = services.mandate_add(
+    mandate = mandate_add(
         actor=coordinator_a,
         body=body_a,
         college=college_a,
@@ -38,7 +39,7 @@ def test_overlapping_mandate_for_same_person_is_refused_with_a_french_message(bo
         end_date=dt.date(2026, 12, 31),
     )
     with pytest.raises(ValidationError) as error:
-        services.mandate_add(
+        mandate_add(
             actor=coordinator_a,
             body=body_a,
             user=person,
@@ -55,7 +56,7 @@ def test_open_ended_mandate_overlaps_any_later_one(body_a, coordinator_a):
     person = UserFactory()
     MandateFactory(territory=body_a.territory, body=body_a, user=person, start_date=dt.date(2024, 1, 1))
     with pytest.raises(ValidationError, match="sans date de fin"):
-        services.mandate_add(
+        mandate_add(
             actor=coordinator_a,
             body=body_a,
             user=person,
@@ -73,11 +74,11 @@ def test_consecutive_mandates_and_an_organisation_substitute_are_accepted(body_a
         start_date=dt.date(2022, 1, 1),
         end_date=dt.date(2024, 12, 31),
     )
-    services.mandate_add(
+    mandate_add(
         actor=coordinator_a, body=body_a, user=person, category=MemberCategory.LIBERAL, start_date=dt.date(2025, 1, 1)
     )
     hospital = OrganisationFactory(territory=body_a.territory, name="CHPC")
-    services.mandate_add(
+    mandate_add(
         actor=coordinator_a,
         body=body_a,
         organisation=hospital,
@@ -85,7 +86,7 @@ def test_consecutive_mandates_and_an_organisation_substitute_are_accepted(body_a
         category=MemberCategory.HOSPITAL,
         start_date=dt.date(2025, 1, 1),
     )
-    substitute = services.mandate_add(
+    substitute = mandate_add(
         actor=coordinator_a,
         body=body_a,
         organisation=hospital,
@@ -96,7 +97,7 @@ def test_consecutive_mandates_and_an_organisation_substitute_are_accepted(body_a
     )
     assert substitute.is_voting is False
     with pytest.raises(ValidationError, match="déjà occupé"):
-        services.mandate_add(
+        mandate_add(
             actor=coordinator_a,
             body=body_a,
             organisation=hospital,
@@ -142,7 +143,7 @@ def test_only_the_territory_team_may_add_a_mandate(body_a, staff_of, territory_b
     elected = staff_of(body_a.territory, Role.ELECTED_OFFICIAL)
     for actor in (elected, coordinator_b):
         with pytest.raises(PermissionDenied):
-            services.mandate_add(
+            mandate_add(
                 actor=actor,
                 body=body_a,
                 user=UserFactory(),

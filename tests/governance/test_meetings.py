@@ -4,12 +4,14 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from governance import selectors, services
+from governance import selectors
 from governance.enums import Attendance, MeetingKind, MeetingStatus, Reply
 from governance.models import Meeting, Participation
+from governance.services.convocations import meeting_cancel, meeting_convene, reply_record
+from governance.services.meetings import attendance_record, meeting_schedule, minutes_publish
 from portal.notifications.models import Notification
 from tests.governance.factories import MandateFactory, MeetingFactory, ParticipationFactory
-from tests.governance.test_ics import _properties, _unescape
+from tests.governance.test_ics import ics_properties, ics_unescape
 from tests.portal.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +24,7 @@ def _future(days=20, hour=18):
 def test_meeting_ending_before_it_starts_is_refused_next_to_the_end(body_a, coordinator_a):
     start = _future()
     with pytest.raises(ValidationError) as error:
-        services.meeting_schedule(
+        meeting_schedule(
             actor=coordinator_a,
             body=body_a,
             kind=MeetingKind.PLENARY,
@@ -61,7 +63,7 @@ def test_admin_keeps_what_was_typed_and_shows_the_error_next_to_the_end(body_a, 
 
 
 def test_convening_writes_a_notification_with_an_ics_invitation_per_member(body_a, coordinator_a):
-    meeting = services.meeting_schedule(
+    meeting = meeting_schedule(
         actor=coordinator_a,
         body=body_a,
         kind=MeetingKind.PLENARY,
@@ -75,7 +77,7 @@ def test_convening_writes_a_notification_with_an_ics_invitation_per_member(body_
     MandateFactory(territory=body_a.territory, body=body_a, organisation_seat=True)  # no account: no e-mail
     MandateFactory(territory=body_a.territory, body=body_a, ended=True)  # no longer a member
 
-    sent = services.meeting_convene(actor=coordinator_a, meeting=meeting)
+    sent = meeting_convene(actor=coordinator_a, meeting=meeting)
 
     assert sent == 1
     assert Participation.objects.for_territory(body_a.territory).filter(meeting=meeting).count() == 2
@@ -85,11 +87,11 @@ def test_convening_writes_a_notification_with_an_ics_invitation_per_member(body_
     assert "Adoption du programme de travail" in notification.body
     [[filename, content, mimetype]] = notification.attachments
     assert (filename, mimetype) == ("convocation.ics", "text/calendar")
-    props = _properties(content)
-    assert _unescape(props["SUMMARY"]).startswith("Séance plénière de printemps")
-    assert _unescape(props["LOCATION"]) == "Salle du conseil, Cherbourg"
+    props = ics_properties(content)
+    assert ics_unescape(props["SUMMARY"]).startswith("Séance plénière de printemps")
+    assert ics_unescape(props["LOCATION"]) == "Salle du conseil, Cherbourg"
     assert props["ATTENDEE"].endswith("mailto:anne@exemple.fr")
-    assert "1. Adoption du programme de travail" in _unescape(props["DESCRIPTION"])
+    assert "1. Adoption du programme de travail" in ics_unescape(props["DESCRIPTION"])
     meeting.refresh_from_db()
     assert meeting.status == MeetingStatus.CONVENED
 
@@ -97,10 +99,10 @@ def test_convening_writes_a_notification_with_an_ics_invitation_per_member(body_
 def test_convening_again_bumps_the_invitation_sequence(body_a, coordinator_a):
     meeting = MeetingFactory(territory=body_a.territory, body=body_a)
     member = MandateFactory(territory=body_a.territory, body=body_a)
-    services.meeting_convene(actor=coordinator_a, meeting=meeting)
-    services.meeting_convene(actor=coordinator_a, meeting=meeting)
+    meeting_convene(actor=coordinator_a, meeting=meeting)
+    meeting_convene(actor=coordinator_a, meeting=meeting)
     sequences = sorted(
-        _properties(n.attachments[0][1])["SEQUENCE"]
+        ics_properties(n.attachments[0][1])["SEQUENCE"]
         for n in Notification.objects.for_territory(body_a.territory).filter(recipient=member.user)
     )
     assert sequences == ["0", "1"]
@@ -110,13 +112,11 @@ def test_a_member_replies_represented_by_another_convened_member(body_a):
     meeting = MeetingFactory(territory=body_a.territory, body=body_a)
     mine = ParticipationFactory(territory=body_a.territory, meeting=meeting)
     other = ParticipationFactory(territory=body_a.territory, meeting=meeting)
-    services.reply_record(
-        actor=mine.mandate.user, participation=mine, reply=Reply.REPRESENTED, represented_by=other.mandate
-    )
+    reply_record(actor=mine.mandate.user, participation=mine, reply=Reply.REPRESENTED, represented_by=other.mandate)
     mine.refresh_from_db()
     assert (mine.reply, mine.represented_by) == (Reply.REPRESENTED, other.mandate)
     with pytest.raises(ValidationError, match="Indiquez le membre"):
-        services.reply_record(actor=mine.mandate.user, participation=mine, reply=Reply.REPRESENTED)
+        reply_record(actor=mine.mandate.user, participation=mine, reply=Reply.REPRESENTED)
 
 
 def test_quorum_counts_present_and_represented_voting_members(body_a, coordinator_a):
@@ -125,7 +125,7 @@ def test_quorum_counts_present_and_represented_voting_members(body_a, coordinato
     meeting = MeetingFactory(territory=body_a.territory, body=body_a)
     participations = [ParticipationFactory(territory=body_a.territory, meeting=meeting) for _ in range(6)]
     MandateFactory(territory=body_a.territory, body=body_a, substitute=True)  # not a voting member
-    services.reply_record(
+    reply_record(
         actor=coordinator_a,
         participation=participations[2],
         reply=Reply.REPRESENTED,
@@ -135,7 +135,7 @@ def test_quorum_counts_present_and_represented_voting_members(body_a, coordinato
     attendance[participations[0].pk] = Attendance.PRESENT
     attendance[participations[1].pk] = Attendance.PRESENT
     attendance[participations[2].pk] = Attendance.REPRESENTED
-    services.attendance_record(actor=coordinator_a, meeting=meeting, attendance=attendance)
+    attendance_record(actor=coordinator_a, meeting=meeting, attendance=attendance)
 
     quorum = selectors.quorum_status(meeting)
     assert (quorum.voting_members, quorum.required, quorum.present, quorum.represented) == (6, 3, 2, 1)
@@ -151,9 +151,9 @@ def test_represented_member_needs_a_representative_present(body_a, coordinator_a
     meeting = MeetingFactory(territory=body_a.territory, body=body_a)
     a = ParticipationFactory(territory=body_a.territory, meeting=meeting)
     b = ParticipationFactory(territory=body_a.territory, meeting=meeting)
-    services.reply_record(actor=coordinator_a, participation=a, reply=Reply.REPRESENTED, represented_by=b.mandate)
+    reply_record(actor=coordinator_a, participation=a, reply=Reply.REPRESENTED, represented_by=b.mandate)
     with pytest.raises(ValidationError, match="que par un membre présent"):
-        services.attendance_record(
+        attendance_record(
             actor=coordinator_a, meeting=meeting, attendance={a.pk: Attendance.REPRESENTED, b.pk: Attendance.ABSENT}
         )
 
@@ -161,7 +161,7 @@ def test_represented_member_needs_a_representative_present(body_a, coordinator_a
 def test_publishing_minutes_notifies_the_convened_members(body_a, coordinator_a, django_capture_on_commit_callbacks):
     meeting = MeetingFactory(territory=body_a.territory, body=body_a, held=True, minutes="Le conseil a adopté…")
     p = ParticipationFactory(territory=body_a.territory, meeting=meeting)
-    services.minutes_publish(actor=coordinator_a, meeting=meeting)
+    minutes_publish(actor=coordinator_a, meeting=meeting)
     meeting.refresh_from_db()
     assert meeting.minutes_published_at is not None
     assert meeting.minutes_document.kind == "minutes"
@@ -175,7 +175,7 @@ def test_publishing_minutes_notifies_the_convened_members(body_a, coordinator_a,
 def test_minutes_cannot_be_published_empty(body_a, coordinator_a):
     meeting = MeetingFactory(territory=body_a.territory, body=body_a, held=True)
     with pytest.raises(ValidationError, match="Rédigez le compte rendu"):
-        services.minutes_publish(actor=coordinator_a, meeting=meeting)
+        minutes_publish(actor=coordinator_a, meeting=meeting)
 
 
 def _inline_management(prefix, total):
@@ -224,12 +224,12 @@ def test_admin_creates_a_meeting_with_its_agenda_then_convenes_it(body_a, coordi
 def test_cancelling_a_convened_meeting_sends_an_ics_cancel_with_a_higher_sequence(body_a, coordinator_a):
     meeting = MeetingFactory(territory=body_a.territory, body=body_a)
     member = MandateFactory(territory=body_a.territory, body=body_a)
-    services.meeting_convene(actor=coordinator_a, meeting=meeting)
-    assert services.meeting_cancel(actor=coordinator_a, meeting=meeting) == 1
+    meeting_convene(actor=coordinator_a, meeting=meeting)
+    assert meeting_cancel(actor=coordinator_a, meeting=meeting) == 1
     cancel = Notification.objects.for_territory(body_a.territory).get(
         recipient=member.user, kind="governance.cancellation"
     )
-    props = _properties(cancel.attachments[0][1])
+    props = ics_properties(cancel.attachments[0][1])
     assert (props["METHOD"], props["STATUS"], props["SEQUENCE"]) == ("CANCEL", "CANCELLED", "1")
     assert props["UID"] == f"meeting-{meeting.pk}-{body_a.territory.slug}@guichet-sante"
 
@@ -240,8 +240,8 @@ def test_members_who_have_not_answered_are_reminded_once(body_a, coordinator_a):
     meeting = MeetingFactory(territory=body_a.territory, body=body_a, starts_at=_future(days=2))
     silent = MandateFactory(territory=body_a.territory, body=body_a)
     answered = MandateFactory(territory=body_a.territory, body=body_a)
-    services.meeting_convene(actor=coordinator_a, meeting=meeting)
-    services.reply_record(
+    meeting_convene(actor=coordinator_a, meeting=meeting)
+    reply_record(
         actor=answered.user,
         participation=Participation.objects.get(meeting=meeting, mandate=answered),
         reply=Reply.ATTENDING,

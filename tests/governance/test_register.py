@@ -3,9 +3,9 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from governance import services
 from governance.enums import DeliberationKind, Outcome
 from governance.models import Deliberation
+from governance.services.register import deliberation_record
 from tests.governance.factories import BodyFactory, MandateFactory, MeetingFactory, ParticipationFactory
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +18,7 @@ def _record(actor, body, decided_on, **kwargs):
         "outcome": Outcome.ADOPTED,
     }
     values.update(kwargs)
-    return services.deliberation_record(actor=actor, body=body, decided_on=decided_on, **values)
+    return deliberation_record(actor=actor, body=body, decided_on=decided_on, **values)
 
 
 def test_register_numbers_run_per_body_and_restart_each_year(body_a, coordinator_a):

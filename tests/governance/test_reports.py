@@ -8,10 +8,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from pypdf import PdfReader
 
-from governance import services
 from governance.enums import ActionStatus, Attendance, MeetingKind
 from governance.models import AnnualReport
 from governance.reports import build_annual_report, collect_annual_report_data
+from governance.services.annual_report import report_mark_noted, report_mark_sent, report_request
+from governance.services.meetings import minutes_publish
+from governance.services.register import register_request
 from portal.documents.enums import DocumentStatus
 from portal.documents.models import GeneratedDocument
 from tests.governance.factories import (
@@ -90,7 +92,7 @@ def test_annual_report_builds_to_a_pdf_with_the_territory_and_its_figures(
     populate(body_a, 3)
     ActionSheetFactory(territory=territory_a, code="4.1", title="Création des Mercredis de la santé")
     with django_capture_on_commit_callbacks(execute=True):
-        report = services.report_request(actor=coordinator_a, body=body_a, year=YEAR)
+        report = report_request(actor=coordinator_a, body=body_a, year=YEAR)
     document = GeneratedDocument.objects.for_territory(territory_a).get(pk=report.document_id)
     assert document.status == DocumentStatus.READY, document.error
     with document.file.open("rb") as handle:
@@ -118,7 +120,7 @@ def test_a_failing_report_is_recorded_failed_with_its_reason_and_can_be_retried(
     territory_a, body_a, coordinator_a, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        report = services.report_request(actor=coordinator_a, body=body_a, year=YEAR)
+        report = report_request(actor=coordinator_a, body=body_a, year=YEAR)
     document = report.document
     # The body disappears between the request and a regeneration: the build fails, with the reason.
     GeneratedDocument.objects.filter(pk=document.pk).update(params={"body_id": 999999, "year": YEAR})
@@ -130,7 +132,7 @@ def test_a_failing_report_is_recorded_failed_with_its_reason_and_can_be_retried(
     assert document.status == DocumentStatus.FAILED
     assert "Instance introuvable" in document.error
     with django_capture_on_commit_callbacks(execute=True):
-        report = services.report_request(actor=coordinator_a, body=body_a, year=YEAR)
+        report = report_request(actor=coordinator_a, body=body_a, year=YEAR)
     report.document.refresh_from_db()
     assert report.document.status == DocumentStatus.READY
     assert AnnualReport.objects.for_territory(territory_a).count() == 1
@@ -141,11 +143,11 @@ def test_report_is_marked_sent_then_noted_in_order(body_a, coordinator_a):
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError, match="date de transmission"):
-        services.report_mark_noted(actor=coordinator_a, report=report, on=dt.date(YEAR, 2, 1))
-    services.report_mark_sent(actor=coordinator_a, report=report, on=dt.date(YEAR, 2, 1))
+        report_mark_noted(actor=coordinator_a, report=report, on=dt.date(YEAR, 2, 1))
+    report_mark_sent(actor=coordinator_a, report=report, on=dt.date(YEAR, 2, 1))
     with pytest.raises(ValidationError, match="avant de l'avoir reçu"):
-        services.report_mark_noted(actor=coordinator_a, report=report, on=dt.date(YEAR, 1, 15))
-    services.report_mark_noted(actor=coordinator_a, report=report, on=dt.date(YEAR, 3, 20))
+        report_mark_noted(actor=coordinator_a, report=report, on=dt.date(YEAR, 1, 15))
+    report_mark_noted(actor=coordinator_a, report=report, on=dt.date(YEAR, 3, 20))
     report.refresh_from_db()
     assert (report.sent_to_council_at, report.noted_at) == (dt.date(YEAR, 2, 1), dt.date(YEAR, 3, 20))
 
@@ -166,8 +168,8 @@ def test_minutes_and_register_build_to_pdfs(body_a, coordinator_a, django_captur
         votes_for=1,
     )
     with django_capture_on_commit_callbacks(execute=True):
-        services.minutes_publish(actor=coordinator_a, meeting=meeting)
-        register = services.register_request(actor=coordinator_a, body=body_a, year=YEAR)
+        minutes_publish(actor=coordinator_a, meeting=meeting)
+        register = register_request(actor=coordinator_a, body=body_a, year=YEAR)
     meeting.refresh_from_db()
     for document, expected in (
         (meeting.minutes_document, "Le conseil adopte le programme."),

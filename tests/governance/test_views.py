@@ -5,8 +5,9 @@ import pytest
 from django.utils import timezone
 from pypdf import PdfReader
 
-from governance import services
 from governance.enums import Reply
+from governance.services.annual_report import report_request
+from governance.services.meetings import minutes_publish
 from portal.documents.enums import DocumentAudience, DocumentStatus
 from tests.governance.factories import (
     BodyFactory,
@@ -35,13 +36,13 @@ def published(django_capture_on_commit_callbacks, coordinator_a, coordinator_b, 
             territory=body.territory, body=body, held=True, title=title, minutes=f"Compte rendu de {title}."
         )
         with django_capture_on_commit_callbacks(execute=True):
-            services.minutes_publish(actor=coordinator, meeting=meeting)
+            minutes_publish(actor=coordinator, meeting=meeting)
         if build_report:
             with django_capture_on_commit_callbacks(execute=True):
-                report = services.report_request(actor=coordinator, body=body, year=YEAR)
+                report = report_request(actor=coordinator, body=body, year=YEAR)
         else:
             with django_capture_on_commit_callbacks(execute=False):
-                report = services.report_request(actor=coordinator, body=body, year=YEAR)
+                report = report_request(actor=coordinator, body=body, year=YEAR)
         meeting.refresh_from_db()
         report.refresh_from_db()
         assert meeting.minutes_document.status == DocumentStatus.READY
@@ -145,7 +146,7 @@ def test_public_minutes_of_another_body_are_readable_by_any_member(
 ):
     meeting_y, _report = published["y"]
     with django_capture_on_commit_callbacks(execute=True):
-        services.minutes_publish(actor=coordinator_a, meeting=meeting_y, public=True)
+        minutes_publish(actor=coordinator_a, meeting=meeting_y, public=True)
     meeting_y.refresh_from_db()
     assert meeting_y.minutes_document.audience == DocumentAudience.PUBLIC
     member = member_of(territory_a, "membre-x@exemple.fr")

@@ -12,10 +12,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from installations import services
-from installations.admin import CaseAdmin
+from installations.admin.cases import CaseAdmin
 from installations.enums import CaseStatus, EventKind, NeedKind, NeedState
 from installations.models import Case, CaseEvent, Message, Note
+from installations.services.lifecycle import case_assign, case_take_charge
+from installations.services.needs import need_refer
+from installations.services.personal_data import case_erase_personal_data
 from portal.enums import Profession
 from portal.notifications.models import Notification
 from tests.conftest import DEAD_BROKER_URL
@@ -85,7 +87,7 @@ def test_partner_sees_only_the_needs_referred_to_them_and_their_cases_minimal_in
     sibling = NeedFactory(territory=territory_a, case=referred_case, kind=NeedKind.HOUSING_LONG)
     other_case = CaseFactory(territory=territory_a)
     other = NeedFactory(territory=territory_a, case=other_case, kind=NeedKind.ADMIN_STEPS)
-    services.need_refer(actor=coordinator_a, need=referred, organisation=partner_a.organisation, referent=partner_a)
+    need_refer(actor=coordinator_a, need=referred, organisation=partner_a.organisation, referent=partner_a)
     client = login(partner_a)
 
     needs = client.get(reverse("admin:installations_need_changelist"))
@@ -144,7 +146,7 @@ def test_case_list_filters_by_need_commune_assignee_and_age(territory_a, coordin
     NeedFactory(territory=territory_a, case=housing, kind=NeedKind.HOUSING_LONG)
     old = CaseFactory(territory=territory_a, submitted_at=timezone.now() - datetime.timedelta(days=200))
     NeedFactory(territory=territory_a, case=old, kind=NeedKind.PREMISES)
-    services.case_assign(actor=coordinator_a, case=old, coordinator=coordinator_a)
+    case_assign(actor=coordinator_a, case=old, coordinator=coordinator_a)
 
     def listed(**params):
         return [c.pk for c in client_a.get(CHANGELIST, params).context_data["cases"]]
@@ -178,9 +180,9 @@ def test_case_list_rows_show_each_case_escaped_with_its_link(territory_a, coordi
     cases[0].reference = "TST-<&>"
     cases[0].save(update_fields=["reference"])
     need = cases[1].needs.get(kind=NeedKind.PREMISES)
-    services.need_refer(actor=coordinator_a, need=need, organisation=partner_a.organisation, referent=partner_a)
+    need_refer(actor=coordinator_a, need=need, organisation=partner_a.organisation, referent=partner_a)
     Case.objects.filter(pk=cases[1].pk).update(awaiting_reply_since=None)
-    services.case_assign(actor=coordinator_a, case=cases[2], coordinator=coordinator_a)
+    case_assign(actor=coordinator_a, case=cases[2], coordinator=coordinator_a)
     html = client_a.get(CHANGELIST).content.decode()
     rows = {
         case.pk: re.search(rf'<tr><td class="action-checkbox">[^\n]*?value="{case.pk}".*?</tr>', html).group(0)
@@ -232,7 +234,7 @@ def test_status_counts_follow_the_cases_once_committed(
     case = CaseFactory(territory=territory_a)
     assert "Nouvelle demande (1)" in client_a.get(CHANGELIST).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        services.case_take_charge(actor=coordinator_a, case=case)
+        case_take_charge(actor=coordinator_a, case=case)
     html = client_a.get(CHANGELIST).content.decode()
     assert "Nouvelle demande (0)" in html and "Accompagnement en cours (1)" in html
 
@@ -254,7 +256,7 @@ def test_the_list_is_served_again_until_something_it_shows_changes(
     newcomer = CaseFactory(territory=territory_a)
     assert newcomer.reference in client_a.get(CHANGELIST).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        services.case_take_charge(actor=coordinator_a, case=case)
+        case_take_charge(actor=coordinator_a, case=case)
     assert "Accompagnement en cours (1)" in client_a.get(CHANGELIST).content.decode()
     # Each filter has its own page.
     assert case.reference not in client_a.get(CHANGELIST, {"status": CaseStatus.SUBMITTED}).content.decode()
@@ -294,7 +296,7 @@ def test_without_redis_cases_are_still_saved_and_the_list_is_computed(
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": DEAD_BROKER_URL}
     }
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
-    services.case_take_charge(actor=coordinator_a, case=case)
+    case_take_charge(actor=coordinator_a, case=case)
     newcomer = CaseFactory(territory=territory_a)
     for _ in range(2):
         response = client_a.get(CHANGELIST)
@@ -537,7 +539,7 @@ def test_the_coordinators_list_reads_its_page_through_an_index_without_sorting(t
 def test_admin_pages_render_every_variable(territory_a, coordinator_a, partner_a, client_a, login):
     case = make_cases(territory_a, 1)[0]
     need = case.needs.get(kind=NeedKind.PREMISES)
-    services.need_refer(actor=coordinator_a, need=need, organisation=partner_a.organisation, referent=partner_a)
+    need_refer(actor=coordinator_a, need=need, organisation=partner_a.organisation, referent=partner_a)
     pages = [
         CHANGELIST,
         change_url(case),
@@ -571,7 +573,7 @@ def test_a_need_kind_already_on_the_case_is_refused_next_to_the_field(territory_
 
 def test_an_erased_case_offers_no_form_to_write(territory_a, coordinator_a, client_a):
     case = CaseFactory(territory=territory_a)
-    services.case_erase_personal_data(actor=coordinator_a, case=case)
+    case_erase_personal_data(actor=coordinator_a, case=case)
     page = client_a.get(change_url(case))
     assert page.status_code == 200
     assert all(not inline.has_add_permission for inline in page.context_data["inline_admin_formsets"])

@@ -208,35 +208,6 @@ def test_demo_builder_gives_cases_in_every_state_and_runs_twice(territory_a, com
     assert figures.median_days_to_first_contact and figures.median_days_to_settlement
 
 
-def test_case_page_selector_reads_everything_in_a_fixed_number_of_queries(territory_a, django_assert_max_num_queries):
-    from tests.installations.factories import CaseDocumentFactory, MessageFactory
-
-    def load(case):
-        loaded = selectors.case_detail_queryset(territory_a).get(pk=case.pk)
-        return [
-            [(n.owner, n.referred_to, n.referent) for n in loaded.needs.all()],
-            [(e.actor, e.need) for e in loaded.events.all()],
-            [m.author for m in loaded.messages.all()],
-            [(n.author, n.need) for n in loaded.notes.all()],
-            list(loaded.documents.all()),
-            [o.commune for o in loaded.opportunities.all()],
-            list(loaded.follow_ups.all()),
-            list(loaded.aids.all()),
-            list(loaded.target_communes.all()),
-        ]
-
-    case = CaseFactory(territory=territory_a)
-    for kind in (NeedKind.PREMISES, NeedKind.CHILDCARE, NeedKind.ADMIN_STEPS):
-        need = NeedFactory(territory=territory_a, case=case, kind=kind)
-        CaseEventFactory(territory=territory_a, case=case, need=need)
-        NoteFactory(territory=territory_a, case=case, need=need)
-    MessageFactory.create_batch(5, territory=territory_a, case=case)
-    CaseDocumentFactory.create_batch(2, territory=territory_a, case=case)
-    with django_assert_max_num_queries(10):
-        load(case)
-    assert not selectors.case_detail_queryset(territory_a).filter(territory_id=0).exists()
-
-
 def test_the_case_list_annotation_flags_cases_without_answer(territory_a, territory_b, settings):
     settings.INSTALLATIONS_NO_ANSWER_DAYS = 7
     old = datetime.datetime.now(tz=UTC) - datetime.timedelta(days=9)

@@ -6,9 +6,30 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from installations import services
 from installations.enums import CaseStatus, EventKind, NeedKind, NeedState
 from installations.models import Case, CaseEvent, FollowUp, Need
+from installations.services.applicant_mail import (
+    case_confirmation_deliver,
+    case_confirmation_token,
+    case_send_confirmation,
+)
+from installations.services.exchanges import document_add, message_post, note_add
+from installations.services.lifecycle import (
+    case_assign,
+    case_close,
+    case_settle,
+    case_take_charge,
+    case_wait_for_applicant,
+    case_withdraw,
+)
+from installations.services.needs import need_refer, need_update
+from installations.services.personal_data import (
+    case_erase_personal_data,
+    case_export_personal_data,
+    household_purge_expired,
+)
+from installations.services.reminders import cases_remind_waiting, follow_ups_remind_due
+from installations.services.submission import case_confirm_email, case_submit
 from portal.enums import Profession, Role
 from portal.notifications.models import Notification
 from tests.installations.factories import PDF_BYTES, PNG_BYTES, CaseFactory, NeedFactory
@@ -24,7 +45,7 @@ def submit(territory, actor=None, **overrides):
         "idempotency_key": "",
     }
     data.update(overrides)
-    return services.case_submit(**data)
+    return case_submit(**data)
 
 
 # --- submission ---------------------------------------------------------------------------------
@@ -67,38 +88,38 @@ def test_anonymous_submission_waits_for_confirmation_then_reaches_the_coordinato
 ):
     with django_capture_on_commit_callbacks(execute=True):
         case = submit(territory_a, None, email="Interne@Exemple.fr")
-        services.case_send_confirmation(case=case)
+        case_send_confirmation(case=case)
     assert case.status == CaseStatus.UNCONFIRMED
     assert case.applicant is None and case.applicant_email == "interne@exemple.fr"
     assert not Notification.objects.exists()
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["interne@exemple.fr"]
     assert case.reference in mail.outbox[0].subject
 
-    token = services.case_confirmation_token(case)
-    confirmed = services.case_confirm_email(token=token)
+    token = case_confirmation_token(case)
+    confirmed = case_confirm_email(token=token)
     assert confirmed.status == CaseStatus.SUBMITTED and confirmed.confirmed_at
     assert Notification.objects.filter(recipient=coordinator_a, kind="installations.case_new").count() == 1
     # A second click changes nothing.
-    services.case_confirm_email(token=token)
+    case_confirm_email(token=token)
     assert Notification.objects.filter(recipient=coordinator_a).count() == 1
 
 
 def test_confirmation_e_mail_is_sent_at_most_once(territory_a):
     case = submit(territory_a, None)
-    assert services.case_confirmation_deliver(territory_id=territory_a.pk, case_id=case.pk) is True
-    assert services.case_confirmation_deliver(territory_id=territory_a.pk, case_id=case.pk) is False
+    assert case_confirmation_deliver(territory_id=territory_a.pk, case_id=case.pk) is True
+    assert case_confirmation_deliver(territory_id=territory_a.pk, case_id=case.pk) is False
     assert len(mail.outbox) == 1
 
 
 def test_tampered_confirmation_token_is_refused_with_a_french_message(territory_a):
     case = submit(territory_a, None)
     with pytest.raises(ValidationError, match="n'est pas valide"):
-        services.case_confirm_email(token=services.case_confirmation_token(case) + "x")
+        case_confirm_email(token=case_confirmation_token(case) + "x")
 
 
 def test_confirming_while_signed_in_with_the_same_e_mail_links_the_case(territory_a, applicant):
     case = submit(territory_a, None, email=applicant.email)
-    services.case_confirm_email(token=services.case_confirmation_token(case), actor=applicant)
+    case_confirm_email(token=case_confirmation_token(case), actor=applicant)
     case.refresh_from_db()
     assert case.applicant == applicant
 
@@ -138,7 +159,7 @@ def test_household_details_are_kept_only_with_consent_and_a_retention_deadline(t
     assert case.household_retention_until > timezone.localdate()
     assert case.children_ages == [3, 7]
     Case.objects.filter(pk=case.pk).update(household_retention_until=timezone.localdate() - datetime.timedelta(days=1))
-    assert services.household_purge_expired(territory=territory_a) == 1
+    assert household_purge_expired(territory=territory_a) == 1
     case.refresh_from_db()
     assert case.spouse_profession == "" and case.children_ages == []
 
@@ -150,15 +171,15 @@ def test_coordinator_takes_charge_then_waits_then_settles_with_events_and_follow
     territory_a, coordinator_a, applicant, communes_a
 ):
     case = submit(territory_a, applicant)
-    services.case_take_charge(actor=coordinator_a, case=case)
+    case_take_charge(actor=coordinator_a, case=case)
     assert case.status == CaseStatus.SUPPORTED and case.assigned_to == coordinator_a
-    services.case_wait_for_applicant(actor=coordinator_a, case=case, message="Pouvez-vous envoyer votre diplôme ?")
+    case_wait_for_applicant(actor=coordinator_a, case=case, message="Pouvez-vous envoyer votre diplôme ?")
     assert case.status == CaseStatus.WAITING_APPLICANT
-    services.message_post(actor=applicant, case=case, body="Voici mon diplôme.")
+    message_post(actor=applicant, case=case, body="Voici mon diplôme.")
     case.refresh_from_db()
     assert case.status == CaseStatus.SUPPORTED, "the applicant's answer gives the case back to the coordinator"
     day = datetime.date(2026, 9, 1)
-    services.case_settle(actor=coordinator_a, case=case, settlement_date=day, commune=communes_a[0])
+    case_settle(actor=coordinator_a, case=case, settlement_date=day, commune=communes_a[0])
     case.refresh_from_db()
     assert case.status == CaseStatus.SETTLED and case.settlement_commune == communes_a[0]
     assert case.settled_at and case.closed_at
@@ -192,10 +213,10 @@ def test_impossible_transitions_are_refused_with_a_french_message(trait, call, t
     case = CaseFactory(territory=territory_a, **({trait: True} if trait else {}))
     before = case.status
     calls = {
-        "take_charge": lambda: services.case_take_charge(actor=coordinator_a, case=case),
-        "close": lambda: services.case_close(actor=coordinator_a, case=case),
-        "wait": lambda: services.case_wait_for_applicant(actor=coordinator_a, case=case),
-        "settle": lambda: services.case_settle(
+        "take_charge": lambda: case_take_charge(actor=coordinator_a, case=case),
+        "close": lambda: case_close(actor=coordinator_a, case=case),
+        "wait": lambda: case_wait_for_applicant(actor=coordinator_a, case=case),
+        "settle": lambda: case_settle(
             actor=coordinator_a, case=case, settlement_date=datetime.date(2026, 9, 1), commune=communes_a[0]
         ),
     }
@@ -208,7 +229,7 @@ def test_impossible_transitions_are_refused_with_a_french_message(trait, call, t
 
 def test_status_change_notifies_the_applicant(territory_a, coordinator_a, applicant):
     case = submit(territory_a, applicant)
-    services.case_take_charge(actor=coordinator_a, case=case)
+    case_take_charge(actor=coordinator_a, case=case)
     notification = Notification.objects.get(recipient=applicant)
     assert notification.kind == "installations.case_status"
     assert "Accompagnement en cours" in notification.subject
@@ -219,9 +240,7 @@ def test_settling_outside_the_territory_is_refused(territory_a, coordinator_a, c
 
     case = CaseFactory(territory=territory_a, supported=True)
     with pytest.raises(ValidationError) as error:
-        services.case_settle(
-            actor=coordinator_a, case=case, settlement_date=datetime.date(2026, 9, 1), commune=CommuneFactory()
-        )
+        case_settle(actor=coordinator_a, case=case, settlement_date=datetime.date(2026, 9, 1), commune=CommuneFactory())
     assert "settlement_commune" in error.value.message_dict
 
 
@@ -230,23 +249,23 @@ def test_applicant_withdraws_their_own_case_but_not_someone_else(territory_a, ap
 
     case = CaseFactory(territory=territory_a, applicant=applicant)
     with pytest.raises(PermissionDenied):
-        services.case_withdraw(actor=UserFactory(), case=case)
-    services.case_withdraw(actor=applicant, case=case, reason="Projet reporté")
+        case_withdraw(actor=UserFactory(), case=case)
+    case_withdraw(actor=applicant, case=case, reason="Projet reporté")
     assert case.status == CaseStatus.WITHDRAWN
 
 
 def test_coordinator_of_another_territory_cannot_act_on_the_case(territory_a, coordinator_b):
     case = CaseFactory(territory=territory_a)
     with pytest.raises(PermissionDenied):
-        services.case_take_charge(actor=coordinator_b, case=case)
+        case_take_charge(actor=coordinator_b, case=case)
     with pytest.raises(PermissionDenied):
-        services.message_post(actor=coordinator_b, case=case, body="Bonjour")
+        message_post(actor=coordinator_b, case=case, body="Bonjour")
 
 
 def test_assigning_someone_outside_the_team_is_refused(territory_a, coordinator_a, coordinator_b):
     case = CaseFactory(territory=territory_a)
     with pytest.raises(ValidationError, match="coordinat"):
-        services.case_assign(actor=coordinator_a, case=case, coordinator=coordinator_b)
+        case_assign(actor=coordinator_a, case=case, coordinator=coordinator_b)
 
 
 # --- messages and notes -------------------------------------------------------------------------
@@ -255,12 +274,12 @@ def test_assigning_someone_outside_the_team_is_refused(territory_a, coordinator_
 def test_coordinator_message_is_the_first_contact_and_clears_the_wait(territory_a, coordinator_a, applicant):
     case = submit(territory_a, applicant)
     assert case.awaiting_reply_since is not None
-    message = services.message_post(actor=coordinator_a, case=case, body="Bonjour, je vous appelle demain.")
+    message = message_post(actor=coordinator_a, case=case, body="Bonjour, je vous appelle demain.")
     case.refresh_from_db()
     assert case.first_contact_at == message.created_at == case.last_contact_at
     assert case.awaiting_reply_since is None
     assert Notification.objects.filter(recipient=applicant, kind="installations.message_to_applicant").exists()
-    later = services.message_post(actor=applicant, case=case, body="Merci !")
+    later = message_post(actor=applicant, case=case, body="Merci !")
     case.refresh_from_db()
     assert case.first_contact_at == message.created_at
     assert case.last_contact_at == later.created_at and case.awaiting_reply_since == later.created_at
@@ -269,7 +288,7 @@ def test_coordinator_message_is_the_first_contact_and_clears_the_wait(territory_
 def test_notes_are_refused_to_the_applicant(territory_a, applicant):
     case = CaseFactory(territory=territory_a, applicant=applicant)
     with pytest.raises(PermissionDenied):
-        services.note_add(actor=applicant, case=case, body="Je m'écris une note")
+        note_add(actor=applicant, case=case, body="Je m'écris une note")
 
 
 # --- needs and referrals ------------------------------------------------------------------------
@@ -279,22 +298,20 @@ def test_referral_notifies_the_partner_who_may_then_update_only_that_need(territ
     case = CaseFactory(territory=territory_a)
     need = NeedFactory(territory=territory_a, case=case, kind=NeedKind.ADMIN_STEPS)
     other = NeedFactory(territory=territory_a, case=case, kind=NeedKind.HOUSING_LONG)
-    services.need_refer(
-        actor=coordinator_a, need=need, organisation=partner_a.organisation, referent=partner_a, message="Merci"
-    )
+    need_refer(actor=coordinator_a, need=need, organisation=partner_a.organisation, referent=partner_a, message="Merci")
     assert need.state == NeedState.REFERRED
     notification = Notification.objects.get(recipient=partner_a)
     assert notification.kind == "installations.need_referred"
     assert CaseEvent.objects.filter(case=case, kind=EventKind.NEED_REFERRED, need=need).exists()
 
-    services.need_update(actor=partner_a, need=need, state=NeedState.DONE)
-    services.note_add(actor=partner_a, case=case, need=need, body="Dossier CPAM complet.")
+    need_update(actor=partner_a, need=need, state=NeedState.DONE)
+    note_add(actor=partner_a, case=case, need=need, body="Dossier CPAM complet.")
     with pytest.raises(PermissionDenied):
-        services.need_update(actor=partner_a, need=other, state=NeedState.DONE)
+        need_update(actor=partner_a, need=other, state=NeedState.DONE)
     with pytest.raises(PermissionDenied):
-        services.need_update(actor=partner_a, need=need, due_date=datetime.date(2027, 1, 1))
+        need_update(actor=partner_a, need=need, due_date=datetime.date(2027, 1, 1))
     with pytest.raises(PermissionDenied):
-        services.note_add(actor=partner_a, case=case, body="Sans besoin")
+        note_add(actor=partner_a, case=case, body="Sans besoin")
 
 
 def test_referral_to_someone_who_is_not_the_organisation_referent_is_refused(
@@ -304,11 +321,11 @@ def test_referral_to_someone_who_is_not_the_organisation_referent_is_refused(
 
     need = NeedFactory(territory=territory_a)
     with pytest.raises(ValidationError, match="référente partenaire"):
-        services.need_refer(
+        need_refer(
             actor=coordinator_a, need=need, organisation=OrganisationFactory(territory=territory_a), referent=partner_a
         )
     with pytest.raises(ValidationError, match="référente partenaire"):
-        services.need_refer(
+        need_refer(
             actor=coordinator_a,
             need=need,
             organisation=partner_a.organisation,
@@ -318,7 +335,7 @@ def test_referral_to_someone_who_is_not_the_organisation_referent_is_refused(
 
 def test_need_update_records_what_changed(territory_a, coordinator_a):
     need = NeedFactory(territory=territory_a)
-    services.need_update(
+    need_update(
         actor=coordinator_a,
         need=need,
         state=NeedState.IN_PROGRESS,
@@ -335,19 +352,17 @@ def test_need_update_records_what_changed(territory_a, coordinator_a):
 
 def test_documents_are_checked_by_their_content_not_their_name(territory_a, applicant):
     case = CaseFactory(territory=territory_a, applicant=applicant)
-    document = services.document_add(
-        actor=applicant, case=case, uploaded_file=SimpleUploadedFile("diplôme.pdf", PDF_BYTES)
-    )
+    document = document_add(actor=applicant, case=case, uploaded_file=SimpleUploadedFile("diplôme.pdf", PDF_BYTES))
     assert document.content_type == "application/pdf"
     assert "diplôme" not in document.file.name and document.file.name.startswith("installations/documents/")
-    services.document_add(actor=applicant, case=case, uploaded_file=SimpleUploadedFile("photo.png", PNG_BYTES))
+    document_add(actor=applicant, case=case, uploaded_file=SimpleUploadedFile("photo.png", PNG_BYTES))
     with pytest.raises(ValidationError, match="PDF, PNG et JPEG"):
-        services.document_add(actor=applicant, case=case, uploaded_file=SimpleUploadedFile("virus.pdf", b"MZ\x90\x00"))
+        document_add(actor=applicant, case=case, uploaded_file=SimpleUploadedFile("virus.pdf", b"MZ\x90\x00"))
     with pytest.raises(ValidationError, match="PDF, PNG et JPEG"):
-        services.document_add(actor=applicant, case=case, uploaded_file=SimpleUploadedFile("cv.png", PDF_BYTES))
+        document_add(actor=applicant, case=case, uploaded_file=SimpleUploadedFile("cv.png", PDF_BYTES))
     big = SimpleUploadedFile("gros.pdf", PDF_BYTES + b"0" * (10 * 1024 * 1024))
     with pytest.raises(ValidationError, match="10 Mo"):
-        services.document_add(actor=applicant, case=case, uploaded_file=big)
+        document_add(actor=applicant, case=case, uploaded_file=big)
     assert case.documents.count() == 2
 
 
@@ -360,8 +375,8 @@ def test_cases_without_answer_for_n_days_remind_the_coordinator_once(territory_a
     late = CaseFactory(territory=territory_a, submitted_at=old, awaiting_reply_since=old)
     CaseFactory(territory=territory_a)  # recent
     CaseFactory(territory=territory_a, waiting=True, submitted_at=old)  # the applicant's turn
-    assert services.cases_remind_waiting(territory=territory_a) == 1
-    assert services.cases_remind_waiting(territory=territory_a) == 0
+    assert cases_remind_waiting(territory=territory_a) == 1
+    assert cases_remind_waiting(territory=territory_a) == 0
     notification = Notification.objects.get(recipient=coordinator_a)
     assert late.reference in notification.subject
 
@@ -371,7 +386,7 @@ def test_follow_ups_falling_due_remind_the_coordinator(territory_a, coordinator_
 
     FollowUpFactory(territory=territory_a, due_date=timezone.localdate())
     FollowUpFactory(territory=territory_a, due_date=timezone.localdate() + datetime.timedelta(days=30))
-    assert services.follow_ups_remind_due(territory=territory_a) == 1
+    assert follow_ups_remind_due(territory=territory_a) == 1
     assert Notification.objects.filter(recipient=coordinator_a, kind="installations.follow_up_due").count() == 1
 
 
@@ -390,9 +405,9 @@ def test_daily_task_runs_the_reminders_of_every_territory(territory_a, territory
 
 def test_export_holds_the_applicant_data_but_never_the_notes(territory_a, coordinator_a, applicant):
     case = submit(territory_a, applicant, first_name="Lucie")
-    services.message_post(actor=coordinator_a, case=case, body="Bienvenue")
-    services.note_add(actor=coordinator_a, case=case, body="Confidentiel : à rappeler")
-    data = services.case_export_personal_data(actor=applicant, case=case)
+    message_post(actor=coordinator_a, case=case, body="Bienvenue")
+    note_add(actor=coordinator_a, case=case, body="Confidentiel : à rappeler")
+    data = case_export_personal_data(actor=applicant, case=case)
     assert data["demandeur"]["email"] == applicant.email
     assert [m["texte"] for m in data["messages"]] == ["Bienvenue"]
     assert "Confidentiel" not in str(data)
@@ -400,9 +415,9 @@ def test_export_holds_the_applicant_data_but_never_the_notes(territory_a, coordi
 
 def test_erasure_anonymises_and_keeps_the_statistics(territory_a, coordinator_a, applicant):
     case = submit(territory_a, applicant, phone="06 12 34 56 78")
-    services.message_post(actor=applicant, case=case, body="Mon numéro est le 06 12 34 56 78")
-    services.document_add(actor=applicant, case=case, uploaded_file=SimpleUploadedFile("cv.pdf", PDF_BYTES))
-    services.case_erase_personal_data(actor=applicant, case=case)
+    message_post(actor=applicant, case=case, body="Mon numéro est le 06 12 34 56 78")
+    document_add(actor=applicant, case=case, uploaded_file=SimpleUploadedFile("cv.pdf", PDF_BYTES))
+    case_erase_personal_data(actor=applicant, case=case)
     case.refresh_from_db()
     assert case.applicant is None and case.applicant_phone == "" and case.erased_at
     assert case.status == CaseStatus.WITHDRAWN
@@ -463,8 +478,8 @@ def test_cases_left_waiting_for_the_applicant_remind_the_coordinator(territory_a
     long_ago = timezone.now() - datetime.timedelta(days=30)
     silent = CaseFactory(territory=territory_a, waiting=True, status_changed_at=long_ago, submitted_at=long_ago)
     CaseFactory(territory=territory_a, waiting=True, status_changed_at=timezone.now())
-    assert services.cases_remind_waiting(territory=territory_a) == 1
-    assert services.cases_remind_waiting(territory=territory_a) == 0
+    assert cases_remind_waiting(territory=territory_a) == 1
+    assert cases_remind_waiting(territory=territory_a) == 0
     notification = Notification.objects.get(recipient=coordinator_a)
     assert notification.kind == "installations.case_applicant_silent_reminder"
     assert silent.reference in notification.subject
@@ -474,12 +489,12 @@ def test_an_applicant_without_account_hears_of_news_by_e_mail_without_the_conten
     territory_a, coordinator_a, django_capture_on_commit_callbacks
 ):
     case = submit(territory_a, None, email="sans.compte@exemple.fr")
-    services.case_confirm_email(token=services.case_confirmation_token(case))
+    case_confirm_email(token=case_confirmation_token(case))
     case.refresh_from_db()
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.case_take_charge(actor=coordinator_a, case=case)
-        services.message_post(actor=coordinator_a, case=case, body="Votre numéro RPPS, s'il vous plaît ?")
+        case_take_charge(actor=coordinator_a, case=case)
+        message_post(actor=coordinator_a, case=case, body="Votre numéro RPPS, s'il vous plaît ?")
     assert len(mail.outbox) == 1, "the status change and the message make one e-mail"
     sent = mail.outbox[0]
     assert sent.to == ["sans.compte@exemple.fr"] and case.reference in sent.subject

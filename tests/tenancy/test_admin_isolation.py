@@ -124,7 +124,7 @@ def test_form_choices_offer_nothing_from_other_territory(model, pair, client_a, 
 
 def _listed(response):
     """The rows of a change list page: Django's, or those of the coordinators' case list (a page of
-    its own, installations.admin.CaseAdmin.changelist_view)."""
+    its own, installations.admin.case_list.CaseListMixin.changelist_view)."""
     context = response.context_data
     return context["cl"].result_list if "cl" in context else context["cases"]
 

@@ -1,0 +1,59 @@
+"""Who hears of what happens on a case: the applicant (through their account, else by e-mail at
+their address) and the team (the assigned coordinator, else the territory's coordinators)."""
+
+from __future__ import annotations
+
+from installations.models import Case
+from installations.services.applicant_mail import _queue_applicant_news
+from installations.services.links import admin_case_url, applicant_case_url
+from installations.services.timeline import actor_or_none
+from portal.enums import Role
+from portal.models import Membership, User
+
+
+def territory_coordinators(territory) -> list[User]:
+    """Who hears of a new case: the coordinators, else the managers of the territory."""
+    memberships = (
+        Membership.objects.for_territory(territory)
+        .filter(role__in=[Role.COORDINATOR, Role.MANAGER], user__is_active=True)
+        .select_related("user")
+        .order_by("role", "user_id")
+    )
+    coordinators = [m.user for m in memberships if m.role == Role.COORDINATOR]
+    return coordinators or [m.user for m in memberships]
+
+
+def notify(**kwargs) -> None:
+    """`portal.notifications.services.notify`: in-app notification and e-mail through the outbox."""
+    from portal.notifications import services as notifications
+
+    notifications.notify(**kwargs)
+
+
+def notify_applicant(case: Case, *, actor, kind: str, subject: str, body: str) -> None:
+    if case.applicant_id is None:
+        _queue_applicant_news(case)
+        return
+    if case.applicant_id != getattr(actor, "pk", None):
+        notify(
+            territory=case.territory,
+            recipients=[case.applicant],
+            kind=kind,
+            subject=subject,
+            body=body,
+            url=applicant_case_url(case),
+            actor=actor_or_none(actor),
+        )
+
+
+def notify_team(case: Case, *, actor, kind: str, subject: str, body: str) -> None:
+    recipients = [case.assigned_to] if case.assigned_to_id else territory_coordinators(case.territory)
+    notify(
+        territory=case.territory,
+        recipients=recipients,
+        kind=kind,
+        subject=subject,
+        body=body,
+        url=admin_case_url(case),
+        actor=actor_or_none(actor),
+    )
