@@ -25,9 +25,14 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+
+# A Celery task (typed loosely: celery ships no stubs), its positional and keyword arguments.
+Task = Any
+Message = tuple[Any, tuple[Any, ...], dict[str, Any]]
 
 logger = logging.getLogger(__name__)
 
@@ -35,16 +40,16 @@ logger = logging.getLogger(__name__)
 MAX_BACKLOG = 10_000
 
 
-def enqueue_after_commit(task, *args, **kwargs) -> None:
+def enqueue_after_commit(task: Task, *args: Any, **kwargs: Any) -> None:
     """Queue `task(*args, **kwargs)` after the current transaction commits; never blocks, never raises."""
 
-    def enqueue_once_committed():  # a named function: Django logs a robust callback's failure by its name
+    def enqueue_once_committed() -> None:  # a named function: Django logs a robust callback's failure by its name
         enqueue_now(task, *args, **kwargs)
 
     transaction.on_commit(enqueue_once_committed, robust=True)
 
 
-def enqueue_now(task, *args, **kwargs) -> None:
+def enqueue_now(task: Task, *args: Any, **kwargs: Any) -> None:
     """What runs on commit. Callers use `enqueue_after_commit`."""
     if task.app.conf.task_always_eager:
         # No broker (local demo, tests): run here, there is nothing to wait for.
@@ -70,10 +75,10 @@ def _in_worker() -> bool:
 
 
 def publish_timeout() -> float:
-    return getattr(settings, "BACKGROUND_PUBLISH_TIMEOUT", 1.0)
+    return float(getattr(settings, "BACKGROUND_PUBLISH_TIMEOUT", 1.0))
 
 
-def _publish(batch) -> None:
+def _publish(batch: list[Message]) -> None:
     """Publish messages over one connection, short connect/read timeouts, no retry."""
     if not batch:
         return
@@ -90,21 +95,21 @@ def _publish(batch) -> None:
 class Publisher:
     """Publishes submitted messages from a daemon thread, one per process (started on first use)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._reset()
         self.last_error: Exception | None = None
         # A child forked while the lock was held (gunicorn, prefork workers) would wait forever on it.
         os.register_at_fork(after_in_child=self._reset)
 
-    def _reset(self):
+    def _reset(self) -> None:
         self._cond = threading.Condition()
-        self._backlog: dict[tuple, tuple] = {}
+        self._backlog: dict[tuple[str, str, str], Message] = {}
         self._requested = 0
         self._handled = 0
-        self._thread = None
-        self._pid = None
+        self._thread: threading.Thread | None = None
+        self._pid: int | None = None
 
-    def submit(self, task, args=(), kwargs=None) -> None:
+    def submit(self, task: Task, args: tuple[Any, ...] = (), kwargs: dict[str, Any] | None = None) -> None:
         kwargs = kwargs or {}
         key = (task.name, repr(args), repr(sorted(kwargs.items())))
         with self._cond:
@@ -126,7 +131,7 @@ class Publisher:
         with self._cond:
             return self._cond.wait_for(lambda: self._handled == self._requested, timeout)
 
-    def _run(self):
+    def _run(self) -> None:
         while True:
             with self._cond:
                 self._cond.wait_for(lambda: self._handled != self._requested)

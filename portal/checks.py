@@ -7,6 +7,10 @@ demo or the night's task reaches it. These checks resolve every declaration at o
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
+from django.apps import AppConfig
 from django.core.checks import Error
 from django.urls import NoReverseMatch, reverse
 from django.utils.module_loading import import_string
@@ -27,7 +31,7 @@ def _reverses(url_name: str) -> bool:
     return False
 
 
-def celery_tasks() -> dict:
+def celery_tasks() -> dict[str, Any]:
     """Every Celery task of the project by registered name. A web process registers a task only
     when its module is imported (Celery autodiscovers in workers), so import every app's `tasks`."""
     from celery import current_app
@@ -38,7 +42,7 @@ def celery_tasks() -> dict:
     return dict(current_app.tasks)
 
 
-def check_app_hooks(app_configs=None, **kwargs) -> list[Error]:
+def check_app_hooks(app_configs: Iterable[AppConfig] | None = None, **kwargs: Any) -> list[Error]:
     from django.apps import apps
 
     configs = app_configs if app_configs is not None else apps.get_app_configs()
@@ -105,7 +109,7 @@ def check_app_hooks(app_configs=None, **kwargs) -> list[Error]:
     return errors
 
 
-def check_periodic_tasks_scheduled(app_configs=None, **kwargs) -> list[Error]:
+def check_periodic_tasks_scheduled(app_configs: Iterable[AppConfig] | None = None, **kwargs: Any) -> list[Error]:
     """Every task defined with `periodic=True` is in some app's periodic tasks (portal.E006)."""
     if app_configs is not None:  # `check <app>`: the schedule is a property of the whole project
         return []

@@ -53,10 +53,10 @@ class PeriodicTask:
     key: str
     task: str
     schedule: Any  # seconds (float), or a celery.schedules.crontab
-    options: dict = field(default_factory=dict)
+    options: dict[str, Any] = field(default_factory=dict)
 
-    def beat_entry(self) -> dict:
-        entry = {"task": self.task, "schedule": self.schedule}
+    def beat_entry(self) -> dict[str, Any]:
+        entry: dict[str, Any] = {"task": self.task, "schedule": self.schedule}
         if self.options:
             entry["options"] = dict(self.options)
         return entry
@@ -88,9 +88,9 @@ def declared_hooks() -> Iterator[tuple[AppConfig, AppHooks]]:
             yield config, hooks
 
 
-def beat_schedule() -> dict[str, dict]:
+def beat_schedule() -> dict[str, dict[str, Any]]:
     """The celery beat schedule: every installed app's periodic tasks (needs the app registry)."""
-    schedule: dict[str, dict] = {}
+    schedule: dict[str, dict[str, Any]] = {}
     for _config, hooks in declared_hooks():
         for periodic in hooks.periodic_tasks:
             # A key declared twice keeps its first entry; portal.checks reports it (portal.E005).

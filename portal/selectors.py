@@ -1,12 +1,14 @@
 """Reads of the shared core that are more than one filter."""
 
-from django.db.models import Count
+from typing import Any
+
+from django.db.models import Count, QuerySet
 
 from portal.hooks import declared_hooks
 from portal.models import Membership, Territory
 
 
-def active_territories():
+def active_territories() -> QuerySet[Territory]:
     return (
         Territory.objects.filter(is_active=True)
         .annotate(commune_count=Count("communes", distinct=True))
@@ -14,7 +16,7 @@ def active_territories():
     )
 
 
-def territory_entry_points(territory):
+def territory_entry_points(territory: Territory) -> list[dict[str, Any]]:
     """What each axis app offers on a territory's home page.
 
     An axis app declares a `PublicEntry` in its AppConfig's hooks (title, text, URL name or None
@@ -32,7 +34,7 @@ def territory_entry_points(territory):
     ]
 
 
-def memberships_of(user):
+def memberships_of(user: Any) -> QuerySet[Membership]:
     return (
         Membership.objects.filter(user=user, territory__is_active=True)
         .select_related("territory", "organisation")
