@@ -10,6 +10,7 @@ and the reminders share.
 import datetime
 import secrets
 from pathlib import PurePosixPath
+from typing import ClassVar, Self
 
 from django.conf import settings
 from django.db import models
@@ -64,16 +65,16 @@ def without_answer_condition(*, now: datetime.datetime | None = None, days: int 
     return models.Q(status__in=ANSWERING_STATUSES, awaiting_reply_since__lt=no_answer_cutoff(now=now, days=days))
 
 
-class CaseQuerySet(TerritoryQuerySet):
-    def awaiting_answer(self):
+class CaseQuerySet(TerritoryQuerySet["Case"]):
+    def awaiting_answer(self) -> Self:
         """The applicant waits for the team (a new request, or their message not yet answered)."""
         return self.filter(status__in=ANSWERING_STATUSES, awaiting_reply_since__isnull=False)
 
-    def without_answer_for(self, days: int | None = None, *, now: datetime.datetime | None = None):
+    def without_answer_for(self, days: int | None = None, *, now: datetime.datetime | None = None) -> Self:
         """Those waiting for the team for more than `days` days (default: INSTALLATIONS_NO_ANSWER_DAYS)."""
         return self.filter(without_answer_condition(now=now, days=days))
 
-    def with_no_answer_flag(self, *, now: datetime.datetime | None = None):
+    def with_no_answer_flag(self, *, now: datetime.datetime | None = None) -> Self:
         """Adds `no_answer`, True for the cases `without_answer_for()` keeps: a plain column compared
         with a constant, so that a list stays one index-friendly query."""
         return self.annotate(
@@ -83,6 +84,9 @@ class CaseQuerySet(TerritoryQuerySet):
                 output_field=models.BooleanField(),
             )
         )
+
+
+CaseManager = models.Manager.from_queryset(CaseQuerySet)
 
 
 class Case(TerritoryScopedModel):
@@ -110,11 +114,12 @@ class Case(TerritoryScopedModel):
     confirmed_at = models.DateTimeField(_("e-mail confirmé le"), null=True, blank=True)
     # Random part of the e-mail confirmation link (the link itself is signed, see services).
     confirmation_nonce = models.CharField(max_length=32, default=new_confirmation_nonce, editable=False)
-    # The confirmation e-mail is claimed (set) before it is sent: sent at most once, and the sweep
-    # sends those that the after-commit publish missed.
+    # Set when the confirmation e-mail is put in the notifications outbox (once per case); the
+    # outbox sends it after the commit, or its sweep does.
     confirmation_sent_at = models.DateTimeField(_("e-mail de confirmation envoyé le"), null=True, blank=True)
-    # Confirmed but not yet linked to an account: news (a message, a status change) is e-mailed to
-    # applicant_email by the sweep, without its content, inviting them to sign in.
+    # No longer written: news for an applicant without an account (a message, a status change) is
+    # an e-mail in the notifications outbox. To drop in a later migration (kept so that this change
+    # adds no migration beside the case list's 0004).
     applicant_news_since = models.DateTimeField(_("nouvelles à envoyer depuis"), null=True, blank=True)
 
     # Snapshot of who they are at the time of the request.
@@ -176,7 +181,13 @@ class Case(TerritoryScopedModel):
     )
     erased_at = models.DateTimeField(_("données personnelles effacées le"), null=True, blank=True)
 
-    objects = CaseQuerySet.as_manager()
+    # Annotated: managers are class variables in django-stubs, and an override must say so.
+    objects: ClassVar[CaseManager] = CaseManager()
+
+    # Not columns: set on the rows of the coordinators' list by installations.selectors
+    # (describe_case_rows, after annotate_case_list's `contact_reference`).
+    days_since_contact: int | None
+    waiting_on: str
 
     class Meta:
         verbose_name = _("demande d'accompagnement")

@@ -6,15 +6,13 @@ machine: a SQLite file, Celery tasks executed in-process, e-mails written to a f
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONCE
 from django.utils.translation import gettext_lazy as _
 
-from installations.schedule import INSTALLATIONS_BEAT_SCHEDULE
-from portal.documents.celery_config import BEAT_SCHEDULE as DOCUMENTS_BEAT_SCHEDULE
 from portal.documents.celery_config import TASK_ROUTES as DOCUMENTS_TASK_ROUTES
-from portal.notifications.schedule import NOTIFICATIONS_BEAT_SCHEDULE
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -83,7 +81,7 @@ MIDDLEWARE = [
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
-TEMPLATES = [
+TEMPLATES: list[dict[str, Any]] = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
@@ -186,7 +184,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ROUTES = {**DOCUMENTS_TASK_ROUTES}
-CELERY_BEAT_SCHEDULE = {**NOTIFICATIONS_BEAT_SCHEDULE, **DOCUMENTS_BEAT_SCHEDULE, **INSTALLATIONS_BEAT_SCHEDULE}
+# No CELERY_BEAT_SCHEDULE here: each app declares its periodic tasks on its AppConfig and
+# config/celery.py assembles the schedule once the apps are loaded (see portal/hooks.py).
 
 # Public address of the portal, for links in e-mails and calendar invitations.
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", "http://127.0.0.1:8000")
@@ -262,7 +261,7 @@ CONTENT_SECURITY_POLICY = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 from installations.enums import FINAL_STATUSES, CaseStatus, EventKind
 from installations.models import Case, CaseDocument
 from installations.services.access import require_team_or_applicant
+from installations.services.applicant_mail import applicant_mail_erase
 from installations.services.timeline import record
 from installations.services.transitions import lock_case, transition
 from portal.models import Territory, User
@@ -96,13 +98,14 @@ def case_erase_personal_data(*, actor: User, case: Case) -> Case:
         name = document.file.name
         storage = document.file.storage
         # Deleted from the storage only once the erasure is committed.
-        transaction.on_commit(lambda name=name, storage=storage: storage.delete(name))
+        transaction.on_commit(partial(storage.delete, name))
     CaseDocument.objects.filter(case=case).delete()
     case.messages.update(body=_("[message effacé]"))
     case.notes.update(body=_("[note effacée]"))
     case.needs.update(details="")
     case.events.filter(kind=EventKind.DOCUMENT).update(summary=_("Document ajouté"))
     case.events.update(payload={})
+    applicant_mail_erase(case)
     case.applicant = None
     case.applicant_email = f"efface-{case.pk}@invalid"
     case.applicant_first_name = ""

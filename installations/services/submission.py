@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from installations.enums import HOUSEHOLD_NEEDS, CaseStatus, CurrentSituation, EventKind, NeedKind, StructureType
 from installations.models import Case, Need
-from installations.services.applicant_mail import CONFIRMATION_MAX_AGE, CONFIRMATION_SALT
+from installations.services.applicant_mail import CONFIRMATION_MAX_AGE, CONFIRMATION_SALT, applicant_news_withdraw
 from installations.services.links import admin_case_url
 from installations.services.notify import notify, territory_coordinators
 from installations.services.timeline import actor_or_none, record
@@ -135,8 +135,9 @@ def case_submit(
     `needs` is a list of `NeedKind` values or a mapping kind -> details. The same non-empty
     `idempotency_key` in the same territory returns the case already created (double submit).
     """
-    signed_in = bool(getattr(actor, "is_authenticated", False))
-    email = (actor.email if signed_in else email or "").strip().lower()
+    person = actor if getattr(actor, "is_authenticated", False) else None
+    signed_in = person is not None
+    email = (person.email if person is not None else email or "").strip().lower()
     if not email:
         raise ValidationError({"email": [_("Indiquez votre adresse e-mail.")]})
     try:
@@ -175,8 +176,8 @@ def case_submit(
         status=CaseStatus.SUBMITTED if signed_in else CaseStatus.UNCONFIRMED,
         applicant=actor if signed_in else None,
         applicant_email=email,
-        applicant_first_name=(first_name or (actor.first_name if signed_in else "")).strip(),
-        applicant_last_name=(last_name or (actor.last_name if signed_in else "")).strip(),
+        applicant_first_name=(first_name or (person.first_name if person is not None else "")).strip(),
+        applicant_last_name=(last_name or (person.last_name if person is not None else "")).strip(),
         applicant_phone=phone.strip(),
         confirmed_at=now if signed_in else None,
         profession=profession,
@@ -255,7 +256,8 @@ def case_confirm_email(*, token: str, actor: User | None = None) -> Case:
             transition(case, actor=actor, to=CaseStatus.SUBMITTED, notify_applicant=False)
             _notify_new_case(case, actor=actor)
     if (
-        getattr(actor, "is_authenticated", False)
+        actor is not None
+        and getattr(actor, "is_authenticated", False)
         and case.applicant_id is None
         and actor.email.lower() == case.applicant_email.lower()
     ):
@@ -266,8 +268,8 @@ def case_confirm_email(*, token: str, actor: User | None = None) -> Case:
 def _link_applicant(case: Case, user: User) -> None:
     case.applicant = user
     # From now on the account's notifications tell them the news.
-    case.applicant_news_since = None
-    case.save(update_fields=["applicant", "applicant_news_since"])
+    case.save(update_fields=["applicant"])
+    applicant_news_withdraw(case)
     record(case, actor=user, kind=EventKind.APPLICANT_LINKED, summary=_("Demande rattachée au compte"), public=True)
 
 

@@ -5,17 +5,22 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.background import enqueue_after_commit
 from portal.documents.builders import BuilderError, resolve_builder
 from portal.documents.enums import DocumentAudience, DocumentKind, DocumentStatus
 from portal.documents.models import GeneratedDocument
 from portal.enums import EDITOR_ROLES
 from portal.tenancy.access import has_role
+
+if TYPE_CHECKING:
+    from portal.models import Territory, User
 
 logger = logging.getLogger("portal.documents")
 
@@ -24,46 +29,29 @@ PENDING_REQUEUE_AFTER = timedelta(minutes=10)
 INTERRUPTED_REASON = "interrompu : la génération s'est arrêtée avant la fin (processus arrêté ou perdu)"
 
 
-def _check_actor(actor, territory) -> None:
+def _check_actor(actor: User | None, territory: Territory) -> None:
     # `actor=None` is the system itself (a scheduled generation); a person must run the territory.
     if actor is not None and not has_role(actor, territory, EDITOR_ROLES):
         raise PermissionDenied(_("Vous ne pouvez pas générer de documents pour ce territoire."))
 
 
-def _enqueue(*, territory_id: int, document_id: int) -> bool:
-    """Queue the build; a broker outage is logged, never raised: the sweep re-queues pending rows."""
+def _enqueue_on_commit(document: GeneratedDocument) -> None:
+    """Queue the build once the row is committed; a broker outage never fails nor holds the
+    request: the sweep re-queues pending rows that never reached a worker."""
     from portal.documents.tasks import build_document
 
-    app = build_document.app
-    try:
-        if app.conf.task_always_eager:  # the one-machine demo and the tests: runs in-process
-            build_document.apply_async(args=(territory_id, document_id))
-            return True
-        # Fail fast while the broker is away (kombu's defaults retry for ~6 s, holding the
-        # person's request): one attempt to connect, no publish retry.
-        with app.connection_for_write() as connection:
-            connection.ensure_connection(max_retries=1, interval_start=0, interval_step=0.2, timeout=2)
-            build_document.apply_async(args=(territory_id, document_id), connection=connection, retry=False)
-    except Exception:
-        logger.exception("Could not queue document %s of territory %s; the sweep will retry", document_id, territory_id)
-        return False
-    return True
-
-
-def _enqueue_on_commit(document: GeneratedDocument) -> None:
-    territory_id, document_id = document.territory_id, document.pk
-    transaction.on_commit(lambda: _enqueue(territory_id=territory_id, document_id=document_id))
+    enqueue_after_commit(build_document, document.territory_id, document.pk)
 
 
 @transaction.atomic
 def document_request(
     *,
-    actor,
-    territory,
+    actor: User | None,
+    territory: Territory,
     kind: str,
     title: str,
     builder: str,
-    params: dict | None = None,
+    params: dict[str, Any] | None = None,
     audience: str = DocumentAudience.STAFF,
 ) -> GeneratedDocument:
     """Record a document to generate and queue its build once the row is committed."""
@@ -93,7 +81,7 @@ def document_request(
 
 
 @transaction.atomic
-def document_retry(*, actor, document: GeneratedDocument) -> GeneratedDocument:
+def document_retry(*, actor: User | None, document: GeneratedDocument) -> GeneratedDocument:
     """Generate a failed (or ready, to refresh it) document again; a build under way is left alone."""
     _check_actor(actor, document.territory)
     locked = GeneratedDocument.objects.for_territory(document.territory).select_for_update().get(pk=document.pk)
@@ -141,12 +129,11 @@ def document_sweep(*, now: datetime | None = None, running_timeout: timedelta | 
         .order_by("requested_at")
         .values_list("territory_id", "pk")[:500]
     )
-    for territory_id, document_id in stale:
-        transaction.on_commit(
-            lambda territory_id=territory_id, document_id=document_id: _enqueue(
-                territory_id=territory_id, document_id=document_id
-            )
-        )
+    if stale:
+        from portal.documents.tasks import build_document
+
+        for territory_id, document_id in stale:
+            enqueue_after_commit(build_document, territory_id, document_id)
     if interrupted or stale:
         logger.warning("Document sweep: %s interrupted, %s re-queued", interrupted, len(stale))
     return SweepResult(interrupted=interrupted, requeued=len(stale))

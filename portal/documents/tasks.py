@@ -13,7 +13,7 @@ give memory back between documents, and one big annual report can take a minute.
 - the task's soft/hard time limits (below) stop a runaway render; the broker's
   `visibility_timeout` (3600 s in settings) must stay above the hard limit, or Redis hands the
   message to a second worker while the first is still rendering;
-- routing and the periodic sweep are in `portal.documents.celery_config`, to merge into settings;
+- routing is in `portal.documents.celery_config`; the periodic sweep is declared on DocumentsConfig;
 - `celery -A config beat` must run for the sweep.
 
 A worker killed mid-render (OOM, deployment) leaves its row `running`: the periodic sweep marks it
@@ -80,7 +80,7 @@ def run_build(*, territory_id: int, document_id: int) -> GeneratedDocument | Non
         template_name, context = builder(territory=territory, params=document.params)
         pdf = render_pdf(template_name=template_name, context=context)
         # A fresh name nobody points at yet: until the update below, this file is invisible.
-        stored_name = default_storage.save(document_file_name(territory.pk), ContentFile(pdf.content))
+        stored_name = default_storage.save(document_file_name(territory_id), ContentFile(pdf.content))
     except SoftTimeLimitExceeded as exc:
         _discard(stored_name)
         reason = f"délai dépassé : génération arrêtée après {SOFT_TIME_LIMIT} s ({_error_text(exc)})"
@@ -133,7 +133,7 @@ def build_document(territory_id: int, document_id: int) -> None:
     run_build(territory_id=territory_id, document_id=document_id)
 
 
-@shared_task(name="documents.sweep_documents", ignore_result=True)
+@shared_task(name="documents.sweep_documents", ignore_result=True, periodic=True)
 def sweep_documents() -> None:
     from portal.documents.services import document_sweep
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -14,9 +16,12 @@ from portal.notifications.enums import REQUEUABLE_STATES, EmailMode, EmailState
 from portal.notifications.models import Notification, NotificationPreference
 from portal.tenancy.access import territory_ids_for
 
+if TYPE_CHECKING:
+    from portal.models import Territory, User
+
 logger = logging.getLogger(__name__)
 
-SUBJECT_MAX_LENGTH = Notification._meta.get_field("subject").max_length
+SUBJECT_MAX_LENGTH: int = Notification._meta.get_field("subject").max_length or 200
 
 
 def _check_url(url: str) -> None:
@@ -26,8 +31,8 @@ def _check_url(url: str) -> None:
         raise ValueError(f"url must be an absolute path in the portal, not {url!r}")
 
 
-def _check_attachments(attachments) -> list[list[str]]:
-    checked = []
+def _check_attachments(attachments: Iterable[Sequence[str]] | None) -> list[list[str]]:
+    checked: list[list[str]] = []
     for item in attachments or []:
         if len(item) != 3 or not all(isinstance(part, str) for part in item):
             raise ValueError("each attachment is (filename, text content, mimetype)")
@@ -38,13 +43,13 @@ def _check_attachments(attachments) -> list[list[str]]:
 @transaction.atomic(savepoint=False)
 def notify(
     *,
-    territory,
-    recipients,
+    territory: Territory | None,
+    recipients: Iterable[User | None],
     kind: str,
     subject: str,
     body: str,
     url: str = "",
-    actor=None,
+    actor: User | None = None,
     attachments: list[tuple[str, str, str]] | None = None,
 ) -> list[Notification]:
     """Notify `recipients` (users) in `territory`: one row each, in the caller's transaction.
@@ -61,7 +66,7 @@ def notify(
     if len(subject) > SUBJECT_MAX_LENGTH:
         subject = subject[: SUBJECT_MAX_LENGTH - 1] + "…"
 
-    users = {}
+    users: dict[int, User] = {}
     for user in recipients:
         if user is not None and user.pk not in users and (actor is None or user.pk != actor.pk):
             users[user.pk] = user
@@ -98,13 +103,67 @@ def notify(
         )
     created = Notification.objects.bulk_create(rows)
     if any(row.email_state == EmailState.PENDING for row in created):
-        # robust: whatever happens to the relay, the caller's request has succeeded.
-        transaction.on_commit(outbox.relay_soon, robust=True)
+        # After the commit, never blocking: whatever happens to the relay, the request has succeeded.
+        outbox.relay_soon()
     return created
 
 
+@transaction.atomic(savepoint=False)
+def notify_address(
+    *,
+    territory: Territory,
+    email_address: str,
+    kind: str,
+    subject: str,
+    body: str,
+    coalesce: bool = False,
+) -> Notification | None:
+    """E-mail an address that has no account behind it (an applicant before they sign up).
+
+    Same outbox as `notify`: one row in the caller's transaction, sent after the commit at most
+    once with retries, or by the sweep. `body` is the whole e-mail (no greeting, no portal link);
+    the subject gets the territory's prefix. With `coalesce`, an identical e-mail to the same
+    address still waiting to be sent is not queued twice (returns None).
+    """
+    if territory is None:
+        raise ValueError("a notification belongs to a territory")
+    email_address = (email_address or "").strip()
+    if not email_address:
+        raise ValueError("an e-mail address is required")
+    if len(subject) > SUBJECT_MAX_LENGTH:
+        subject = subject[: SUBJECT_MAX_LENGTH - 1] + "…"
+    fields = {"territory": territory, "email_address": email_address, "kind": kind, "subject": subject, "body": body}
+    if coalesce and Notification.objects.filter(email_state=EmailState.PENDING, **fields).exists():
+        return None
+    notification = Notification.objects.create(email_state=EmailState.PENDING, **fields)
+    outbox.relay_soon()
+    return notification
+
+
 @transaction.atomic
-def notification_mark_read(*, actor, notification: Notification) -> Notification:
+def address_notifications_withdraw(
+    *,
+    territory: Territory,
+    email_address: str,
+    kinds: Iterable[str] | None = None,
+    subjects: Iterable[str] | None = None,
+    pending_only: bool = True,
+) -> int:
+    """Delete the e-mails to an account-less address in a territory (all of them, or those not sent
+    yet): when the person's data is erased, or when their account takes over."""
+    rows = Notification.objects.for_territory(territory).filter(recipient__isnull=True, email_address=email_address)
+    if kinds is not None:
+        rows = rows.filter(kind__in=list(kinds))
+    if subjects is not None:
+        rows = rows.filter(subject__in=list(subjects))
+    if pending_only:
+        rows = rows.filter(email_state=EmailState.PENDING)
+    deleted, _by_model = rows.delete()
+    return deleted
+
+
+@transaction.atomic
+def notification_mark_read(*, actor: User, notification: Notification) -> Notification:
     if notification.recipient_id != actor.pk:
         raise PermissionDenied
     if notification.read_at is None:
@@ -114,12 +173,12 @@ def notification_mark_read(*, actor, notification: Notification) -> Notification
 
 
 @transaction.atomic
-def notifications_mark_all_read(*, actor) -> int:
+def notifications_mark_all_read(*, actor: User) -> int:
     return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(read_at=timezone.now())
 
 
 @transaction.atomic
-def preference_set(*, actor, email_mode: str) -> NotificationPreference:
+def preference_set(*, actor: User, email_mode: str) -> NotificationPreference:
     """A person chooses how they are e-mailed (only for themselves)."""
     if email_mode not in EmailMode.values:
         raise ValueError(f"unknown e-mail mode {email_mode!r}")
@@ -130,7 +189,7 @@ def preference_set(*, actor, email_mode: str) -> NotificationPreference:
 
 
 @transaction.atomic
-def notification_requeue(*, actor, notifications) -> int:
+def notification_requeue(*, actor: User, notifications: Iterable[Notification]) -> int:
     """A coordinator puts failed or uncertain e-mails of their territories back in the outbox.
 
     For an `unknown` row this is the human decision the outbox refuses to take alone: the
@@ -155,5 +214,5 @@ def notification_requeue(*, actor, notifications) -> int:
         email_error=f"Remis en file par {actor.email} le {timezone.localtime():%d/%m/%Y %H:%M}.",
     )
     logger.info("%s re-queued notification e-mails %s", actor.email, [row.pk for row in rows])
-    transaction.on_commit(outbox.relay_soon, robust=True)
+    outbox.relay_soon()
     return count
