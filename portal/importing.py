@@ -241,9 +241,10 @@ def field_errors(instance: models.Model, fields: Iterable[str]) -> str | None:
     try:
         instance.clean_fields(exclude=[f.name for f in instance._meta.fields if f.name not in fields])
     except ValidationError as error:
+        labels = {f.name: f.verbose_name for f in instance._meta.fields}
         parts = []
         for name, messages in error.message_dict.items():
-            label = instance._meta.get_field(name).verbose_name
+            label = labels.get(name, name)
             parts.append(f"{label} : " + " ".join(message.rstrip(".") + "." for message in messages))
         return " ".join(parts).rstrip(".")
     return None

@@ -93,8 +93,9 @@ def load_source(source: Path | str | None = None, *, encoding: str | None = None
 
 def _epci_by_member(epcis: list[dict]) -> dict[str, str]:
     return {
-        member.get("code"): epci.get("code")
+        str(member.get("code")): epci["code"]
         for epci in epcis
+        if isinstance(epci.get("code"), str)
         for member in epci.get("membres") or []
         if isinstance(member, dict)
     }
@@ -110,7 +111,7 @@ def select_communes(
         entry = next((e for e in epcis if e.get("code") == epci), None)
         if entry is None:
             raise CommandError(f"EPCI inconnu : aucun EPCI de SIREN {epci} dans epci.json.")
-        wanted = [member.get("code") for member in entry.get("membres") or [] if isinstance(member, dict)]
+        wanted = [str(member.get("code")) for member in entry.get("membres") or [] if isinstance(member, dict)]
         by_code = {c["code"]: c for c in communes if isinstance(c.get("code"), str)}
         return [by_code[code] for code in wanted if code in by_code], [code for code in wanted if code not in by_code]
     departement = (departement or "").upper()
