@@ -92,14 +92,13 @@ def _utf16_without_bom(sample: bytes) -> str | None:
     return None
 
 
-def _binary_refusal(path: Path, sample: bytes) -> CommandError:
+def _binary_refusal(path: Path, sample: bytes, expected: str) -> CommandError:
     kind = ""
     if sample.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
         kind = " (on dirait un classeur Excel ou une archive)"
     return CommandError(
-        f"{path} n'est pas un fichier texte{kind} : rien n'est importé. Enregistrez-le au format CSV "
-        "(« CSV UTF-8, séparateur point-virgule ») ; si c'est bien du texte, indiquez son encodage avec "
-        "--encoding (par exemple --encoding utf-16)."
+        f"{path} n'est pas un fichier texte{kind} : rien n'est importé. Le fichier attendu est du {expected} ; "
+        "si c'est bien du texte, indiquez son encodage avec --encoding (par exemple --encoding utf-16)."
     )
 
 
@@ -110,8 +109,11 @@ def _looks_binary(text: str) -> bool:
     return controls > MAX_CONTROL_SHARE * max(len(text), 1)
 
 
-def detect_encoding(path: Path, sample: bytes, *, complete: bool, stated: str | None = None) -> Encoding:
-    """The encoding of a file whose first bytes are `sample` (`complete`: the sample is the whole file).
+def detect_encoding(
+    path: Path, sample: bytes, *, complete: bool, stated: str | None = None, expected: str = "texte"
+) -> Encoding:
+    """The encoding of a file whose first bytes are `sample` (`complete`: the sample is the whole file;
+    `expected`: the format the operator should save the file in, for the message about binary files).
 
     Raises CommandError for an unknown stated encoding, a file that does not decode, or binary data."""
     if stated:
@@ -132,13 +134,13 @@ def detect_encoding(path: Path, sample: bytes, *, complete: bool, stated: str | 
     text = _decodes(sample, encoding.codec, complete=complete)
     if text is None:
         if not stated and _looks_binary(sample.decode("latin-1")):
-            raise _binary_refusal(path, sample)
+            raise _binary_refusal(path, sample, expected)
         raise CommandError(
             f"{path} n'est pas lisible en {encoding.label} : rien n'est importé. "
             "Indiquez son encodage avec --encoding (par exemple utf-8, utf-16 ou cp1252)."
         )
     if _looks_binary(text):
-        raise _binary_refusal(path, sample)
+        raise _binary_refusal(path, sample, expected)
     return encoding
 
 
@@ -181,13 +183,15 @@ class TextSource:
 
 
 @contextlib.contextmanager
-def open_text(path: Path | str, *, encoding: str | None = None) -> Iterator[TextSource]:
+def open_text(path: Path | str, *, encoding: str | None = None, expected: str = "texte") -> Iterator[TextSource]:
     """The file at `path` as text, in the stated or detected encoding, streamed line by line."""
     path = Path(path)
     try:
         with path.open("rb") as raw:
             sample = raw.read(SAMPLE_SIZE + 1)
-        detected = detect_encoding(path, sample[:SAMPLE_SIZE], complete=len(sample) <= SAMPLE_SIZE, stated=encoding)
+        detected = detect_encoding(
+            path, sample[:SAMPLE_SIZE], complete=len(sample) <= SAMPLE_SIZE, stated=encoding, expected=expected
+        )
         handle = path.open(encoding=detected.codec, newline="")
     except FileNotFoundError as error:
         raise CommandError(f"Fichier introuvable : {path}.") from error

@@ -332,6 +332,28 @@ def test_communes_source_with_a_bom_is_read(cotentin, tmp_path):
     assert "2 communes importées" in out
 
 
+def test_communes_binary_source_is_refused_with_a_clear_message(cotentin, tmp_path):
+    folder = write_source(tmp_path)
+    (folder / "communes.json").write_bytes(bytes(range(256)) * 100)
+
+    error, _, _ = import_departement(folder)
+
+    assert error.startswith(f"{folder / 'communes.json'} n'est pas un fichier texte : rien n'est importé.")
+    assert "JSON du paquet decoupage-administratif" in error
+    assert table() == []
+
+
+def test_communes_of_an_epci_absent_from_the_source_is_an_error(cotentin, tmp_path):
+    folder = write_source(tmp_path)
+    (folder / "epci.json").write_text(json.dumps([{"code": "200067205", "membres": [{"code": "50999"}]}]))
+
+    error, _, _ = run_refused(
+        "import_communes", "--territory", "cotentin", "--epci", "200067205", "--source", str(folder)
+    )
+
+    assert error == "Aucune commune de l'EPCI 200067205 dans communes.json : rien n'est importé."
+
+
 # --- the shared machinery ------------------------------------------------------------------------
 
 

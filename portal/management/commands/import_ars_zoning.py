@@ -43,6 +43,7 @@ ZONE_ALIASES = {
     "hors zonage": ArsZone.NONE,
 }
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
+EXPECTED_FORMAT = "CSV séparé par des points-virgules (« CSV UTF-8 » dans un tableur)"
 # Lines looked up and saved together: memory stays flat whatever the size of the file.
 BATCH_SIZE = 1000
 
@@ -174,7 +175,7 @@ def ars_zoning_import(
     All or nothing: with any refused line nothing is saved, unless `partial`; `result.saved` says
     whether the valid lines were. Raises CommandError for a file that cannot be read or holds no line."""
     result = ZoningResult()
-    with importing.open_text(path, encoding=encoding) as source:
+    with importing.open_text(path, encoding=encoding, expected=EXPECTED_FORMAT) as source:
         result.encoding = source.encoding
         with importing.all_or_nothing(result.refusals, partial=partial, dry_run=dry_run):
             parsed = parse_zoning(source.lines, result)

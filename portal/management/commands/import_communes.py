@@ -68,7 +68,7 @@ def _read_json(path: Path, encoding: str | None = None):
         raise CommandError(
             f"Fichier introuvable : {path}. Indiquez avec --source le dossier de communes.json et epci.json."
         )
-    with importing.open_text(path, encoding=encoding) as source:
+    with importing.open_text(path, encoding=encoding, expected="JSON du paquet decoupage-administratif") as source:
         try:
             return json.load(source.handle)
         except json.JSONDecodeError as error:
@@ -113,7 +113,10 @@ def select_communes(
             raise CommandError(f"EPCI inconnu : aucun EPCI de SIREN {epci} dans epci.json.")
         wanted = [str(member.get("code")) for member in entry.get("membres") or [] if isinstance(member, dict)]
         by_code = {c["code"]: c for c in communes if isinstance(c.get("code"), str)}
-        return [by_code[code] for code in wanted if code in by_code], [code for code in wanted if code not in by_code]
+        selected = [by_code[code] for code in wanted if code in by_code]
+        if not selected:
+            raise CommandError(f"Aucune commune de l'EPCI {epci} dans communes.json : rien n'est importé.")
+        return selected, [code for code in wanted if code not in by_code]
     departement = (departement or "").upper()
     if not DEPARTEMENT_RE.match(departement):
         raise CommandError(f"Code de département invalide : « {departement} » (par exemple 79, 2A ou 971).")
