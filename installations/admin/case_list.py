@@ -7,20 +7,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from html import escape as html_escape
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponseRedirect, QueryDict
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from installations import selectors
 from installations.admin.common import partner_ids, per_request, team_ids
@@ -54,6 +55,27 @@ LIST_COLUMNS = [
 def escape(value) -> str:
     """HTML-escaped text, as Django's escape gives it (html.escape), without its lazy-text wrapper."""
     return html_escape(str(value))
+
+
+def query_link(query: QueryDict) -> Callable[..., str]:
+    """`link(name=value, …)`: the escaped href `{% querystring name=value … %}` gives on a page of
+    `query` (a value None removes the parameter), without copying the QueryDict for each of the
+    page's twenty links."""
+    current = list(query.lists())
+
+    def link(**changes) -> str:
+        params = dict(current)
+        for key, value in changes.items():
+            if value is None:
+                params.pop(key, None)
+            else:
+                params[key] = [value]
+        if not params and not current:
+            return ""
+        href = "?" + urlencode([(key, value) for key, values in params.items() for value in values])
+        return mark_safe(html_escape(href))  # noqa: S308 (escaped)
+
+    return link
 
 
 # Cells of the case list (CaseAdmin._rows): str.format templates, their values escaped.
@@ -233,6 +255,16 @@ class CaseListMixin:
         cases = selectors.describe_case_rows(list(page.object_list))
         action_choices = self.get_action_choices(request, [("", _("Choisissez une action"))]) if team else []
         query = request.GET.urlencode()
+        link = query_link(request.GET)
+        form = filterset.form
+        rows = self._rows(cases, team=team, selectable=bool(action_choices))
+        if page.paginator.capped:
+            table_page_label = gettext("page %(number)s") % {"number": page.number}
+            page_label = gettext("Page %(number)s") % {"number": page.number}
+        else:
+            numbers = {"number": page.number, "pages": page.paginator.num_pages}
+            table_page_label = gettext("page %(number)s sur %(pages)s") % numbers
+            page_label = gettext("Page %(number)s sur %(pages)s") % numbers
         context = {
             # The list is a wide table a coordinator works in all day: no navigation sidebar (it
             # listed every model, about 7 ms per view); the breadcrumbs lead back to the admin.
@@ -240,17 +272,36 @@ class CaseListMixin:
             **(extra_context or {}),
             "opts": self.model._meta,
             "title": _("Demandes d'accompagnement"),
+            # The frame's links (the template writes admin/base_site.html's frame itself).
+            "admin_index_url": reverse("admin:index", current_app=self.admin_site.name),
+            "app_list_url": reverse(
+                "admin:app_list", kwargs={"app_label": self.model._meta.app_label}, current_app=self.admin_site.name
+            ),
+            "logout_url": reverse("admin:logout", current_app=self.admin_site.name),
+            "password_change_url": reverse("admin:password_change", current_app=self.admin_site.name),
+            "mfa_url": reverse("mfa_index"),
             "team": team,
             "filterset": filterset,
             # The fields as includes/field.html writes them, in Python (portal.forms.field_html).
-            "search_field": field_html(filterset.form["q"]),
-            "filter_fields": [field_html(field) for field in filterset.form if field.name not in ("status", "o", "q")],
-            "status_tabs": self._status_tabs(counts, filterset),
-            "columns": self._columns(filterset, team),
+            "search_field": field_html(form["q"]),
+            "hidden_filters": self._hidden_filters(form),
+            "filter_fields": [field_html(field) for field in form if field.name not in ("status", "o", "q")],
+            "filters_open": bool(form.errors or form.changed_data),
+            "sort_errors": form["o"].errors,
+            "status_tabs_html": self._status_tabs_html(counts, filterset, link),
+            "headers_html": self._headers_html(self._columns(filterset, team), link),
             "page": page,
+            "page_label": page_label,
+            "table_page_label": table_page_label,
+            "previous_url": link(page=page.previous_page_number()) if page.has_previous() else "",
+            "next_url": link(page=page.next_page_number()) if page.has_next() else "",
             "cases": cases,
-            "rows": self._rows(cases, team=team, selectable=bool(action_choices)),
+            "rows": rows,
+            "rows_html": mark_safe("".join(rows)),  # noqa: S308 (each row escaped in _rows)
             "action_choices": action_choices,
+            "action_options": mark_safe(  # noqa: S308 (every value escaped)
+                "".join(f'<option value="{escape(value)}">{escape(label)}</option>' for value, label in action_choices)
+            ),
             "export_url": reverse("admin:installations_case_export") + (f"?{query}" if query else ""),
             "dashboard_url": reverse("admin:installations_dashboard"),
         }
@@ -316,6 +367,44 @@ class CaseListMixin:
         tabs = [("", _("Toutes"), sum(counts.values())), (OPEN, _("À traiter"), sum(counts[s] for s in OPEN_STATUSES))]
         tabs += [(value, label, counts[value]) for value, label in CaseStatus.choices]
         return [{"value": value, "label": label, "count": n, "current": value == current} for value, label, n in tabs]
+
+    @classmethod
+    def _status_tabs_html(cls, counts, filterset, link):
+        """The status tabs, each a link keeping the other filters (the page back to the first)."""
+        return mark_safe(  # noqa: S308 (every value escaped)
+            "\n      ".join(
+                '<li><a href="{}"{}>{} ({})</a></li>'.format(
+                    link(status=tab["value"], page=None),
+                    ' aria-current="page"' if tab["current"] else "",
+                    escape(tab["label"]),
+                    tab["count"],
+                )
+                for tab in cls._status_tabs(counts, filterset)
+            )
+        )
+
+    @staticmethod
+    def _hidden_filters(form):
+        """The status and the sort, kept when the filter form is sent."""
+        hidden = []
+        if status := form["status"].value():
+            hidden.append(f'<input type="hidden" name="status" value="{escape(status)}">')
+        if ordering := form["o"].value():
+            hidden.append(f'<input type="hidden" name="o" value="{escape(ordering[0])}">')
+        return mark_safe("\n    ".join(hidden))  # noqa: S308 (every value escaped)
+
+    @staticmethod
+    def _headers_html(columns, link):
+        """The table's column headers: a link to sort by each sortable column, the current sort said
+        by aria-sort."""
+        cells = []
+        for column in columns:
+            sort = f' aria-sort="{column["sort"]}" class="sorted {column["sort"]}"' if column["sort"] else ""
+            label = escape(column["label"])
+            if column["key"]:
+                label = f'<a href="{link(o=column["next"], page=None)}">{label}</a>'
+            cells.append(f'<th scope="col"{sort}>{label}</th>')
+        return mark_safe("\n              ".join(cells))  # noqa: S308 (every value escaped)
 
     @staticmethod
     def _columns(filterset, team):
