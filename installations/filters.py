@@ -1,10 +1,14 @@
 """Filters (django-filter) of the public list of opportunities and of the coordinator's case list."""
 
+import copy
 import datetime
+from typing import ClassVar
 
 import django_filters
+from django import forms
 from django.db.models import Case as SqlCase
 from django.db.models import CharField, Exists, OuterRef, Q, Subquery, Value, When
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -121,27 +125,64 @@ class CaseListFilter(django_filters.FilterSet):
         model = Case
         fields: list[str] = []
 
-    def __init__(self, data=None, queryset=None, *, request, team: bool, communes=(), coordinators=(), **kwargs):
-        super().__init__(data, queryset, request=request, **kwargs)
+    # The form class of each set of filters (the team's, a partner's), built once per process: its
+    # fields hold no per-request data (the team's communes and coordinators and the "no answer"
+    # delay are set on each form's own copy of the fields).
+    _form_classes: ClassVar[dict[tuple[str, ...], type[forms.Form]]] = {}
+
+    def __init__(self, data=None, queryset=None, *, request, team: bool, communes=(), coordinators=(), prefix=None):
+        # What django-filter's __init__ does, without its deep copy of every filter and of their
+        # choices at each request: each filter is copied as it is, its method bound to this filter set.
+        if queryset is None:
+            queryset = Case.objects.all()
+        self.is_bound = data is not None
+        self.data = data or QueryDict()
+        self.queryset = queryset
+        self.request = request
+        self.form_prefix = prefix
+        self.filters = {
+            name: self._own_filter(base, queryset.model)
+            for name, base in self.base_filters.items()
+            if team or name in self.PARTNER_FILTERS
+        }
         self.team = team
+        self.communes = [(str(pk), name) for pk, name in communes]
         self.coordinators = list(coordinators)
         self.read_ids_first = False
-        if not team:
-            for name in set(self.filters) - set(self.PARTNER_FILTERS):
-                del self.filters[name]
-            return
-        self.filters["waiting_on"].extra["choices"] = [
-            (WAITING_ON_TEAM, _("l'équipe (le demandeur attend une réponse)")),
-            (NO_ANSWER, _("l'équipe, sans réponse depuis %(days)s jours") % {"days": no_answer_days()}),
-            (WAITING_ON_APPLICANT, _("le demandeur")),
-            (WAITING_ON_PARTNER, _("un partenaire")),
-        ]
-        self.filters["commune"].extra["choices"] = [(str(pk), name) for pk, name in communes]
-        self.filters["assigned"].extra["choices"] = [
-            ("me", _("Moi")),
-            ("none", _("Personne")),
-            *((str(user.pk), str(user)) for user in self.coordinators),
-        ]
+
+    def _own_filter(self, base, model):
+        own = copy.copy(base)
+        own.model, own.parent = model, self
+        if base.method is not None:
+            own.method = base.method  # (a FilterMethod of its own, calling this filter set's method)
+        return own
+
+    def get_form_class(self):
+        names = tuple(self.filters)
+        if names not in self._form_classes:
+            self._form_classes[names] = super().get_form_class()
+        return self._form_classes[names]
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            form_class = self.get_form_class()
+            form = form_class(self.data if self.is_bound else None, prefix=self.form_prefix)
+            if self.team:
+                form.fields["waiting_on"].choices = [
+                    (WAITING_ON_TEAM, _("l'équipe (le demandeur attend une réponse)")),
+                    (NO_ANSWER, _("l'équipe, sans réponse depuis %(days)s jours") % {"days": no_answer_days()}),
+                    (WAITING_ON_APPLICANT, _("le demandeur")),
+                    (WAITING_ON_PARTNER, _("un partenaire")),
+                ]
+                form.fields["commune"].choices = self.communes
+                form.fields["assigned"].choices = [
+                    ("me", _("Moi")),
+                    ("none", _("Personne")),
+                    *((str(user.pk), str(user)) for user in self.coordinators),
+                ]
+            self._form = form
+        return self._form
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
