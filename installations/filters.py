@@ -77,7 +77,7 @@ class CaseListFilter(django_filters.FilterSet):
 
     q = django_filters.CharFilter(label=_("Rechercher"), method="filter_search")
     status = django_filters.ChoiceFilter(
-        widget=QuickSelect,
+        widget=QuickSelect(fixed_choices=True),
         label=_("Statut"),
         choices=[(OPEN, _("À traiter")), *CaseStatus.choices],
         empty_label=_("Tous"),
@@ -87,10 +87,17 @@ class CaseListFilter(django_filters.FilterSet):
         widget=QuickSelect, label=_("Qui doit répondre"), empty_label=_("Peu importe"), method="filter_waiting_on"
     )
     need = django_filters.ChoiceFilter(
-        widget=QuickSelect, label=_("Besoin"), choices=NeedKind.choices, empty_label=_("Tous"), method="filter_need"
+        widget=QuickSelect(fixed_choices=True),
+        label=_("Besoin"),
+        choices=NeedKind.choices,
+        empty_label=_("Tous"),
+        method="filter_need",
     )
     profession = django_filters.ChoiceFilter(
-        widget=QuickSelect, label=_("Profession"), choices=Profession.choices, empty_label=_("Toutes")
+        widget=QuickSelect(fixed_choices=True),
+        label=_("Profession"),
+        choices=Profession.choices,
+        empty_label=_("Toutes"),
     )
     commune = django_filters.ChoiceFilter(
         widget=QuickSelect, label=_("Commune"), empty_label=_("Toutes"), method="filter_commune"
@@ -99,7 +106,7 @@ class CaseListFilter(django_filters.FilterSet):
         widget=QuickSelect, label=_("Coordinateur en charge"), empty_label=_("Tous"), method="filter_assigned"
     )
     age = django_filters.ChoiceFilter(
-        widget=QuickSelect,
+        widget=QuickSelect(fixed_choices=True),
         label=_("Ancienneté de la demande"),
         choices=[(key, label) for key, (_low, _high, label) in AGE_BUCKETS.items()],
         empty_label=_("Toutes"),

@@ -4,6 +4,7 @@ from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import ProfessionalProfile, User
@@ -76,15 +77,39 @@ class QuickSelect(forms.Select):
     elements in one pass. Choices in groups (<optgroup>) keep Django's rendering.
     """
 
+    def __init__(self, attrs=None, choices=(), *, fixed_choices=False):
+        super().__init__(attrs, choices)
+        # With `fixed_choices` (choices set where the field is declared, never per request), the
+        # escaped options are kept per language, in a dict that every copy of the widget (each form
+        # copies its fields) shares.
+        self.fixed_choices = fixed_choices
+        self.options_by_language: dict[str | None, list[tuple[str, str]]] = {}
+
+    def _options(self):
+        """(value, the escaped <option …> up to the selected mark and its escaped label), or None
+        when the choices have groups."""
+        language = get_language()
+        if self.fixed_choices and language in self.options_by_language:
+            return self.options_by_language[language]
+        choices = list(self.choices)
+        if any(isinstance(label, (list, tuple)) for _value, label in choices):
+            return None
+        # html.escape as Django's escape does, without its lazy-text wrapper (a few µs an option).
+        options = [
+            (str(choice), f'<option value="{html_escape(str(choice))}"', f">{html_escape(str(label))}</option>")
+            for choice, label in choices
+        ]
+        if self.fixed_choices:
+            self.options_by_language[language] = options
+        return options
+
     def render(self, name, value, attrs=None, renderer=None):
-        if any(isinstance(label, (list, tuple)) for _value, label in self.choices):
+        options = self._options()
+        if options is None:
             return super().render(name, value, attrs, renderer)
         final_attrs = {"name": name, **self.build_attrs(self.attrs, attrs)}
         chosen = set(self.format_value(value))
-        # html.escape as Django's escape does, without its lazy-text wrapper (a few µs an option).
         options = "".join(
-            f'<option value="{html_escape(str(choice))}"{" selected" if str(choice) in chosen else ""}>'
-            f"{html_escape(str(label))}</option>"
-            for choice, label in self.choices
+            f"{start} selected{end}" if choice in chosen else f"{start}{end}" for choice, start, end in options
         )
         return mark_safe(f"<select{flatatt(final_attrs)}>{options}</select>")  # noqa: S308 (escaped above)
