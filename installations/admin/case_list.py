@@ -31,7 +31,7 @@ from installations.models import no_answer_days
 from installations.services.lifecycle import case_assign
 from portal.enums import Profession
 from portal.forms import field_html
-from portal.models import Territory
+from portal.models import Territory, User
 from portal.tenancy.admin import admin_context_without_sidebar
 
 # What the case list reads of each case (and of its coordinator).
@@ -180,7 +180,8 @@ class CaseListMixin:
     @staticmethod
     def _assign_action(coordinator):
         def action(modeladmin, request, queryset):
-            modeladmin.bulk_assign(request, queryset, coordinator)
+            # The team is read with only the columns the list shows: the person, whole, once chosen.
+            modeladmin.bulk_assign(request, queryset, User.objects.get(pk=coordinator.pk))
 
         return action
 
