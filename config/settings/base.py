@@ -226,6 +226,12 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "5/h/ip,3/h/key",
     "confirm_email": "3/5m/key",
 }
+# Behind a reverse proxy every request comes from the proxy's address: the rate limits above would
+# then be site-wide quotas. allauth takes the client address from the proxies we run (the last
+# `ALLAUTH_TRUSTED_PROXY_COUNT` entries of X-Forwarded-For) or from a header one of them sets;
+# with neither, it uses the socket's address and ignores what a client writes in those headers.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(env("ALLAUTH_TRUSTED_PROXY_COUNT", "0"))
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("ALLAUTH_TRUSTED_CLIENT_IP_HEADER") or None
 LOGIN_REDIRECT_URL = "portal:personal_space"
 LOGIN_URL = "account_login"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
