@@ -11,6 +11,8 @@ admin.site.site_header = "Guichet unique santé — administration"
 admin.site.site_title = "Guichet unique santé"
 admin.site.index_title = "Tableau de bord"
 
+handler400 = "portal.security.bad_request"
+
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),

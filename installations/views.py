@@ -83,8 +83,25 @@ def _save_draft(request, draft):
     request.session.modified = True
 
 
-def _raw(post):
-    return {name: post.getlist(name) for name in post if name not in {"csrfmiddlewaretoken", "action"}}
+# What one step may keep in the session, in characters: the longest step (six needs with 2,000
+# characters of details each) fits well below; anything bigger is not a person typing.
+DRAFT_STEP_MAX_CHARS = 20_000
+
+
+def _raw(post, form):
+    """What was typed in `form`'s own fields: the rest of the POST (anything an anonymous visitor
+    chooses to send) never reaches the session, which is saved on every request."""
+    names = {bound.html_name for bound in form}
+    return {name: post.getlist(name) for name in post if name in names}
+
+
+def _too_long(raw, form):
+    """The name of the field to blame when the step's text exceeds what a draft may hold, else None."""
+    sizes = {name: sum(len(value) for value in values) for name, values in raw.items()}
+    if sum(sizes.values()) <= DRAFT_STEP_MAX_CHARS:
+        return None
+    longest = max(sizes, key=sizes.get)
+    return next(bound.name for bound in form if bound.html_name == longest)
 
 
 class _Wizard:
@@ -208,10 +225,16 @@ def request_step(request, territory_slug, step):
     slugs = wizard.slugs()
 
     if request.method == "POST":
-        # Kept before validation: an error, a refresh or "previous" never loses what was typed.
-        draft["steps"][step] = _raw(request.POST)
-        _save_draft(request, draft)
         form = wizard.form(step, data=request.POST)
+        raw = _raw(request.POST, form)
+        too_long = _too_long(raw, form)
+        if too_long is not None:
+            form.is_valid()
+            form.add_error(too_long, _("Ce texte est trop long pour être enregistré : raccourcissez-le."))
+            return _render_step(request, form, step, slugs)
+        # Kept before validation: an error, a refresh or "previous" never loses what was typed.
+        draft["steps"][step] = raw
+        _save_draft(request, draft)
         if request.POST.get("action") == "previous" and slugs.index(step) > 0:
             return redirect(_step_url(territory, slugs[slugs.index(step) - 1]))
         if form.is_valid():
@@ -221,12 +244,15 @@ def request_step(request, territory_slug, step):
             return redirect(_step_url(territory, following))
     else:
         form = wizard.form(step)
+    return _render_step(request, form, step, slugs)
 
+
+def _render_step(request, form, step, slugs):
     return render(
         request,
         "installations/request_step.html",
         {
-            "territory": territory,
+            "territory": request.territory,
             "form": form,
             "step": step,
             "step_title": form.title,

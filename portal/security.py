@@ -2,7 +2,8 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.shortcuts import redirect
+from django.core.exceptions import RequestDataTooBig
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 
@@ -37,3 +38,41 @@ class StaffMFAMiddleware:
             )
             return redirect("mfa_activate_totp")
         return self.get_response(request)
+
+
+class RequestSizeLimitMiddleware:
+    """Refuses, from its announced length and before reading it, a body the portal would never accept.
+
+    Django only bounds the form fields it parses in memory (`DATA_UPLOAD_MAX_MEMORY_SIZE`); a file
+    upload is received in full — 200 MB written to a temporary file — before a form says it is too
+    big. The biggest upload the portal accepts is 10 MB: `REQUEST_BODY_MAX_SIZE` leaves room for
+    that, and a body without files is held to `DATA_UPLOAD_MAX_MEMORY_SIZE`. A 413 page says why.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        is_upload = request.META.get("CONTENT_TYPE", "").startswith("multipart/")
+        limit = settings.REQUEST_BODY_MAX_SIZE if is_upload else settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if limit is not None and length > limit:
+            response = too_big(request, limit)
+            # The unread body stays in the connection: the client must not send another request on it.
+            response["Connection"] = "close"
+            return response
+        return self.get_response(request)
+
+
+def too_big(request, limit):
+    return render(request, "413.html", {"limit_mb": round(limit / (1024 * 1024), 1)}, status=413)
+
+
+def bad_request(request, exception):
+    """handler400: the form fields Django refuses to parse past its limits get the 413 page too."""
+    if isinstance(exception, RequestDataTooBig):
+        return too_big(request, settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+    return render(request, "400.html", status=400)

@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Before anything reads the body (CSRF reads POST); after CSP, whose nonce its page uses.
+    "portal.security.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -260,8 +262,14 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Request bodies are bounded (portal.security.RequestSizeLimitMiddleware answers 413 from the
+# announced length, before reading): form fields are parsed in memory up to 2.5 MB; uploads (10 MB
+# at most per file) are kept in memory up to 2.5 MB, then in a temporary file; a body with files
+# stops at 21 MB (two of the biggest files and their form).
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+FILE_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
+REQUEST_BODY_MAX_SIZE = 21 * 1024 * 1024
 
 LOGGING = {
     "version": 1,
