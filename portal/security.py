@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import RequestDataTooBig
 from django.shortcuts import redirect, render
+from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 
 
@@ -13,8 +14,30 @@ def has_totp(user) -> bool:
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
+# What a staff account without a second factor may still open: the pages that enrol one (allauth
+# asks for the password again first), confirming an e-mail address, and signing out.
+MFA_ENROLMENT_URL_NAMES = {
+    "account_logout",
+    "account_reauthenticate",
+    "account_confirm_email",
+    "account_email_verification_sent",
+    "healthz",
+}
+
+
+def _may_open_without_mfa(request) -> bool:
+    if request.path.startswith(settings.STATIC_URL):
+        return True
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return True  # a 404 shows nothing
+    return match.url_name in MFA_ENROLMENT_URL_NAMES or (match.url_name or "").startswith("mfa_")
+
+
 class StaffMFAMiddleware:
-    """Staff must enrol a second factor (TOTP) before the admin lets them in.
+    """Staff must enrol a second factor (TOTP) before anything else: the admin, but also the
+    notifications (applicants' messages), the governance pages and the documents they may read.
 
     allauth has no setting that makes MFA mandatory; `STAFF_MFA_REQUIRED` is on everywhere but
     the local demo (config.settings.dev).
@@ -27,15 +50,21 @@ class StaffMFAMiddleware:
         user = request.user
         if (
             settings.STAFF_MFA_REQUIRED
-            and request.path.startswith("/admin/")
             and user.is_authenticated
             and user.is_staff
+            and not _may_open_without_mfa(request)
             and not has_totp(user)
         ):
-            messages.warning(
-                request,
-                _("Pour accéder à l'administration, activez d'abord la double authentification (application TOTP)."),
-            )
+            if request.path.startswith("/admin/"):
+                message = _(
+                    "Pour accéder à l'administration, activez d'abord la double authentification (application TOTP)."
+                )
+            else:
+                message = _(
+                    "Votre compte fait partie d'une équipe : activez d'abord la double authentification "
+                    "(application TOTP) pour ouvrir les pages du portail."
+                )
+            messages.warning(request, message)
             return redirect("mfa_activate_totp")
         return self.get_response(request)
 
