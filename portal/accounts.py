@@ -2,9 +2,11 @@
 
 from allauth.account import forms as allauth_forms
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.core.ratelimit import respond_429
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 PASSWORD_HELP = _(
@@ -26,6 +28,12 @@ class AccountAdapter(DefaultAccountAdapter):
             "comprises) ou demandez un nouveau mot de passe."
         ),
     }
+
+    def send_mail(self, template_prefix, email, context):
+        # The "you already have an account" mail (sign-up with a known address) links the sign-in page.
+        request = context.get("request") or allauth_context.request
+        context = {"login_url": request.build_absolute_uri(reverse("account_login")), **context}
+        super().send_mail(template_prefix, email, context)
 
     def pre_authenticate(self, request, **credentials):
         # allauth shows "too many attempts" as a form error; the portal answers 429 so that

@@ -208,7 +208,9 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
-ACCOUNT_PREVENT_ENUMERATION = False  # a duplicate e-mail at sign-up is told plainly (issue 2)
+# Sign-up and password reset answer the same whether or not an address has an account (issue 10):
+# the owner of the address learns by e-mail what to do (templates/account/email/).
+ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Guichet santé] "
 # French wording, no placeholders, and a 429 page when failed sign-ins are throttled (portal/accounts.py).
