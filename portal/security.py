@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import RequestDataTooBig
+from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
@@ -105,3 +106,25 @@ def bad_request(request, exception):
     if isinstance(exception, RequestDataTooBig):
         return too_big(request, settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
     return render(request, "400.html", status=400)
+
+
+class QueryStringNulMiddleware:
+    """Drops NUL characters from the query string's names and values, before any view reads them.
+
+    PostgreSQL refuses NUL in text: `?q=%00` or `?term=%00` reaching a search (admin change lists
+    and autocompletes, the case list, the public filters) raised a 500. Stripping them here covers
+    every search at once, Django's own admin views included; form fields already refuse NUL in
+    what is posted (ProhibitNullCharactersValidator).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "%00" in request.META.get("QUERY_STRING", ""):
+            cleaned = QueryDict(mutable=True)
+            for name, values in request.GET.lists():
+                cleaned.setlist(name.replace("\x00", ""), [value.replace("\x00", "") for value in values])
+            cleaned._mutable = False
+            request.GET = cleaned
+        return self.get_response(request)

@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Before anything reads the body (CSRF reads POST); after CSP, whose nonce its page uses.
     "portal.security.RequestSizeLimitMiddleware",
+    "portal.security.QueryStringNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
