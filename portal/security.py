@@ -6,6 +6,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 
@@ -128,3 +129,22 @@ class QueryStringNulMiddleware:
             cleaned._mutable = False
             request.GET = cleaned
         return self.get_response(request)
+
+
+class PrivatePagesMiddleware:
+    """Nothing answered to a signed-in person is stored by a browser or a shared cache.
+
+    Their space, their cases and messages, the documents they download, the admin: a page seen
+    signed in is personal, even a public one (it shows the person's name in the header). One rule
+    in one place instead of a decorator to remember on each view.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
+        return response
