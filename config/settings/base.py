@@ -217,6 +217,9 @@ ACCOUNT_UNIQUE_EMAIL = True
 # the owner of the address learns by e-mail what to do (templates/account/email/).
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+# Confirming the address in the browser that signed up signs the person in and takes them back to
+# the page they signed up from (the link carries it: portal.accounts.AccountAdapter).
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Guichet santé] "
 # French wording, no placeholders, and a 429 page when failed sign-ins are throttled (portal/accounts.py).
 ACCOUNT_ADAPTER = "portal.accounts.AccountAdapter"
