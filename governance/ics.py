@@ -28,7 +28,9 @@ def param_value(value: str) -> str:
 
 def fold(line: str) -> str:
     """Split a content line into chunks of at most 75 octets, continuation lines starting with a space."""
-    chunks, current, size = [], [], 0
+    chunks: list[str] = []
+    current: list[str] = []
+    size = 0
     limit = 75
     for char in line:
         width = len(char.encode("utf-8"))
