@@ -3,7 +3,7 @@
 - the guided request (`request_step`): one form per step, what was typed is kept in the session
   per territory (on an error, a refresh, going back), the case is written once at the end by
   `case_submit` with the draft's idempotency key;
-- the e-mail confirmation link of an anonymous request (`confirm`);
+- the e-mail confirmation link of an anonymous request (`confirm`: a page whose button confirms);
 - the applicant's own cases (`case_list`, `case_detail` and its actions): another applicant's
   case, or another territory's, answers 404;
 - the public aids catalogue with its eligibility question, and the published opportunities.
@@ -45,7 +45,7 @@ from installations.models import Aid, Case, CaseDocument
 from installations.services import exchanges, lifecycle
 from installations.services.applicant_mail import case_confirmation_token, case_send_confirmation
 from installations.services.personal_data import case_erase_personal_data, case_export_personal_data
-from installations.services.submission import case_confirm_email, case_submit, cases_claim
+from installations.services.submission import case_confirm_email, case_for_confirmation, case_submit, cases_claim
 from portal.models import ProfessionalProfile
 
 # --- the guided request -------------------------------------------------------------------------
@@ -349,12 +349,18 @@ def submitted(request, territory_slug):
 
 
 @never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request, territory_slug, token):
-    """The link of the confirmation e-mail. Signed in with the same e-mail: the case joins the account."""
+    """The link of the confirmation e-mail shows a button; the button (POST) confirms. Mail clients'
+    link scanners open links: a GET must not confirm a request made with someone else's address.
+    Signed in with the same e-mail: the case joins the account."""
     territory = request.territory
     actor = request.user if request.user.is_authenticated else None
     try:
-        case = case_confirm_email(token=token, actor=actor)
+        if request.method == "POST":
+            case = case_confirm_email(token=token, actor=actor)
+        else:
+            case = case_for_confirmation(token=token)
     except ValidationError as error:
         return render(
             request,
@@ -364,6 +370,8 @@ def confirm(request, territory_slug, token):
         )
     if case.territory_id != territory.pk:
         raise Http404
+    if request.method != "POST":
+        return render(request, "installations/confirm.html", {"territory": territory, "case": case})
     if actor is not None and case.applicant_id == actor.pk:
         messages.success(request, _("Votre adresse est confirmée : votre demande est dans votre espace."))
         return redirect(case_url(case))
