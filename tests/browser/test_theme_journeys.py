@@ -63,7 +63,7 @@ def test_keyboard_reaches_the_skip_link_first_and_focus_is_visible(page, live_se
     assert "solid" in (style, card_style), "the focused element shows a ring"
 
 
-def test_signup_on_a_phone_confirms_the_email_then_signs_in(phone_page, live_server, cotentin, screenshot, sign_in):
+def test_signup_on_a_phone_confirms_the_email_then_signs_in(phone_page, live_server, cotentin, screenshot):
     page = phone_page
     page.goto(f"{live_server.url}/cotentin/")
     page.get_by_role("link", name="Créer mon compte").click()
@@ -88,11 +88,13 @@ def test_signup_on_a_phone_confirms_the_email_then_signs_in(phone_page, live_ser
     expect(page.get_by_role("heading", level=1)).to_have_text("Vérifiez votre adresse e-mail")
     assert len(mail.outbox) == 1
 
-    link = re.search(r"https?://[^/\s]+(/comptes/confirm-email/[^/\s]+/)", mail.outbox[0].body).group(1)
+    link = re.search(r"https?://[^/\s]+(/comptes/confirm-email/\S+)", mail.outbox[0].body).group(1)
     page.goto(f"{live_server.url}{link}")
     page.get_by_role("button", name="Confirmer").click()
 
-    sign_in(page, "interne@exemple.fr")
+    # Confirmed in the browser that signed up: signed in, back on the territory's page (issue 10, defect 10).
+    expect(page).to_have_url(f"{live_server.url}/cotentin/")
+    page.goto(f"{live_server.url}/espace/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Mon espace")
     assert fits_the_screen(page)
     screenshot(page, "personal-space-360")
