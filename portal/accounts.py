@@ -39,11 +39,11 @@ class AccountAdapter(DefaultAccountAdapter):
         next_url = safe_next_url(request)
         return f"{url}?{urlencode({'next': next_url})}" if next_url else url
 
-    def send_mail(self, template_prefix, email, context):
+    def render_mail(self, template_prefix, email, context, headers=None):
         # The "you already have an account" mail (sign-up with a known address) links the sign-in page.
         request = context.get("request") or allauth_context.request
         context = {"login_url": request.build_absolute_uri(reverse("account_login")), **context}
-        super().send_mail(template_prefix, email, context)
+        return super().render_mail(template_prefix, email, context, headers=headers)
 
     def pre_authenticate(self, request, **credentials):
         # allauth shows "too many attempts" as a form error; the portal answers 429 so that
