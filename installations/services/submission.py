@@ -19,7 +19,7 @@ from installations.models import Case, Need
 from installations.services.applicant_mail import CONFIRMATION_MAX_AGE, CONFIRMATION_SALT, applicant_news_withdraw
 from installations.services.links import admin_case_url
 from installations.services.notify import notify, territory_coordinators
-from installations.services.timeline import actor_or_none, record
+from installations.services.timeline import Actor, actor_or_none, record
 from installations.services.transitions import transition
 from portal.enums import PracticeMode, Profession
 from portal.models import Commune, Territory, User
@@ -29,12 +29,12 @@ from portal.validators import validate_rpps
 HOUSEHOLD_RETENTION = datetime.timedelta(days=2 * 365)
 
 
-def _reference_prefix(territory) -> str:
+def _reference_prefix(territory: Territory) -> str:
     letters = "".join(ch for ch in territory.slug.upper() if ch.isalnum())
     return (letters[:3] or "GUS").ljust(3, "X")
 
 
-def _next_reference(territory, now) -> str:
+def _next_reference(territory: Territory, now: datetime.datetime) -> str:
     """COT-2026-0042: per territory and year. The caller holds the territory lock."""
     prefix = f"{_reference_prefix(territory)}-{now.year}-"
     last = (
@@ -49,19 +49,19 @@ def _next_reference(territory, now) -> str:
 
 def _clean_submission(
     *,
-    territory,
-    profession,
-    current_situation,
-    rpps,
-    practice_mode,
-    structure_type,
-    target_communes,
-    needs,
-    household_consent,
-    spouse_profession,
-    children_ages,
+    territory: Territory,
+    profession: str,
+    current_situation: str,
+    rpps: str,
+    practice_mode: str,
+    structure_type: str,
+    target_communes: Iterable[Commune],
+    needs: Iterable[str] | Mapping[str, str],
+    household_consent: bool,
+    spouse_profession: str,
+    children_ages: Iterable[int],
 ) -> tuple[dict[str, str], list[Commune], list[int]]:
-    errors: dict[str, list] = {}
+    errors: dict[str, list[str]] = {}
     if profession not in Profession.values:
         errors["profession"] = [_("Choisissez votre profession dans la liste.")]
     if current_situation and current_situation not in CurrentSituation.values:
@@ -218,7 +218,7 @@ def case_submit(
     return case
 
 
-def _notify_new_case(case: Case, *, actor) -> None:
+def _notify_new_case(case: Case, *, actor: Actor) -> None:
     notify(
         territory=case.territory,
         recipients=territory_coordinators(case.territory),
