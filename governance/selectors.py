@@ -108,7 +108,8 @@ class Reader:
     is_staff: bool
     body_ids: frozenset[int]
 
-    def may_read_body(self, body_id: int) -> bool:
+    def may_read_body(self, body_id: int | None) -> bool:
+        # None: a members' document of no particular body (only those who see every body read it).
         return self.sees_all or body_id in self.body_ids
 
 
