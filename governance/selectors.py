@@ -108,8 +108,7 @@ class Reader:
     is_staff: bool
     body_ids: frozenset[int]
 
-    def may_read_body(self, body_id: int | None) -> bool:
-        # None: a members' document of no particular body (only those who see every body read it).
+    def may_read_body(self, body_id: int) -> bool:
         return self.sees_all or body_id in self.body_ids
 
 

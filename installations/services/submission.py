@@ -10,6 +10,7 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import QuerySet
 from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -231,7 +232,7 @@ def _notify_new_case(case: Case, *, actor: Actor) -> None:
     )
 
 
-def _case_from_token(token: str, cases) -> Case:
+def _case_from_token(token: str, cases: QuerySet[Case]) -> Case:
     try:
         data = signing.loads(token, salt=CONFIRMATION_SALT, max_age=CONFIRMATION_MAX_AGE)
     except signing.SignatureExpired as error:
