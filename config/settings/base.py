@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "portal",
     "portal.notifications",
     "portal.documents",
+    "portal.events",
     "installations",
     "governance",
     "training",
