@@ -141,6 +141,16 @@ class Event(TerritoryScopedModel):
         return self.status == EventStatus.CANCELLED
 
     @property
+    def places_left(self) -> int | None:
+        """Free places (None: unlimited); uses `with_counts()`'s annotation when the row has it."""
+        if self.capacity is None:
+            return None
+        count = getattr(self, "registered_count", None)
+        if count is None:
+            count = self.registrations.filter(status=RegistrationStatus.REGISTERED).count()
+        return max(self.capacity - count, 0)
+
+    @property
     def duration(self) -> timedelta:
         return self.ends_at - self.starts_at
 
@@ -181,7 +191,9 @@ class RegistrationQuerySet(TerritoryQuerySet):
 class Registration(TerritoryScopedModel):
     """One person's registration to one event: a user, or a name and an e-mail without an account."""
 
-    event = models.ForeignKey(Event, verbose_name=_("événement"), on_delete=models.CASCADE, related_name="registrations")
+    event = models.ForeignKey(
+        Event, verbose_name=_("événement"), on_delete=models.CASCADE, related_name="registrations"
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("personne"),

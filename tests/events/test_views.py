@@ -1,0 +1,166 @@
+"""The event pages of a territory's site and the registrations in a person's space."""
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar
+
+from portal.events.enums import RegistrationStatus
+from portal.events.models import Registration
+from tests.events.factories import EventFactory, RegistrationFactory
+from tests.portal.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _detail(event, slug=None):
+    return reverse("events:detail", args=[slug or event.territory.slug, event.pk])
+
+
+def test_event_page_shows_the_event_and_its_free_places(territory_a, client):
+    event = EventFactory(territory=territory_a, title="Mercredi de la santé : diabète", capacity=3)
+    RegistrationFactory(territory=territory_a, event=event)
+    response = client.get(_detail(event))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Mercredi de la santé : diabète" in body
+    assert "2 places disponibles" in body
+    assert "Connectez-vous pour vous inscrire" in body
+
+
+@pytest.mark.parametrize("trait", ["draft", "other_territory", "missing"])
+def test_draft_other_territory_or_missing_event_answers_404_with_its_ics(territory_a, territory_b, client, trait):
+    if trait == "draft":
+        event = EventFactory(territory=territory_a, draft=True)
+    elif trait == "other_territory":
+        event = EventFactory(territory=territory_b)
+    else:
+        event = EventFactory.build(territory=territory_a, pk=987654)
+    assert client.get(_detail(event, slug=territory_a.slug)).status_code == 404
+    assert client.get(reverse("events:ics", args=[territory_a.slug, event.pk])).status_code == 404
+
+
+def test_signed_in_person_registers_with_one_button(territory_a, login):
+    event = EventFactory(territory=territory_a, capacity=5)
+    person = UserFactory()
+    client = login(person)
+    response = client.post(_detail(event), follow=True)
+    assert "Vous êtes inscrit" in response.content.decode()
+    assert Registration.objects.get(event=event, user=person).status == RegistrationStatus.REGISTERED
+    # Twice: refused with a French message, nothing more recorded.
+    response = client.post(_detail(event), follow=True)
+    assert "Vous êtes déjà inscrit à cet événement." in response.content.decode()
+    assert Registration.objects.filter(event=event).count() == 1
+
+
+def test_full_event_puts_the_person_on_the_waiting_list_and_shows_their_position(territory_a, login):
+    event = EventFactory(territory=territory_a, capacity=1)
+    RegistrationFactory(territory=territory_a, event=event)
+    RegistrationFactory(territory=territory_a, event=event, waitlisted=True)
+    client = login(UserFactory())
+    page = client.get(_detail(event)).content.decode()
+    assert "M'inscrire sur la liste d'attente" in page
+    body = client.post(_detail(event), follow=True).content.decode()
+    assert "liste d&#x27;attente, en position 2" in body
+
+
+def test_registration_closed_shows_why_and_a_post_changes_nothing(territory_a, login):
+    event = EventFactory(territory=territory_a, registration_closes_at=timezone.now() - dt.timedelta(hours=1))
+    client = login(UserFactory())
+    assert "Les inscriptions sont closes." in client.get(_detail(event)).content.decode()
+    body = client.post(_detail(event), follow=True).content.decode()
+    assert "Les inscriptions sont closes." in body
+    assert not Registration.objects.exists()
+
+
+def test_anonymous_visitor_is_sent_to_sign_in_when_the_event_needs_an_account(territory_a, client):
+    event = EventFactory(territory=territory_a)
+    response = client.post(_detail(event), {"name": "Paul", "email": "paul@exemple.fr"})
+    assert response.status_code == 302 and reverse("account_login") in response["Location"]
+    assert not Registration.objects.exists()
+
+
+def test_ics_download_parses_and_names_the_event(territory_a, client):
+    event = EventFactory(territory=territory_a, title="Université de la santé ; le sommeil, enjeu de santé")
+    response = client.get(reverse("events:ics", args=[territory_a.slug, event.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+    calendar = Calendar.from_ical(response.content)
+    (vevent,) = calendar.walk("VEVENT")
+    assert str(vevent["SUMMARY"]) == "Université de la santé ; le sommeil, enjeu de santé"
+    assert str(vevent["UID"]) == f"event-{event.pk}-{territory_a.slug}@guichet-sante"
+    assert vevent.decoded("DTSTART") == event.starts_at.replace(microsecond=0)
+    assert "DTSTAMP" in vevent
+
+
+def test_my_registrations_list_and_cancel_with_post(territory_a, login, django_capture_on_commit_callbacks):
+    person = UserFactory()
+    event = EventFactory(territory=territory_a, capacity=1, title="Formation télésanté")
+    mine = RegistrationFactory(territory=territory_a, event=event, user=person)
+    waiting = RegistrationFactory(territory=territory_a, event=event, user__email="attente@exemple.fr", waitlisted=True)
+    client = login(person)
+    page = client.get(reverse("events_space:list")).content.decode()
+    assert "Formation télésanté" in page and "Annuler mon inscription" in page
+
+    cancel = reverse("events_space:cancel", args=[mine.pk])
+    assert client.get(cancel).status_code == 405
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(cancel, follow=True)
+    assert "est annulée" in response.content.decode()
+    mine.refresh_from_db()
+    waiting.refresh_from_db()
+    assert mine.status == RegistrationStatus.CANCELLED
+    assert waiting.status == RegistrationStatus.REGISTERED
+    assert [m.to for m in mail.outbox if "place s'est libérée" in m.subject] == [["attente@exemple.fr"]]
+
+
+def test_cancelling_someone_elses_registration_answers_404(territory_a, login):
+    theirs = RegistrationFactory(territory=territory_a)
+    response = login(UserFactory()).post(reverse("events_space:cancel", args=[theirs.pk]))
+    assert response.status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.status == RegistrationStatus.REGISTERED
+
+
+def test_cancel_needs_the_csrf_token(territory_a):
+    person = UserFactory()
+    mine = RegistrationFactory(territory=territory_a, user=person)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(person)
+    assert client.post(reverse("events_space:cancel", args=[mine.pk])).status_code == 403
+
+
+def test_personal_space_links_to_my_registrations(login):
+    page = login(UserFactory()).get(reverse("portal:personal_space")).content.decode()
+    assert reverse("events_space:list") in page
+
+
+# --- query counts --------------------------------------------------------------------------------
+
+
+def test_event_list_query_count_does_not_grow_with_events(territory_a, client, django_assert_max_num_queries):
+    for _ in range(12):
+        event = EventFactory(territory=territory_a)
+        RegistrationFactory.create_batch(2, territory=territory_a, event=event)
+    url = reverse("events:list", args=[territory_a.slug])
+    with django_assert_max_num_queries(6):
+        response = client.get(url)
+    assert response.content.decode().count('class="card"') == 12
+
+
+def test_my_registrations_query_count_does_not_grow(territory_a, territory_b, login, django_assert_max_num_queries):
+    person = UserFactory()
+    client = login(person)
+    for territory in (territory_a, territory_b):
+        for _ in range(6):
+            event = EventFactory(territory=territory, capacity=1)
+            RegistrationFactory(territory=territory, event=event)
+            RegistrationFactory(territory=territory, event=event, user=person, waitlisted=True)
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("events_space:list"))
+    assert response.content.decode().count("position 1") == 12
