@@ -50,7 +50,13 @@ def _require_organiser(actor, event: Event) -> None:
 
 
 def _lock(event: Event) -> Event:
-    return Event.objects.for_territory(event.territory).select_for_update().select_related("territory").get(pk=event.pk)
+    """The event's row, locked until the transaction ends (only that row: not its territory's)."""
+    return (
+        Event.objects.for_territory(event.territory)
+        .select_for_update(of=("self",))
+        .select_related("territory")
+        .get(pk=event.pk)
+    )
 
 
 # --- what people are told ------------------------------------------------------------------------
