@@ -131,8 +131,6 @@ class Event(TerritoryScopedModel):
             errors.setdefault("registration_closes_at", []).append(
                 _("La clôture des inscriptions doit être après leur ouverture.")
             )
-        if self.organiser_id and self.territory_id and self.organiser.territory_id != self.territory_id:
-            errors.setdefault("organiser", []).append(_("Cet élément appartient à un autre territoire."))
         if errors:
             raise ValidationError(errors)
 
