@@ -42,6 +42,7 @@ class GeneratedDocumentAdmin(TerritoryScopedAdmin):
         "file",
         "pages",
         "size",
+        "recipient",
         "requested_by",
         "requested_at",
         "started_at",

@@ -325,6 +325,48 @@ def attendance_record(
     return registration
 
 
+CERTIFICATE_BUILDER = "portal.events.builders.attendance_certificate"
+
+
+@transaction.atomic
+def certificate_request(*, actor, registration: Registration):
+    """An attendee asks for their attendance certificate: a PDF addressed to them alone (and the
+    territory's team), generated once in the reports worker; asked again after a failure, it is
+    generated again."""
+    from portal.documents.enums import DocumentAudience, DocumentKind, DocumentStatus
+    from portal.documents.services import document_request, document_retry
+
+    registration = (
+        Registration.objects.for_territory(registration.territory)
+        .select_for_update(of=("self",))
+        .select_related("event__territory", "certificate")
+        .get(pk=registration.pk)
+    )
+    if actor is None or registration.user_id != actor.pk:
+        raise PermissionDenied
+    if registration.attended is not True:
+        raise ValidationError(_("Votre présence à cet événement n'a pas été notée : il n'y a pas d'attestation."))
+    document = registration.certificate
+    if document is not None:
+        if document.status == DocumentStatus.FAILED:
+            document = document_retry(actor=None, document=document)
+        return document
+    event = registration.event
+    document = document_request(
+        actor=None,  # the system: the attendee is not the territory's team, the rule is checked above
+        territory=event.territory,
+        kind=DocumentKind.ATTENDANCE_CERTIFICATE,
+        title=(_("Attestation de présence — %(title)s") % {"title": event.title})[:200],
+        builder=CERTIFICATE_BUILDER,
+        params={"registration_id": registration.pk},
+        audience=DocumentAudience.PERSON,
+        recipient=actor,
+    )
+    registration.certificate = document
+    registration.save(update_fields=["certificate"])
+    return document
+
+
 @transaction.atomic
 def event_cancel(*, actor, event: Event, reason: str = "", now: datetime | None = None) -> Event:
     """Cancel an event: everyone registered or waiting is told, users with a calendar cancellation."""

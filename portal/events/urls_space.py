@@ -9,4 +9,5 @@ app_name = "events_space"
 urlpatterns = [
     path("", views.my_registrations, name="list"),
     path("<int:pk>/annuler/", views.my_registration_cancel, name="cancel"),
+    path("<int:pk>/attestation/", views.my_certificate, name="certificate"),
 ]

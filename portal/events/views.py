@@ -205,3 +205,24 @@ def my_registration_cancel(request, pk):
             % {"title": registration.event.title},
         )
     return redirect("events_space:list")
+
+
+@login_required
+@require_POST
+def my_certificate(request, pk):
+    registration = _own_registration_or_404(request, pk)
+    try:
+        document = services.certificate_request(actor=request.user, registration=registration)
+    except ValidationError as error:
+        messages.error(request, _messages_of(error))
+    except PermissionDenied:
+        raise Http404 from None
+    else:
+        if document.is_ready:
+            messages.success(request, _("Votre attestation de présence est prête : téléchargez-la ci-dessous."))
+        else:
+            messages.success(
+                request,
+                _("Votre attestation de présence est en préparation : elle sera disponible ici dans un instant."),
+            )
+    return redirect("events_space:list")
