@@ -6,7 +6,7 @@ from django.urls import include, path
 from portal import views
 
 # The admin's login goes through allauth: its rate limits and the second factor apply there too.
-admin.site.login = secure_admin_login(admin.site.login)
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 admin.site.site_header = "Guichet unique santé — administration"
 admin.site.site_title = "Guichet unique santé"
 admin.site.index_title = "Tableau de bord"

@@ -448,7 +448,7 @@ def _session(territory, body, coordinator, day, title, agenda, mandates) -> Meet
         Participation(territory=territory, meeting=meeting, mandate=m, convened_at=meeting.convened_at) for m in invited
     )
     # Most attend; every fifth member is excused, one gives a proxy to the co-chair.
-    attendance = {}
+    attendance: dict[int, str] = {}
     for index, participation in enumerate(participations):
         attendance[participation.pk] = Attendance.ABSENT if index % 5 == 4 else Attendance.PRESENT
     proxy = participations[-2]

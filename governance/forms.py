@@ -29,13 +29,15 @@ class ReplyForm(forms.Form):
     def __init__(self, *args, participation: Participation, **kwargs):
         super().__init__(*args, **kwargs)
         self.participation = participation
-        self.fields["represented_by"].queryset = (
+        represented_by = self.fields["represented_by"]
+        assert isinstance(represented_by, forms.ModelChoiceField)
+        represented_by.queryset = (
             Mandate.objects.for_territory(participation.territory)
             .filter(participations__meeting_id=participation.meeting_id, is_voting=True)
             .exclude(pk=participation.mandate_id)
             .select_related("user", "organisation")
         )
-        self.fields["represented_by"].label_from_instance = lambda mandate: mandate.display_name
+        represented_by.label_from_instance = lambda mandate: mandate.display_name  # type: ignore[assignment]
 
     def clean(self):
         cleaned = super().clean()

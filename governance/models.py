@@ -3,6 +3,8 @@ CLS action plan and the annual report. Every row belongs to a territory (see por
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -72,7 +74,7 @@ class College(TerritoryScopedModel):
         return self.name
 
 
-class MandateQuerySet(TerritoryQuerySet):
+class MandateQuerySet(TerritoryQuerySet["Mandate"]):
     def on(self, day):
         """Mandates running on `day` (start and end dates included)."""
         return self.filter(start_date__lte=day).filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
@@ -80,6 +82,9 @@ class MandateQuerySet(TerritoryQuerySet):
     def during(self, start, end):
         """Mandates running at some point between `start` and `end` (both included)."""
         return self.filter(start_date__lte=end).filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
+
+
+MandateManager = models.Manager.from_queryset(MandateQuerySet)
 
 
 class Mandate(TerritoryScopedModel):
@@ -119,7 +124,8 @@ class Mandate(TerritoryScopedModel):
     start_date = models.DateField(_("début du mandat"))
     end_date = models.DateField(_("fin du mandat"), null=True, blank=True)
 
-    objects = MandateQuerySet.as_manager()
+    # Annotated: managers are class variables in django-stubs, and an override must say so.
+    objects: ClassVar[MandateManager] = MandateManager()
 
     class Meta:
         verbose_name = _("mandat")
@@ -142,9 +148,10 @@ class Mandate(TerritoryScopedModel):
 
     @property
     def display_name(self) -> str:
-        person = (self.user.get_full_name() or self.user.email) if self.user_id else self.person_name
-        if self.organisation_id:
-            return f"{person} ({self.organisation.name})" if person else self.organisation.name
+        user, organisation = self.user, self.organisation  # None, without a query, when the id is
+        person = (user.get_full_name() or user.email) if user is not None else self.person_name
+        if organisation is not None:
+            return f"{person} ({organisation.name})" if person else organisation.name
         return person
 
 
@@ -242,6 +249,12 @@ class Meeting(TerritoryScopedModel):
         editable=False,
         related_name="+",
     )
+
+    # Not columns: set by governance.selectors.with_quorum_counts, read by quorum_from_counts.
+    q_voting: int
+    q_invited: int
+    q_represented: int
+    q_present: int
 
     class Meta:
         verbose_name = _("réunion")

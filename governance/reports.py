@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.db.models import Count, Prefetch, Q
 from django.utils import formats
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -24,7 +26,7 @@ from portal.documents.charts import bar_chart_svg, format_number
 from portal.reporting import collect_sections
 
 # Chart labels must fit under a bar.
-SHORT_CATEGORY_LABELS = {
+SHORT_CATEGORY_LABELS: dict[str, Promise] = {
     MemberCategory.HOSPITAL: gettext_lazy("Hôpital"),
     MemberCategory.SALARIED: gettext_lazy("Salarié"),
     MemberCategory.LIBERAL: gettext_lazy("Libéral"),
@@ -75,7 +77,7 @@ class AnnualReportData:
     sections: list = field(default_factory=list)
 
 
-def collect_annual_report_data(*, territory, body_id: int, year: int) -> AnnualReportData:
+def collect_annual_report_data(*, territory, body_id: int | None, year: int) -> AnnualReportData:
     """Everything the annual report shows, in a fixed number of queries."""
     body = _body(territory, {"body_id": body_id})
     start, end = date(year, 1, 1), date(year, 12, 31)
@@ -221,19 +223,22 @@ def annual_report_context(*, territory, data: AnnualReportData) -> dict:
 
 
 @document_builder
-def build_annual_report(*, territory, params: dict) -> tuple[str, dict]:
+def build_annual_report(*, territory, params: dict[str, Any]) -> tuple[str, dict]:
     year = int(params["year"])
     data = collect_annual_report_data(territory=territory, body_id=params.get("body_id"), year=year)
     return "governance/annual_report.html", annual_report_context(territory=territory, data=data)
 
 
 @document_builder
-def build_minutes(*, territory, params: dict) -> tuple[str, dict]:
+def build_minutes(*, territory, params: dict[str, Any]) -> tuple[str, dict]:
+    meeting_id = params.get("meeting_id")
     meeting = (
-        Meeting.objects.for_territory(territory)
+        None
+        if meeting_id is None
+        else Meeting.objects.for_territory(territory)
         .select_related("body", "working_group")
         .prefetch_related("agenda")
-        .filter(pk=params.get("meeting_id"))
+        .filter(pk=meeting_id)
         .first()
     )
     if meeting is None:

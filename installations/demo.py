@@ -339,11 +339,12 @@ def _build_case(territory, spec: DemoCase, number: int, communes, coordinator, p
                 referent=partner_membership.user,
                 message="Pouvez-vous accompagner ce professionnel dans ses démarches ?",
             )
-        if spec.answer and case.applicant_id:
+        if spec.answer and case.applicant is not None:
             message_post(actor=case.applicant, case=case, body=spec.answer)
     if spec.status == CaseStatus.WAITING_APPLICANT:
         case_wait_for_applicant(actor=coordinator, case=case)
     elif spec.status == CaseStatus.SETTLED:
+        assert spec.settle_after_days is not None, "a settled case says after how many days"
         settled_on = (timezone.now() - datetime.timedelta(days=spec.age_days - spec.settle_after_days)).date()
         case.needs.exclude(state=NeedState.REFERRED).update(state=NeedState.DONE)
         case_settle(actor=coordinator, case=case, settlement_date=settled_on, commune=communes[0])

@@ -106,7 +106,7 @@ class CaseListFilter(django_filters.FilterSet):
 
     class Meta:
         model = Case
-        fields = []
+        fields: list[str] = []
 
     def __init__(self, data=None, queryset=None, *, request, team: bool, communes=(), coordinators=(), **kwargs):
         super().__init__(data, queryset, request=request, **kwargs)

@@ -10,6 +10,7 @@ and the reminders share.
 import datetime
 import secrets
 from pathlib import PurePosixPath
+from typing import ClassVar, Self
 
 from django.conf import settings
 from django.db import models
@@ -62,16 +63,16 @@ def without_answer_condition(*, now: datetime.datetime | None = None, days: int 
     return models.Q(status__in=ANSWERING_STATUSES, awaiting_reply_since__lt=no_answer_cutoff(now=now, days=days))
 
 
-class CaseQuerySet(TerritoryQuerySet):
-    def awaiting_answer(self):
+class CaseQuerySet(TerritoryQuerySet["Case"]):
+    def awaiting_answer(self) -> Self:
         """The applicant waits for the team (a new request, or their message not yet answered)."""
         return self.filter(status__in=ANSWERING_STATUSES, awaiting_reply_since__isnull=False)
 
-    def without_answer_for(self, days: int | None = None, *, now: datetime.datetime | None = None):
+    def without_answer_for(self, days: int | None = None, *, now: datetime.datetime | None = None) -> Self:
         """Those waiting for the team for more than `days` days (default: INSTALLATIONS_NO_ANSWER_DAYS)."""
         return self.filter(without_answer_condition(now=now, days=days))
 
-    def with_no_answer_flag(self, *, now: datetime.datetime | None = None):
+    def with_no_answer_flag(self, *, now: datetime.datetime | None = None) -> Self:
         """Adds `no_answer`, True for the cases `without_answer_for()` keeps: a plain column compared
         with a constant, so that a list stays one index-friendly query."""
         return self.annotate(
@@ -81,6 +82,9 @@ class CaseQuerySet(TerritoryQuerySet):
                 output_field=models.BooleanField(),
             )
         )
+
+
+CaseManager = models.Manager.from_queryset(CaseQuerySet)
 
 
 class Case(TerritoryScopedModel):
@@ -174,7 +178,13 @@ class Case(TerritoryScopedModel):
     )
     erased_at = models.DateTimeField(_("données personnelles effacées le"), null=True, blank=True)
 
-    objects = CaseQuerySet.as_manager()
+    # Annotated: managers are class variables in django-stubs, and an override must say so.
+    objects: ClassVar[CaseManager] = CaseManager()
+
+    # Not columns: set on the rows of the coordinators' list by installations.selectors
+    # (describe_case_rows, after annotate_case_list's `contact_reference`).
+    days_since_contact: int | None
+    waiting_on: str
 
     class Meta:
         verbose_name = _("demande d'accompagnement")

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from installations import list_cache
 from installations.enums import AidZoning, CaseStatus, NeedKind, NeedState
-from installations.models import Aid, Case, Need, Opportunity
+from installations.models import Aid, Case, CaseQuerySet, Need, Opportunity
 from portal.enums import EDITOR_ROLES, ArsZone, Profession, Role
 from portal.models import Commune, Membership, User
 from portal.reporting import ReportSection, ReportTable
@@ -36,7 +36,7 @@ from portal.tenancy.access import territory_ids_for
 # --- the coordinator's list ---------------------------------------------------------------------
 
 
-def annotate_case_list(queryset: QuerySet, *, now: datetime.datetime | None = None) -> QuerySet:
+def annotate_case_list(queryset: CaseQuerySet, *, now: datetime.datetime | None = None) -> CaseQuerySet:
     """Adds `contact_reference` (last contact, else submission) and `no_answer` (the applicant has
     waited more than N days for the team: `CaseQuerySet.with_no_answer_flag`, the rule the filter and
     the reminders use). Both are plain columns compared with a constant: the list stays one query and
@@ -72,7 +72,8 @@ def describe_case_rows(cases: list[Case], *, now: datetime.datetime | None = Non
     now = now or timezone.now()
     pending = cases_waiting_on_partner([case.pk for case in cases])
     for case in cases:
-        case.days_since_contact = days_since(case.contact_reference or case.submitted_at, now=now)
+        contact_reference = getattr(case, "contact_reference", None)  # annotated by annotate_case_list
+        case.days_since_contact = days_since(contact_reference or case.submitted_at, now=now)
         case.waiting_on = waiting_on(case, partner_pending=case.pk in pending)
     return cases
 
@@ -227,7 +228,8 @@ _ZONES_OF = {
 
 
 def _aid_eligibility(aid: Aid, *, profession: str, commune, covered_ids: set[int]) -> AidEligibility:
-    reasons, verdicts = [], []
+    reasons: list[str] = []
+    verdicts: list[bool | None] = []
     if not aid.professions:
         reasons.append(_("Ouverte à toutes les professions de santé."))
         verdicts.append(True)
@@ -491,16 +493,13 @@ def annual_report_section(*, territory, year: int) -> ReportSection | None:
             ),
         ],
     )
-    try:
-        from portal.documents.charts import bar_chart_svg
-    except ImportError:  # the charts module is optional for this section: the tables say it all
-        bar_chart_svg = None
-    if bar_chart_svg is not None:
-        section.charts.append(
-            bar_chart_svg(
-                title=_("Demandes d'accompagnement par mois en %(year)s") % {"year": year},
-                labels=MONTHS,
-                values=month_values,
-            )
+    from portal.documents.charts import bar_chart_svg
+
+    section.charts.append(
+        bar_chart_svg(
+            title=_("Demandes d'accompagnement par mois en %(year)s") % {"year": year},
+            labels=MONTHS,
+            values=month_values,
         )
+    )
     return section

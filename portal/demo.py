@@ -336,7 +336,7 @@ def professional_ensure(territories: DemoTerritories) -> None:
 
 def app_demo_builders() -> list[Callable[..., None]]:
     """The `demo_data` builders declared by installed apps, in INSTALLED_APPS order."""
-    return [import_string(config.demo_data) for config in apps.get_app_configs() if getattr(config, "demo_data", None)]
+    return [import_string(path) for config in apps.get_app_configs() if (path := getattr(config, "demo_data", None))]
 
 
 def _call_builder(builder: Callable[..., None], territories: DemoTerritories) -> None:

@@ -1,12 +1,14 @@
 """Reads of the shared core that are more than one filter."""
 
+from typing import Any
+
 from django.apps import apps
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 
 from portal.models import Membership, Territory
 
 
-def active_territories():
+def active_territories() -> QuerySet[Territory]:
     return (
         Territory.objects.filter(is_active=True)
         .annotate(commune_count=Count("communes", distinct=True))
@@ -14,7 +16,7 @@ def active_territories():
     )
 
 
-def territory_entry_points(territory):
+def territory_entry_points(territory: Territory) -> list[dict[str, Any]]:
     """What each axis app offers on a territory's home page.
 
     An axis app declares `public_entry` on its AppConfig (title, text, URL name or None while it
@@ -28,7 +30,7 @@ def territory_entry_points(territory):
     return entries
 
 
-def memberships_of(user):
+def memberships_of(user: Any) -> QuerySet[Membership]:
     return (
         Membership.objects.filter(user=user, territory__is_active=True)
         .select_related("territory", "organisation")

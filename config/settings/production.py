@@ -11,6 +11,19 @@ if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("demo-only"):
     raise ImproperlyConfigured("SECRET_KEY doit être une valeur secrète d'au moins 50 caractères.")
 if not env("DATABASE_URL"):
     raise ImproperlyConfigured("DATABASE_URL est obligatoire en production.")
+# Fail closed rather than fall back on the demo's embedded defaults: without Redis the cache, and with
+# it the login throttling, would be per process; without a broker, tasks (PDF reports included) would
+# run eagerly inside the web workers.
+if not env("REDIS_URL"):
+    raise ImproperlyConfigured(
+        "REDIS_URL est obligatoire en production : cache partagé, sessions et limitation des connexions."
+    )
+if not env("CELERY_BROKER_URL"):
+    raise ImproperlyConfigured(
+        "CELERY_BROKER_URL est obligatoire en production : sans courtier, les tâches (PDF compris) "
+        "s'exécuteraient dans les processus web."
+    )
+CELERY_TASK_ALWAYS_EAGER = False
 
 STAFF_MFA_REQUIRED = True
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

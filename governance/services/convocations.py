@@ -21,8 +21,8 @@ def invited_mandates(meeting: Meeting):
     and its professional co-pilot (working group)."""
     day = timezone.localtime(meeting.starts_at).date()
     mandates = Mandate.objects.for_territory(meeting.territory).filter(body_id=meeting.body_id).on(day)
-    if meeting.kind == MeetingKind.WORKING_GROUP and meeting.working_group_id:
-        group = meeting.working_group
+    group = meeting.working_group if meeting.kind == MeetingKind.WORKING_GROUP else None
+    if group is not None:
         ids = set(group.members.values_list("pk", flat=True))
         if group.professional_pilot_id:
             ids.add(group.professional_pilot_id)

@@ -22,7 +22,7 @@ def check_mandate(mandate: Mandate) -> None:
         errors["end_date"] = _("La fin du mandat ne peut pas précéder son début.")
     if not (mandate.user_id or mandate.organisation_id or mandate.person_name):
         errors["user"] = _("Indiquez la personne, ou l'organisation représentée.")
-    if mandate.college_id and mandate.body_id and mandate.college.body_id != mandate.body_id:
+    if mandate.college is not None and mandate.body_id and mandate.college.body_id != mandate.body_id:
         errors["college"] = _("Ce collège appartient à une autre instance.")
     if not errors and mandate.start_date:
         overlapping = selectors.overlapping_mandates(

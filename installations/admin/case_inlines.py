@@ -121,8 +121,7 @@ class NeedInline(CaseInline, admin.TabularInline):
 class TimelineInline(CaseInline, admin.TabularInline):
     model = CaseEvent
     extra = 0
-    fields = ["created_at", "actor", "kind", "summary", "public"]
-    readonly_fields = fields
+    fields = readonly_fields = ("created_at", "actor", "kind", "summary", "public")
     verbose_name_plural = _("historique (lecture seule)")
     classes = ["collapse"]
 
@@ -133,8 +132,7 @@ class TimelineInline(CaseInline, admin.TabularInline):
 class MessageHistoryInline(CaseInline, admin.TabularInline):
     model = Message
     extra = 0
-    fields = ["created_at", "author", "from_applicant", "body"]
-    readonly_fields = fields
+    fields = readonly_fields = ("created_at", "author", "from_applicant", "body")
     verbose_name_plural = _("messages échangés avec le demandeur")
 
     def get_queryset(self, request):
@@ -174,8 +172,7 @@ class MessageAddInline(CaseInline, admin.StackedInline):
 class NoteHistoryInline(CaseInline, admin.TabularInline):
     model = Note
     extra = 0
-    fields = ["created_at", "author", "need", "body"]
-    readonly_fields = fields
+    fields = readonly_fields = ("created_at", "author", "need", "body")
     verbose_name_plural = _("notes internes (jamais montrées au demandeur)")
 
     def get_queryset(self, request):
@@ -208,8 +205,7 @@ class NoteAddInline(CaseInline, admin.StackedInline):
 class DocumentInline(CaseInline, admin.TabularInline):
     model = CaseDocument
     extra = 0
-    fields = ["created_at", "download", "content_type", "size", "from_applicant"]
-    readonly_fields = fields
+    fields = readonly_fields = ("created_at", "download", "content_type", "size", "from_applicant")
     verbose_name_plural = _("documents")
 
     @admin.display(description=_("fichier"))
@@ -221,6 +217,5 @@ class DocumentInline(CaseInline, admin.TabularInline):
 class FollowUpInline(CaseInline, admin.TabularInline):
     model = FollowUp
     extra = 0
-    fields = ["years", "due_date", "done_at", "still_practising", "comment"]
-    readonly_fields = fields
+    fields = readonly_fields = ("years", "due_date", "done_at", "still_practising", "comment")
     verbose_name_plural = _("suivis après installation")

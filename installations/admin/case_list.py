@@ -4,12 +4,16 @@ list (see `CaseListMixin.changelist_view`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse, HttpResponseRedirect
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -55,6 +59,10 @@ REFERENCE_CELL = '<th scope="row" class="field-reference"><a href="{}/{}/{}">{}<
 
 class CaseListMixin:
     """The coordinators' list page of CaseAdmin, with its bulk actions."""
+
+    # What it uses of the CaseAdmin it is part of (declared for the type checker only).
+    _is_team_user: Callable[[HttpRequest], bool]
+    get_queryset: Callable[[HttpRequest], QuerySet[Any]]
 
     def get_actions(self, request):
         if not self._is_team_user(request):

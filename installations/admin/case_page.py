@@ -4,6 +4,9 @@ data export and the documents' download."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
@@ -64,6 +67,9 @@ class CaseAdminForm(forms.ModelForm):
 class CasePageMixin:
     """CaseAdmin's change form: what the team and a partner referent see of a case, and how the
     form's inlines are saved (through the services)."""
+
+    # What it uses of the CaseAdmin it is part of (declared for the type checker only).
+    get_object: Callable[..., Any]
 
     team_fieldsets = (
         (

@@ -68,7 +68,7 @@ def need_update(
     require_not_erased(need.case)
     if not team and (owner is not _UNSET or due_date is not _UNSET):
         raise PermissionDenied(_("Seule l'équipe du territoire peut changer le responsable ou l'échéance."))
-    changes = {}
+    changes: dict[str, Any] = {}
     if state is not _UNSET and state != need.state:
         if state not in NeedState.values:
             raise ValidationError({"state": [_("Choisissez un état dans la liste.")]})

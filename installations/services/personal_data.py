@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -96,7 +97,7 @@ def case_erase_personal_data(*, actor: User, case: Case) -> Case:
         name = document.file.name
         storage = document.file.storage
         # Deleted from the storage only once the erasure is committed.
-        transaction.on_commit(lambda name=name, storage=storage: storage.delete(name))
+        transaction.on_commit(partial(storage.delete, name))
     CaseDocument.objects.filter(case=case).delete()
     case.messages.update(body=_("[message effacé]"))
     case.notes.update(body=_("[note effacée]"))

@@ -37,6 +37,7 @@ def cases_remind_waiting(*, territory: Territory, now: datetime.datetime | None 
     )
     for case in cases:
         if case.status == CaseStatus.WAITING_APPLICANT:
+            assert case.status_changed_at is not None  # the filter above only selects dated rows
             waited = (now - case.status_changed_at).days
             notify_team(
                 case,
@@ -53,6 +54,7 @@ def cases_remind_waiting(*, territory: Territory, now: datetime.datetime | None 
                 summary=_("Relance : en attente du demandeur depuis %(days)s jours") % {"days": waited},
             )
             continue
+        assert case.awaiting_reply_since is not None  # the filter above only selects dated rows
         waited = (now - case.awaiting_reply_since).days
         notify_team(
             case,

@@ -135,8 +135,9 @@ def case_submit(
     `needs` is a list of `NeedKind` values or a mapping kind -> details. The same non-empty
     `idempotency_key` in the same territory returns the case already created (double submit).
     """
-    signed_in = bool(getattr(actor, "is_authenticated", False))
-    email = (actor.email if signed_in else email or "").strip().lower()
+    person = actor if getattr(actor, "is_authenticated", False) else None
+    signed_in = person is not None
+    email = (person.email if person is not None else email or "").strip().lower()
     if not email:
         raise ValidationError({"email": [_("Indiquez votre adresse e-mail.")]})
     try:
@@ -175,8 +176,8 @@ def case_submit(
         status=CaseStatus.SUBMITTED if signed_in else CaseStatus.UNCONFIRMED,
         applicant=actor if signed_in else None,
         applicant_email=email,
-        applicant_first_name=(first_name or (actor.first_name if signed_in else "")).strip(),
-        applicant_last_name=(last_name or (actor.last_name if signed_in else "")).strip(),
+        applicant_first_name=(first_name or (person.first_name if person is not None else "")).strip(),
+        applicant_last_name=(last_name or (person.last_name if person is not None else "")).strip(),
         applicant_phone=phone.strip(),
         confirmed_at=now if signed_in else None,
         profession=profession,
@@ -255,7 +256,8 @@ def case_confirm_email(*, token: str, actor: User | None = None) -> Case:
             transition(case, actor=actor, to=CaseStatus.SUBMITTED, notify_applicant=False)
             _notify_new_case(case, actor=actor)
     if (
-        getattr(actor, "is_authenticated", False)
+        actor is not None
+        and getattr(actor, "is_authenticated", False)
         and case.applicant_id is None
         and actor.email.lower() == case.applicant_email.lower()
     ):

@@ -18,7 +18,7 @@ from installations.models import Case
 from installations.services import notify
 from installations.services.timeline import record
 
-ALLOWED_TRANSITIONS = {
+ALLOWED_TRANSITIONS: dict[str, set[str]] = {
     CaseStatus.UNCONFIRMED: {CaseStatus.SUBMITTED, CaseStatus.WITHDRAWN, CaseStatus.CLOSED},
     CaseStatus.SUBMITTED: {CaseStatus.SUPPORTED, CaseStatus.WITHDRAWN, CaseStatus.CLOSED},
     CaseStatus.SUPPORTED: {CaseStatus.WAITING_APPLICANT, CaseStatus.SETTLED, CaseStatus.WITHDRAWN, CaseStatus.CLOSED},

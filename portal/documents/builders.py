@@ -33,7 +33,7 @@ class BuilderError(ValueError):
 
 
 def document_builder(func: Builder) -> Builder:
-    func.is_document_builder = True
+    func.is_document_builder = True  # type: ignore[attr-defined]  # marks a function as a builder
     return func
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from datetime import datetime
+from typing import ClassVar, Self
 
 from django.conf import settings
 from django.db import models
@@ -22,26 +24,29 @@ def document_file_name(territory_id: int) -> str:
     return f"documents/{territory_id}/{uuid.uuid4().hex}.pdf"
 
 
-class GeneratedDocumentQuerySet(TerritoryQuerySet):
-    def ready(self):
+class GeneratedDocumentQuerySet(TerritoryQuerySet["GeneratedDocument"]):
+    def ready(self) -> Self:
         return self.filter(status=DocumentStatus.READY)
 
-    def of_kind(self, kind: str):
+    def of_kind(self, kind: str) -> Self:
         return self.filter(kind=kind)
 
-    def for_audiences(self, audiences):
+    def for_audiences(self, audiences: Iterable[str]) -> Self:
         return self.filter(audience__in=list(audiences))
 
-    def stale_running(self, started_before: datetime):
+    def stale_running(self, started_before: datetime) -> Self:
         """Rows a worker claimed and never finished (the worker was killed or lost)."""
         return self.filter(status=DocumentStatus.RUNNING, started_at__lt=started_before)
 
-    def stale_pending(self, requested_before: datetime):
+    def stale_pending(self, requested_before: datetime) -> Self:
         """Rows whose task never reached a worker (broker down when they were requested)."""
         return self.filter(status=DocumentStatus.PENDING, requested_at__lt=requested_before)
 
-    def latest_first(self):
+    def latest_first(self) -> Self:
         return self.order_by("-requested_at", "-pk")
+
+
+GeneratedDocumentManager = models.Manager.from_queryset(GeneratedDocumentQuerySet)
 
 
 class GeneratedDocument(TerritoryScopedModel):
@@ -85,7 +90,8 @@ class GeneratedDocument(TerritoryScopedModel):
     finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
     attempts = models.PositiveIntegerField(_("tentatives"), default=0)
 
-    objects = GeneratedDocumentQuerySet.as_manager()
+    # Annotated: managers are class variables in django-stubs, and an override must say so.
+    objects: ClassVar[GeneratedDocumentManager] = GeneratedDocumentManager()
 
     class Meta:
         verbose_name = _("document généré")

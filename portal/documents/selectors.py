@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.db.models import Q
 
 from portal.documents.enums import DocumentAudience, DocumentStatus
@@ -9,13 +11,16 @@ from portal.documents.models import GeneratedDocument
 from portal.documents.permissions import AUDIENCE_CHECKS, roles_in
 from portal.enums import EDITOR_ROLES, Role
 
+if TYPE_CHECKING:
+    from portal.models import Territory
 
-def document_for_download(*, territory, pk: int) -> GeneratedDocument | None:
+
+def document_for_download(*, territory: Territory | None, pk: int) -> GeneratedDocument | None:
     """One document of `territory`; None for a missing one or another territory's."""
     return GeneratedDocument.objects.for_territory(territory).select_related("territory").filter(pk=pk).first()
 
 
-def downloadable_documents(*, user, territory, kind: str | None = None) -> list[GeneratedDocument]:
+def downloadable_documents(*, user: Any, territory: Territory, kind: str | None = None) -> list[GeneratedDocument]:
     """Ready documents of `territory` that `user` may download, newest first (an elected official's
     or a council member's page). One query for the roles, one for the documents; a body-limited
     council document also asks the governance check."""

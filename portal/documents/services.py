@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -17,6 +19,9 @@ from portal.documents.models import GeneratedDocument
 from portal.enums import EDITOR_ROLES
 from portal.tenancy.access import has_role
 
+if TYPE_CHECKING:
+    from portal.models import Territory, User
+
 logger = logging.getLogger("portal.documents")
 
 # A pending row older than this never reached a worker (broker down at request time): re-queue it.
@@ -24,7 +29,7 @@ PENDING_REQUEUE_AFTER = timedelta(minutes=10)
 INTERRUPTED_REASON = "interrompu : la génération s'est arrêtée avant la fin (processus arrêté ou perdu)"
 
 
-def _check_actor(actor, territory) -> None:
+def _check_actor(actor: User | None, territory: Territory) -> None:
     # `actor=None` is the system itself (a scheduled generation); a person must run the territory.
     if actor is not None and not has_role(actor, territory, EDITOR_ROLES):
         raise PermissionDenied(_("Vous ne pouvez pas générer de documents pour ce territoire."))
@@ -58,14 +63,14 @@ def _enqueue_on_commit(document: GeneratedDocument) -> None:
 @transaction.atomic
 def document_request(
     *,
-    actor,
-    territory,
+    actor: User | None,
+    territory: Territory,
     kind: str,
     title: str,
     builder: str,
-    params: dict | None = None,
+    params: dict[str, Any] | None = None,
     audience: str = DocumentAudience.STAFF,
-    recipient=None,
+    recipient: User | None = None,
 ) -> GeneratedDocument:
     """Record a document to generate and queue its build once the row is committed.
 
@@ -106,7 +111,7 @@ def document_request(
 
 
 @transaction.atomic
-def document_retry(*, actor, document: GeneratedDocument) -> GeneratedDocument:
+def document_retry(*, actor: User | None, document: GeneratedDocument) -> GeneratedDocument:
     """Generate a failed (or ready, to refresh it) document again; a build under way is left alone."""
     _check_actor(actor, document.territory)
     locked = GeneratedDocument.objects.for_territory(document.territory).select_for_update().get(pk=document.pk)
@@ -155,11 +160,7 @@ def document_sweep(*, now: datetime | None = None, running_timeout: timedelta | 
         .values_list("territory_id", "pk")[:500]
     )
     for territory_id, document_id in stale:
-        transaction.on_commit(
-            lambda territory_id=territory_id, document_id=document_id: _enqueue(
-                territory_id=territory_id, document_id=document_id
-            )
-        )
+        transaction.on_commit(partial(_enqueue, territory_id=territory_id, document_id=document_id))
     if interrupted or stale:
         logger.warning("Document sweep: %s interrupted, %s re-queued", interrupted, len(stale))
     return SweepResult(interrupted=interrupted, requeued=len(stale))

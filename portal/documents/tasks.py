@@ -80,7 +80,7 @@ def run_build(*, territory_id: int, document_id: int) -> GeneratedDocument | Non
         template_name, context = builder(territory=territory, params=document.params)
         pdf = render_pdf(template_name=template_name, context=context)
         # A fresh name nobody points at yet: until the update below, this file is invisible.
-        stored_name = default_storage.save(document_file_name(territory.pk), ContentFile(pdf.content))
+        stored_name = default_storage.save(document_file_name(territory_id), ContentFile(pdf.content))
     except SoftTimeLimitExceeded as exc:
         _discard(stored_name)
         reason = f"délai dépassé : génération arrêtée après {SOFT_TIME_LIMIT} s ({_error_text(exc)})"

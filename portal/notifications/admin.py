@@ -41,7 +41,7 @@ class NotificationAdmin(TerritoryScopedAdmin):
         "email_sent_at",
         "email_error",
     )
-    fields = [
+    fields = readonly_fields = (
         "territory",
         "recipient",
         "actor",
@@ -57,8 +57,7 @@ class NotificationAdmin(TerritoryScopedAdmin):
         "email_claimed_at",
         "email_sent_at",
         "email_error",
-    ]
-    readonly_fields = fields
+    )
 
     def has_add_permission(self, request):
         return False

@@ -20,6 +20,7 @@ import os
 import smtplib
 import threading
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -162,6 +163,7 @@ def _record_failure(ids, exc: Exception, *, back_to: str) -> None:
     now = timezone.now()
     reason = f"{exc.__class__.__name__}: {exc}"[:2000]
     for row in Notification.objects.filter(pk__in=ids, email_state=EmailState.SENDING).only("pk", "email_attempts"):
+        changes: dict[str, Any]
         if row.email_attempts >= max_attempts() or _permanent(exc):
             changes = {"email_state": EmailState.FAILED, "email_next_attempt_at": None}
         else:

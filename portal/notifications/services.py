@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -14,9 +16,12 @@ from portal.notifications.enums import REQUEUABLE_STATES, EmailMode, EmailState
 from portal.notifications.models import Notification, NotificationPreference
 from portal.tenancy.access import territory_ids_for
 
+if TYPE_CHECKING:
+    from portal.models import Territory, User
+
 logger = logging.getLogger(__name__)
 
-SUBJECT_MAX_LENGTH = Notification._meta.get_field("subject").max_length
+SUBJECT_MAX_LENGTH: int = Notification._meta.get_field("subject").max_length or 200
 
 
 def _check_url(url: str) -> None:
@@ -26,8 +31,8 @@ def _check_url(url: str) -> None:
         raise ValueError(f"url must be an absolute path in the portal, not {url!r}")
 
 
-def _check_attachments(attachments) -> list[list[str]]:
-    checked = []
+def _check_attachments(attachments: Iterable[Sequence[str]] | None) -> list[list[str]]:
+    checked: list[list[str]] = []
     for item in attachments or []:
         if len(item) != 3 or not all(isinstance(part, str) for part in item):
             raise ValueError("each attachment is (filename, text content, mimetype)")
@@ -38,13 +43,13 @@ def _check_attachments(attachments) -> list[list[str]]:
 @transaction.atomic(savepoint=False)
 def notify(
     *,
-    territory,
-    recipients,
+    territory: Territory | None,
+    recipients: Iterable[User | None],
     kind: str,
     subject: str,
     body: str,
     url: str = "",
-    actor=None,
+    actor: User | None = None,
     attachments: list[tuple[str, str, str]] | None = None,
 ) -> list[Notification]:
     """Notify `recipients` (users) in `territory`: one row each, in the caller's transaction.
@@ -61,7 +66,7 @@ def notify(
     if len(subject) > SUBJECT_MAX_LENGTH:
         subject = subject[: SUBJECT_MAX_LENGTH - 1] + "…"
 
-    users = {}
+    users: dict[int, User] = {}
     for user in recipients:
         if user is not None and user.pk not in users and (actor is None or user.pk != actor.pk):
             users[user.pk] = user
@@ -104,7 +109,7 @@ def notify(
 
 
 @transaction.atomic
-def notification_mark_read(*, actor, notification: Notification) -> Notification:
+def notification_mark_read(*, actor: User, notification: Notification) -> Notification:
     if notification.recipient_id != actor.pk:
         raise PermissionDenied
     if notification.read_at is None:
@@ -114,12 +119,12 @@ def notification_mark_read(*, actor, notification: Notification) -> Notification
 
 
 @transaction.atomic
-def notifications_mark_all_read(*, actor) -> int:
+def notifications_mark_all_read(*, actor: User) -> int:
     return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(read_at=timezone.now())
 
 
 @transaction.atomic
-def preference_set(*, actor, email_mode: str) -> NotificationPreference:
+def preference_set(*, actor: User, email_mode: str) -> NotificationPreference:
     """A person chooses how they are e-mailed (only for themselves)."""
     if email_mode not in EmailMode.values:
         raise ValueError(f"unknown e-mail mode {email_mode!r}")
@@ -130,7 +135,7 @@ def preference_set(*, actor, email_mode: str) -> NotificationPreference:
 
 
 @transaction.atomic
-def notification_requeue(*, actor, notifications) -> int:
+def notification_requeue(*, actor: User, notifications: Iterable[Notification]) -> int:
     """A coordinator puts failed or uncertain e-mails of their territories back in the outbox.
 
     For an `unknown` row this is the human decision the outbox refuses to take alone: the

@@ -7,7 +7,7 @@ memberships too, and a default that included them would let them read what only 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 
 def _memberships_of(user: Any) -> list[tuple[int, str]]:
@@ -22,7 +22,7 @@ def _memberships_of(user: Any) -> list[tuple[int, str]]:
             .order_by()
             .values_list("territory_id", "role")
         )
-    return cache["memberships"]
+    return cast(list[tuple[int, str]], cache["memberships"])
 
 
 def territory_ids_for(user: Any, *, roles: Iterable[str]) -> set[int]:
@@ -34,7 +34,7 @@ def territory_ids_for(user: Any, *, roles: Iterable[str]) -> set[int]:
     if roles not in cache:
         wanted = set(roles)
         cache[roles] = {territory_id for territory_id, role in _memberships_of(user) if role in wanted}
-    return cache[roles]
+    return cast(set[int], cache[roles])
 
 
 def has_role(user: Any, territory: Any, roles: Iterable[str]) -> bool:

@@ -11,6 +11,8 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.contrib import admin
@@ -18,7 +20,8 @@ from django.contrib.admin.filters import RelatedFieldListFilter, RelatedOnlyFiel
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.http import Http404, StreamingHttpResponse
+from django.forms import Form, ModelChoiceField, ModelMultipleChoiceField
+from django.http import Http404, HttpRequest, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -26,8 +29,24 @@ from portal.enums import ADMIN_ROLES, EDITOR_ROLES
 from portal.tenancy.access import territory_ids_for
 from portal.tenancy.models import TerritoryScopedModel
 
+if TYPE_CHECKING:
+    from django.contrib.admin import AdminSite
+    from django.contrib.admin.options import InlineModelAdmin
 
-def scoped_choices(model, request, roles=EDITOR_ROLES):
+    _ModelAdmin = admin.ModelAdmin[Any]
+    _BaseInlineFormSet = forms.BaseInlineFormSet[Any, Any, Any]
+    # The inline base is a mixin put before TabularInline / StackedInline: typed as what it mixes into.
+    _InlineMixinBase = InlineModelAdmin[Any, Any]
+else:
+    # Not subscriptable at run time.
+    _ModelAdmin = admin.ModelAdmin
+    _BaseInlineFormSet = forms.BaseInlineFormSet
+    _InlineMixinBase = object
+
+
+def scoped_choices(
+    model: Any, request: HttpRequest, roles: Iterable[str] = EDITOR_ROLES
+) -> models.QuerySet[Any] | None:
     """The rows of `model` a staff user may pick in a form, or None when `model` is not scoped."""
     from portal.models import Territory, User
 
@@ -38,13 +57,14 @@ def scoped_choices(model, request, roles=EDITOR_ROLES):
     if model is Territory:
         return Territory.objects.filter(pk__in=ids)
     if issubclass(model, TerritoryScopedModel):
-        return model.objects.for_territories(ids)
+        scoped: models.QuerySet[Any] = model.objects.for_territories(ids)
+        return scoped
     if model is User:
         return User.objects.filter(memberships__territory_id__in=ids).distinct()
     return None
 
 
-def admin_context_without_sidebar(site, request) -> dict:
+def admin_context_without_sidebar(site: AdminSite, request: HttpRequest) -> dict[str, Any]:
     """`site.each_context(request)` for a page without the navigation sidebar: the same keys, but
     the list of every application and model (a permission check and two URL reversals per model)
     is not built. tests/portal/test_admin.py checks that the keys stay Django's."""
@@ -62,17 +82,17 @@ def admin_context_without_sidebar(site, request) -> dict:
 
 
 class _Echo:
-    def write(self, value):
+    def write(self, value: str) -> str:
         return value
 
 
-def _with_bom(rows):
+def _with_bom(rows: Iterable[str]) -> Iterator[str]:
     # Spreadsheets opened by coordinators read UTF-8 accents correctly only with a BOM.
     yield "\ufeff"
     yield from rows
 
 
-def csv_response(rows, *, name: str) -> StreamingHttpResponse:
+def csv_response(rows: Iterable[Sequence[Any]], *, name: str) -> StreamingHttpResponse:
     """The CSV download of `rows` (lists of cells, the headers first), streamed row by row, named
     `<name>-<today>.csv`: `;`-separated and UTF-8 with a BOM, as French spreadsheets open it."""
     writer = csv.writer(_Echo(), delimiter=";")
@@ -83,7 +103,7 @@ def csv_response(rows, *, name: str) -> StreamingHttpResponse:
     return response
 
 
-class TerritoryScopedAdmin(admin.ModelAdmin):
+class TerritoryScopedAdmin(_ModelAdmin):
     # Partners (ARS, CPAM, Ordre…) read in the admin only what a model opts them into.
     partner_can_view = False
     export_fields: tuple[str, ...] = ()
@@ -95,10 +115,10 @@ class TerritoryScopedAdmin(admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     # --- who may do what -------------------------------------------------------------------
-    def _view_roles(self):
+    def _view_roles(self) -> Sequence[str]:
         return ADMIN_ROLES if self.partner_can_view else EDITOR_ROLES
 
-    def _may(self, request, obj, roles):
+    def _may(self, request: HttpRequest, obj: Any, roles: Iterable[str]) -> bool:
         user = request.user
         if not (user.is_active and user.is_staff):
             return False
@@ -109,35 +129,39 @@ class TerritoryScopedAdmin(admin.ModelAdmin):
             return bool(ids)
         return self.territory_id_of(obj) in ids
 
-    def territory_id_of(self, obj):
-        return obj.territory_id
+    def territory_id_of(self, obj: Any) -> int | None:
+        territory_id: int | None = obj.territory_id
+        return territory_id
 
-    def has_module_permission(self, request):
+    def has_module_permission(self, request: HttpRequest) -> bool:
         return self._may(request, None, self._view_roles())
 
-    def has_view_permission(self, request, obj=None):
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self._may(request, obj, self._view_roles())
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return self._may(request, None, EDITOR_ROLES)
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self._may(request, obj, EDITOR_ROLES)
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self._may(request, obj, EDITOR_ROLES)
 
     # --- reads -------------------------------------------------------------------------------
-    def scope_queryset(self, queryset, request):
-        return queryset.for_territories(territory_ids_for(request.user, roles=self._view_roles()))
+    def scope_queryset(self, queryset: Any, request: HttpRequest) -> models.QuerySet[Any]:
+        scoped: models.QuerySet[Any] = queryset.for_territories(
+            territory_ids_for(request.user, roles=self._view_roles())
+        )
+        return scoped
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet[Any]:
         queryset = super().get_queryset(request)
         if request.user.is_superuser:
             return queryset
         return self.scope_queryset(queryset, request)
 
-    def get_object(self, request, object_id, from_field=None):
+    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Any:
         # Django redirects to the admin index for a missing object; another territory's object
         # must answer exactly like a missing one, and that answer is 404.
         obj = super().get_object(request, object_id, from_field)
@@ -145,10 +169,10 @@ class TerritoryScopedAdmin(admin.ModelAdmin):
             raise Http404(_("Cet élément n'existe pas."))
         return obj
 
-    def get_list_filter(self, request):
+    def get_list_filter(self, request: HttpRequest) -> list[Any]:
         # A related-field filter lists every row of the related table by default: restrict it to
         # the values present in the (scoped) change list.
-        scoped = []
+        scoped: list[Any] = []
         for item in super().get_list_filter(request):
             if isinstance(item, str) and "__" not in item:
                 field = self.model._meta.get_field(item)
@@ -160,20 +184,24 @@ class TerritoryScopedAdmin(admin.ModelAdmin):
         return scoped
 
     # --- form choices ------------------------------------------------------------------------
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+    def formfield_for_foreignkey(
+        self, db_field: models.ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> ModelChoiceField[Any] | None:
         choices = scoped_choices(db_field.related_model, request)
         if choices is not None:
             kwargs["queryset"] = choices
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
+    def formfield_for_manytomany(
+        self, db_field: models.ManyToManyField[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> ModelMultipleChoiceField[Any] | None:
         choices = scoped_choices(db_field.remote_field.model, request)
         if choices is not None:
             kwargs["queryset"] = choices
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     # --- writes ------------------------------------------------------------------------------
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj: Any, form: Form, change: bool) -> None:
         if not request.user.is_superuser and self.territory_id_of(obj) not in territory_ids_for(
             request.user, roles=EDITOR_ROLES
         ):
@@ -181,17 +209,17 @@ class TerritoryScopedAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
     # --- export ------------------------------------------------------------------------------
-    def get_export_fields(self):
+    def get_export_fields(self) -> list[str]:
         if self.export_fields:
             return list(self.export_fields)
         return [f.name for f in self.model._meta.concrete_fields]
 
-    def export_rows(self, queryset):
+    def export_rows(self, queryset: models.QuerySet[Any]) -> Iterator[list[str]]:
         fields = self.get_export_fields()
         relations = [f for f in fields if isinstance(self.model._meta.get_field(f), models.ForeignKey)]
         yield [str(self.model._meta.get_field(f).verbose_name) for f in fields]
         for obj in queryset.select_related(*relations).iterator(chunk_size=500):
-            row = []
+            row: list[str] = []
             for name in fields:
                 field = self.model._meta.get_field(name)
                 value = getattr(obj, name)
@@ -201,44 +229,46 @@ class TerritoryScopedAdmin(admin.ModelAdmin):
             yield row
 
     @admin.action(description=_("Exporter la sélection en CSV"))
-    def export_csv(self, request, queryset):
+    def export_csv(self, request: HttpRequest, queryset: models.QuerySet[Any]) -> StreamingHttpResponse:
         # `queryset` comes from get_queryset(): the export can only contain scoped rows.
         return csv_response(self.export_rows(queryset), name=self.model._meta.model_name)
 
 
-class TerritoryScopedInlineFormSet(forms.BaseInlineFormSet):
+class TerritoryScopedInlineFormSet(_BaseInlineFormSet):
     """The rows of an inline belong to the territory of their parent."""
 
-    def add_fields(self, form, index):
+    def add_fields(self, form: Any, index: int | None) -> None:
         super().add_fields(form, index)
         # Django offers every row of the table as the hidden id's choices: only the parent's
         # territory may be edited through this formset (none while the parent has no territory).
-        id_field = form.fields.get(self._pk_field.name)
-        if isinstance(id_field, forms.ModelChoiceField):
+        pk_name: str = self._pk_field.name  # type: ignore[attr-defined]  # set by super().add_fields
+        id_field = form.fields.get(pk_name)
+        if isinstance(id_field, forms.ModelChoiceField) and id_field.queryset is not None:
             territory_id = getattr(self.instance, "territory_id", None)
             queryset = id_field.queryset
             id_field.queryset = queryset.filter(territory_id=territory_id) if territory_id else queryset.none()
         # The people and organisations to choose from are the same on every row: read them once
         # per page, not once per row (validation still checks against the field's queryset).
-        cache = self.__dict__.setdefault("_choices_cache", {})
+        cache: dict[str, list[Any]] = self.__dict__.setdefault("_choices_cache", {})
         for name, choice_field in form.fields.items():
-            if name == self._pk_field.name or not isinstance(choice_field, forms.ModelChoiceField):
+            if name == pk_name or not isinstance(choice_field, forms.ModelChoiceField):
                 continue
             if isinstance(choice_field, forms.ModelMultipleChoiceField) or choice_field.disabled:
                 continue
             if name not in cache:
-                cache[name] = list(iter(choice_field.choices))
+                cache[name] = list(cast(Iterable[Any], choice_field.choices))
             choice_field.widget.choices = cache[name]
 
-    def _construct_form(self, i, **kwargs):
-        form = super()._construct_form(i, **kwargs)
+    def _construct_form(self, i: int, **kwargs: Any) -> Any:
+        # Django's private hook, which django-stubs does not describe.
+        form = super()._construct_form(i, **kwargs)  # type: ignore[misc]
         # A new row takes its parent's territory before it is validated.
         if self.instance is not None and getattr(self.instance, "territory_id", None):
             form.instance.territory_id = self.instance.territory_id
         return form
 
 
-class TerritoryScopedInline:
+class TerritoryScopedInline(_InlineMixinBase):
     """The one base of inlines of territory-owned rows, put before `admin.TabularInline` or
     `admin.StackedInline`: the rows are seen and written by the parent territory's team (coordinators
     and managers, active staff; a superuser everywhere), new rows take the parent's territory and
@@ -248,13 +278,13 @@ class TerritoryScopedInline:
     elsewhere (through a service) returns False from the permissions it does not offer.
     """
 
-    formset = TerritoryScopedInlineFormSet
+    formset: type[_BaseInlineFormSet] = TerritoryScopedInlineFormSet
     extra = 0
     # False: choosing a person or an organisation is all one does there, without the pop-ups that
     # edit or create them.
     related_popups = True
 
-    def may_view(self, request, obj) -> bool:
+    def may_view(self, request: HttpRequest, obj: Any) -> bool:
         user = request.user
         if not (user.is_active and user.is_staff):
             return False
@@ -263,28 +293,32 @@ class TerritoryScopedInline:
         ids = territory_ids_for(user, roles=EDITOR_ROLES)
         return bool(ids) if obj is None else obj.territory_id in ids
 
-    def may_write(self, request, obj) -> bool:
+    def may_write(self, request: HttpRequest, obj: Any) -> bool:
         return self.may_view(request, obj)
 
-    def has_view_permission(self, request, obj=None):
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self.may_view(request, obj)
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self.may_write(request, obj)
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self.may_write(request, obj)
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self.may_write(request, obj)
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+    def formfield_for_foreignkey(
+        self, db_field: models.ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> ModelChoiceField[Any] | None:
         choices = scoped_choices(db_field.related_model, request)
         if choices is not None:
             kwargs["queryset"] = choices
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
+    def formfield_for_dbfield(
+        self, db_field: models.Field[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> forms.Field | None:
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if not self.related_popups and field is not None and isinstance(field.widget, RelatedFieldWidgetWrapper):
             widget = field.widget

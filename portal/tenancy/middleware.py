@@ -2,23 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import get_object_or_404
 
 
 class TerritoryMiddleware:
     """Sets `request.territory` from the `territory_slug` in the URL (404 when unknown or inactive)."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
-        request.territory = None
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        request.territory = None  # type: ignore[attr-defined]  # set on every request, read by views
         return self.get_response(request)
 
-    def process_view(self, request, view_func, view_args, view_kwargs):
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., HttpResponseBase],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> None:
         slug = view_kwargs.get("territory_slug")
         if slug is not None:
             from portal.models import Territory
 
-            request.territory = get_object_or_404(Territory, slug=slug, is_active=True)
+            request.territory = get_object_or_404(Territory, slug=slug, is_active=True)  # type: ignore[attr-defined]
         return None

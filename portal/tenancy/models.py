@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from portal.tenancy.access import territory_ids_for
+
+if TYPE_CHECKING:
+    from portal.models import Territory
+
+_M = TypeVar("_M", bound=models.Model)
 
 # Models of the project's own apps that hold personal or territory data without a `territory`
 # FK, each with the reason. tests/portal/test_tenancy_meta.py fails on any other such model.
@@ -22,16 +27,16 @@ GLOBAL_MODELS = {
 }
 
 
-class TerritoryQuerySet(models.QuerySet):
-    def for_territory(self, territory):
+class TerritoryQuerySet(models.QuerySet[_M]):
+    def for_territory(self, territory: Territory | None) -> Self:
         if territory is None:
             return self.none()
         return self.filter(territory=territory)
 
-    def for_territories(self, territory_ids):
+    def for_territories(self, territory_ids: Iterable[int]) -> Self:
         return self.filter(territory_id__in=list(territory_ids))
 
-    def visible_to(self, user: Any, *, roles: Iterable[str]):
+    def visible_to(self, user: Any, *, roles: Iterable[str]) -> Self:
         if not getattr(user, "is_authenticated", False):
             return self.none()
         if user.is_superuser:
@@ -55,7 +60,7 @@ class TerritoryScopedModel(models.Model):
     class Meta:
         abstract = True
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         # A row may only point at rows of its own territory: a coordinator of two territories
         # cannot link territory A's record to territory B's organisation by mistake.
@@ -63,7 +68,8 @@ class TerritoryScopedModel(models.Model):
         for field in self._meta.concrete_fields:
             if not field.is_relation or field.name == "territory" or not self.territory_id:
                 continue
-            if not issubclass(field.related_model, TerritoryScopedModel):
+            related_model = field.related_model
+            if not (isinstance(related_model, type) and issubclass(related_model, TerritoryScopedModel)):
                 continue
             related = getattr(self, field.name, None)
             if related is not None and related.territory_id != self.territory_id:

@@ -36,7 +36,7 @@ def ics_unescape(value: str) -> str:
 
 
 def ics_properties(text: str) -> dict[str, str]:
-    props = {}
+    props: dict[str, str] = {}
     for line in _unfold(text):
         name, _sep, value = line.partition(":")
         props.setdefault(name.split(";")[0], value)

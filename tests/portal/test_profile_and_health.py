@@ -85,35 +85,43 @@ def test_sessions_expire_after_inactivity():
     assert settings.SESSION_SAVE_EVERY_REQUEST
 
 
-@pytest.mark.parametrize("secret", ["", "demo-only-insecure-key-never-use-in-production"])
-def test_production_settings_refuse_a_missing_or_demo_secret(secret):
-    env = {
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "SECRET_KEY": secret,
-        "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/guichet",
-        "PATH": "/usr/bin:/bin",
-    }
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check"], env=env, capture_output=True, text=True, cwd=settings.BASE_DIR
-    )
-    assert result.returncode != 0
-    assert "SECRET_KEY" in result.stderr
-
-
-def test_production_settings_pass_check_deploy_without_warning():
+def run_production_check(*args, **overrides):
+    """`manage.py check` on the production settings in a fresh process, with a complete environment
+    that `overrides` change (None removes a variable)."""
     env = {
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "SECRET_KEY": secrets.token_urlsafe(64),
         "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/guichet",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
+        "CELERY_BROKER_URL": "redis://127.0.0.1:6379/1",
         "ALLOWED_HOSTS": "sante.example.org",
         "PATH": "/usr/bin:/bin",
     }
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        env=env,
-        capture_output=True,
-        text=True,
-        cwd=settings.BASE_DIR,
+    env.update(overrides)
+    env = {name: value for name, value in env.items() if value is not None}
+    return subprocess.run(  # noqa: S603  (arguments written in these tests)
+        [sys.executable, "manage.py", "check", *args], env=env, capture_output=True, text=True, cwd=settings.BASE_DIR
     )
+
+
+@pytest.mark.parametrize("secret", ["", "demo-only-insecure-key-never-use-in-production"])
+def test_production_settings_refuse_a_missing_or_demo_secret(secret):
+    result = run_production_check(SECRET_KEY=secret)
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+@pytest.mark.parametrize("variable", ["REDIS_URL", "CELERY_BROKER_URL"])
+@pytest.mark.parametrize("value", [None, ""])
+def test_production_settings_refuse_to_start_without_redis_or_broker(variable, value):
+    # Without them production would quietly fall back on the demo's per-process cache and eager tasks.
+    result = run_production_check(**{variable: value})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert f"{variable} est obligatoire en production" in result.stderr
+
+
+def test_production_settings_pass_check_deploy_without_warning():
+    result = run_production_check("--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout

@@ -80,7 +80,9 @@ def _parse_date(value: str) -> datetime.date | None:
 
 def parse_zoning(text: str) -> tuple[list[ZoningLine], list[tuple[int, str]]]:
     """Lines that parse, and refused lines with their reason (the commune is not checked here)."""
-    lines, rejected, seen = [], [], {}
+    lines: list[ZoningLine] = []
+    rejected: list[tuple[int, str]] = []
+    seen: dict[str, int] = {}
     for number, row in enumerate(csv.reader(io.StringIO(text), delimiter=";"), start=1):
         cells = [cell.strip() for cell in row]
         if not any(cells) or cells[0].startswith("#"):

@@ -156,7 +156,7 @@ def _dump_list(rows: list[dict]) -> str:
 def write_extract(*, source, destination: Path = DEFAULT_SOURCE) -> tuple[int, int]:
     """Write the shipped extract (communes and EPCIs of the demo territories) from a full package."""
     communes, epcis = load_source(source)
-    codes = set()
+    codes: set[str] = set()
     for siren in EXTRACT_EPCIS:
         codes.update(c["code"] for c in select_communes(communes, epcis, epci=siren)[0])
     for departement in EXTRACT_DEPARTEMENTS:
