@@ -31,7 +31,7 @@ def _report(model_admin, request, done: int, refused: list[str], message) -> Non
 
 class RegistrationInline(TerritoryScopedInline, admin.TabularInline):
     model = Registration
-    fields = ["person", "email", "status", "attended", "created_at", "promoted_at", "cancelled_at"]
+    fields = ("person", "email", "status", "attended", "created_at", "promoted_at", "cancelled_at")
     readonly_fields = fields
     can_delete = False
     show_change_link = True
@@ -161,7 +161,7 @@ class RegistrationAdmin(TerritoryScopedAdmin):
     search_fields = ["name", "email", "user__email", "user__last_name", "event__title"]
     list_select_related = ["event", "user"]
     actions = ["export_csv", "mark_present", "mark_absent", "cancel_registrations"]
-    readonly_fields = [
+    readonly_fields = (
         "territory",
         "event",
         "user",
@@ -176,7 +176,7 @@ class RegistrationAdmin(TerritoryScopedAdmin):
         "cancelled_at",
         "reminded_at",
         "certificate",
-    ]
+    )
     fields = readonly_fields
     export_fields = ("event", "user", "name", "email", "status", "attended", "created_at", "promoted_at")
 

@@ -22,10 +22,14 @@ def duration_text(event) -> str:
 @document_builder
 def attendance_certificate(*, territory, params: dict) -> tuple[str, dict]:
     """`params = {"registration_id": …}`: the certificate of a person whose attendance was recorded."""
+    try:
+        registration_id = int(params["registration_id"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise BuilderError(_("Inscription non précisée.")) from exc
     registration = (
         Registration.objects.for_territory(territory)
         .select_related("event__organiser", "event__commune", "user")
-        .filter(pk=params.get("registration_id"), attended=True)
+        .filter(pk=registration_id, attended=True)
         .first()
     )
     if registration is None:
@@ -46,7 +50,7 @@ def attendance_certificate(*, territory, params: dict) -> tuple[str, dict]:
         "hours": _("de %(start)s à %(end)s")
         % {"start": formats.time_format(start, "H\\hi"), "end": formats.time_format(end, "H\\hi")},
         "duration": duration_text(event),
-        "organiser": event.organiser.name if event.organiser_id else territory.name,
+        "organiser": event.organiser.name if event.organiser else territory.name,
         "recorded_at": timezone.localtime(registration.attendance_recorded_at)
         if registration.attendance_recorded_at
         else None,

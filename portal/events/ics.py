@@ -37,7 +37,9 @@ def uri_value(value: str) -> str:
 
 def fold(line: str) -> str:
     """Split a content line into chunks of at most 75 octets, continuation lines starting with a space."""
-    chunks, current, size = [], [], 0
+    chunks: list[str] = []
+    current: list[str] = []
+    size = 0
     for char in line:
         width = len(char.encode("utf-8"))
         if size + width > 75:

@@ -7,6 +7,7 @@ Portal knows nothing of the axis apps: an app gives its events a `kind` ("traini
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import ClassVar, Self
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -25,25 +26,28 @@ validate_event_kind = RegexValidator(
 )
 
 
-class EventQuerySet(TerritoryQuerySet):
-    def published(self):
+class EventQuerySet(TerritoryQuerySet["Event"]):
+    def published(self) -> Self:
         return self.filter(status=EventStatus.PUBLISHED)
 
-    def public(self):
+    def public(self) -> Self:
         """What the territory's site shows: published events, and cancelled ones (with their notice)."""
         return self.filter(status__in=[EventStatus.PUBLISHED, EventStatus.CANCELLED])
 
-    def upcoming(self, now: datetime | None = None):
+    def upcoming(self, now: datetime | None = None) -> Self:
         return self.filter(ends_at__gte=now or timezone.now())
 
-    def of_kind(self, kind: str):
+    def of_kind(self, kind: str) -> Self:
         return self.filter(kind=kind)
 
-    def with_counts(self):
+    def with_counts(self) -> Self:
         return self.annotate(
             registered_count=Count("registrations", filter=Q(registrations__status=RegistrationStatus.REGISTERED)),
             waitlisted_count=Count("registrations", filter=Q(registrations__status=RegistrationStatus.WAITLISTED)),
         )
+
+
+EventManager = models.Manager.from_queryset(EventQuerySet)
 
 
 class Event(TerritoryScopedModel):
@@ -101,7 +105,8 @@ class Event(TerritoryScopedModel):
     # Bumped at each change that calendar clients must see (cancellation): they update, not duplicate.
     ics_sequence = models.PositiveIntegerField(_("version de l'invitation"), default=0, editable=False)
 
-    objects = EventQuerySet.as_manager()
+    # Annotated: managers are class variables in django-stubs, and an override must say so.
+    objects: ClassVar[EventManager] = EventManager()
 
     class Meta:
         verbose_name = _("événement")
@@ -172,18 +177,21 @@ class Event(TerritoryScopedModel):
         return ""
 
 
-class RegistrationQuerySet(TerritoryQuerySet):
-    def active(self):
+class RegistrationQuerySet(TerritoryQuerySet["Registration"]):
+    def active(self) -> Self:
         return self.filter(status__in=ACTIVE_STATUSES)
 
-    def registered(self):
+    def registered(self) -> Self:
         return self.filter(status=RegistrationStatus.REGISTERED)
 
-    def waitlisted(self):
+    def waitlisted(self) -> Self:
         return self.filter(status=RegistrationStatus.WAITLISTED)
 
-    def waitlist_order(self):
+    def waitlist_order(self) -> Self:
         return self.order_by("waitlisted_at", "pk")
+
+
+RegistrationManager = models.Manager.from_queryset(RegistrationQuerySet)
 
 
 class Registration(TerritoryScopedModel):
@@ -220,7 +228,12 @@ class Registration(TerritoryScopedModel):
         related_name="+",
     )
 
-    objects = RegistrationQuerySet.as_manager()
+    objects: ClassVar[RegistrationManager] = RegistrationManager()
+
+    # Set on the rows of a person's list by selectors.registrations_of (not stored).
+    waitlist_position: int | None = None
+    is_past: bool = False
+    may_cancel: bool = False
 
     class Meta:
         verbose_name = _("inscription")
@@ -249,13 +262,13 @@ class Registration(TerritoryScopedModel):
 
     @property
     def person_name(self) -> str:
-        if self.user_id:
+        if self.user is not None:
             return self.user.get_full_name() or self.user.email
         return self.name or self.email
 
     @property
     def person_email(self) -> str:
-        return self.user.email if self.user_id else self.email
+        return self.user.email if self.user is not None else self.email
 
     @property
     def is_registered(self) -> bool:

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import F, Q, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from portal.events.enums import EventStatus, RegistrationStatus
-from portal.events.models import Event, Registration
+from portal.events.models import Event, EventQuerySet, Registration, RegistrationQuerySet
+
+if TYPE_CHECKING:
+    from portal.models import Territory
 
 
-def public_events(*, territory, kind: str | None = None, upcoming: bool = True):
+def public_events(*, territory: Territory | None, kind: str | None = None, upcoming: bool = True) -> EventQuerySet:
     """A territory's published (and cancelled) events with their counts, soonest first."""
     events = Event.objects.for_territory(territory).public().with_counts().select_related("commune", "organiser")
     if kind:
@@ -19,9 +25,9 @@ def public_events(*, territory, kind: str | None = None, upcoming: bool = True):
     return events.order_by("starts_at", "pk")
 
 
-def public_event(*, territory, pk: int) -> Event | None:
+def public_event(*, territory: Territory | None, pk: int) -> Event | None:
     """One event of the territory's site; None for a draft, a missing one or another territory's."""
-    return (
+    event: Event | None = (
         Event.objects.for_territory(territory)
         .public()
         .with_counts()
@@ -29,19 +35,23 @@ def public_event(*, territory, pk: int) -> Event | None:
         .filter(pk=pk)
         .first()
     )
+    return event
 
 
-def registration_of(*, event: Event, user) -> Registration | None:
+def registration_of(*, event: Event, user: Any) -> Registration | None:
     if not getattr(user, "is_authenticated", False):
         return None
-    return Registration.objects.for_territory(event.territory).filter(event=event, user=user).first()
+    registration: Registration | None = (
+        Registration.objects.for_territory(event.territory).filter(event=event, user=user).first()
+    )
+    return registration
 
 
 def waitlist_position(registration: Registration) -> int | None:
     """1 for the first person waiting; None when not waiting."""
     if registration.status != RegistrationStatus.WAITLISTED:
         return None
-    ahead = (
+    ahead: int = (
         Registration.objects.for_territory(registration.territory)
         .filter(event_id=registration.event_id)
         .waitlisted()
@@ -54,14 +64,11 @@ def waitlist_position(registration: Registration) -> int | None:
     return ahead + 1
 
 
-def registrations_of(*, user):
+def registrations_of(*, user: Any) -> list[Registration]:
     """A person's registrations in every territory, the coming events first, then the past ones.
 
     The waiting-list position is annotated in the same query (a window over the event's waiting list).
     """
-    from django.db.models import F, Window
-    from django.db.models.functions import RowNumber
-
     if not getattr(user, "is_authenticated", False):
         return []
     rows = list(
@@ -94,7 +101,7 @@ def registrations_of(*, user):
     return upcoming + [r for r in rows if r.is_past]
 
 
-def event_registrations(*, event: Event):
+def event_registrations(*, event: Event) -> RegistrationQuerySet:
     """The people of an event for its organisers: registered first, then the waiting list."""
     return (
         Registration.objects.for_territory(event.territory)

@@ -9,7 +9,9 @@ served one after the other, the second one finds it taken and joins the waiting 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,6 +29,10 @@ from portal.notifications.emails import absolute_url
 from portal.notifications.services import notify
 from portal.tenancy.access import has_role
 
+if TYPE_CHECKING:
+    from portal.documents.models import GeneratedDocument
+    from portal.models import User
+
 logger = logging.getLogger(__name__)
 
 DEFAULT_REMINDER_HOURS = 24
@@ -35,7 +41,7 @@ DEFAULT_REMINDER_HOURS = 24
 # --- who may do what ---------------------------------------------------------------------------
 
 
-def may_organise(actor, event: Event) -> bool:
+def may_organise(actor: Any, event: Event) -> bool:
     """The territory's team (coordinators, managers), a superuser, or one of the event's organisers."""
     if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
         return False
@@ -44,25 +50,35 @@ def may_organise(actor, event: Event) -> bool:
     return event.organiser_users.filter(pk=actor.pk).exists()
 
 
-def _require_organiser(actor, event: Event) -> None:
+def _require_organiser(actor: Any, event: Event) -> None:
     if not may_organise(actor, event):
         raise PermissionDenied(_("Seuls les organisateurs de l'événement et l'équipe du territoire le peuvent."))
 
 
 def _lock(event: Event) -> Event:
     """The event's row, locked until the transaction ends (only that row: not its territory's)."""
-    return (
+    locked: Event = (
         Event.objects.for_territory(event.territory)
         .select_for_update(of=("self",))
         .select_related("territory")
         .get(pk=event.pk)
     )
+    return locked
 
 
 # --- what people are told ------------------------------------------------------------------------
 
 
-def _tell(registrations, *, event: Event, kind: str, subject: str, body: str, actor=None, invitation=False) -> None:
+def _tell(
+    registrations: Sequence[Registration],
+    *,
+    event: Event,
+    kind: str,
+    subject: str,
+    body: str,
+    actor: User | None = None,
+    invitation: bool = False,
+) -> None:
     """Tell each registration's person, through the notifications outbox: users in the portal and by
     e-mail, people without an account by e-mail only (with the page's address in the text)."""
     users = [r.user for r in registrations if r.user_id]
@@ -136,10 +152,11 @@ def _facts(event: Event) -> str:
 
 
 def _registered_count(event: Event) -> int:
-    return Registration.objects.for_territory(event.territory).filter(event=event).registered().count()
+    count: int = Registration.objects.for_territory(event.territory).filter(event=event).registered().count()
+    return count
 
 
-def _fill_free_places(event: Event, *, now: datetime, actor=None) -> list[Registration]:
+def _fill_free_places(event: Event, *, now: datetime, actor: User | None = None) -> list[Registration]:
     """Move the first people of the waiting list into the free places (the event row is locked) and
     tell them. Nobody is promoted into an event that has started or is not published."""
     if event.status != EventStatus.PUBLISHED or event.starts_at <= now:
@@ -177,9 +194,9 @@ def _fill_free_places(event: Event, *, now: datetime, actor=None) -> list[Regist
 @transaction.atomic
 def registration_create(
     *,
-    actor,
+    actor: User | None,
     event: Event,
-    user=None,
+    user: User | None = None,
     name: str = "",
     email: str = "",
     now: datetime | None = None,
@@ -231,11 +248,13 @@ def registration_create(
     except IntegrityError as exc:  # the database's uniqueness, should a caller skip the lock
         raise ValidationError(_("Vous êtes déjà inscrit à cet événement.")) from exc
 
+    # The person is told even when they registered themself; the team member who registered them is not.
+    on_behalf = actor if actor is not None and user is not None and actor.pk != user.pk else None
     if full:
         _tell(
             [registration],
             event=event,
-            actor=actor if user is not None and actor.pk != user.pk else None,
+            actor=on_behalf,
             kind="events.waitlisted",
             subject=_("Liste d'attente : « %(title)s »") % {"title": event.title},
             body=_(
@@ -248,7 +267,7 @@ def registration_create(
         _tell(
             [registration],
             event=event,
-            actor=actor if user is not None and actor.pk != user.pk else None,
+            actor=on_behalf,
             kind="events.registered",
             subject=_("Inscription confirmée : « %(title)s »") % {"title": event.title},
             body=_("Votre inscription est confirmée.\n\n%(facts)s") % {"facts": _facts(event)},
@@ -259,7 +278,7 @@ def registration_create(
 
 
 @transaction.atomic
-def registration_cancel(*, actor, registration: Registration, now: datetime | None = None) -> Registration:
+def registration_cancel(*, actor: User | None, registration: Registration, now: datetime | None = None) -> Registration:
     """Cancel a registration (the person themself, or an organiser). A freed place goes at once to
     the first person of the waiting list, who is told; all in this transaction."""
     now = now or timezone.now()
@@ -296,7 +315,7 @@ def registration_cancel(*, actor, registration: Registration, now: datetime | No
 
 @transaction.atomic
 def attendance_record(
-    *, actor, registration: Registration, attended: bool, now: datetime | None = None
+    *, actor: User, registration: Registration, attended: bool, now: datetime | None = None
 ) -> Registration:
     """The organiser (or the territory's team) notes whether a registered person came."""
     now = now or timezone.now()
@@ -329,7 +348,7 @@ CERTIFICATE_BUILDER = "portal.events.builders.attendance_certificate"
 
 
 @transaction.atomic
-def certificate_request(*, actor, registration: Registration):
+def certificate_request(*, actor: User, registration: Registration) -> GeneratedDocument:
     """An attendee asks for their attendance certificate: a PDF addressed to them alone (and the
     territory's team), generated once in the reports worker; asked again after a failure, it is
     generated again."""
@@ -368,7 +387,7 @@ def certificate_request(*, actor, registration: Registration):
 
 
 @transaction.atomic
-def event_cancel(*, actor, event: Event, reason: str = "", now: datetime | None = None) -> Event:
+def event_cancel(*, actor: User, event: Event, reason: str = "", now: datetime | None = None) -> Event:
     """Cancel an event: everyone registered or waiting is told, users with a calendar cancellation."""
     now = now or timezone.now()
     _require_organiser(actor, event)
@@ -399,7 +418,7 @@ def event_cancel(*, actor, event: Event, reason: str = "", now: datetime | None 
 
 
 @transaction.atomic
-def event_places_fill(*, actor, event: Event, now: datetime | None = None) -> list[Registration]:
+def event_places_fill(*, actor: User, event: Event, now: datetime | None = None) -> list[Registration]:
     """After the capacity was raised (or removed): the waiting list takes the new places."""
     _require_organiser(actor, event)
     return _fill_free_places(_lock(event), now=now or timezone.now(), actor=actor)
