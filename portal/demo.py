@@ -369,6 +369,10 @@ def build() -> DemoTerritories:
         role_label="Superutilisateur (tous les territoires)",
         is_superuser=True,
     )
+    # The shared events (portal.events): one published event per territory.
+    from portal.events import demo as events_demo
+
+    events_demo.build(territories=territories)
     for builder in app_demo_builders():
         _call_builder(builder, territories)
     return territories

@@ -164,3 +164,23 @@ def test_my_registrations_query_count_does_not_grow(territory_a, territory_b, lo
     with django_assert_max_num_queries(10):
         response = client.get(reverse("events_space:list"))
     assert response.content.decode().count("position 1") == 12
+
+
+def test_demo_has_one_published_event_per_territory_and_reseeding_changes_nothing():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from portal.events.models import Event
+
+    call_command("seed_demo", force=True, stdout=StringIO())
+    first = dict(Event.objects.values_list("pk", "starts_at"))
+    call_command("seed_demo", force=True, stdout=StringIO())
+    assert dict(Event.objects.values_list("pk", "starts_at")) == first
+    assert sorted(Event.objects.published().values_list("territory__slug", flat=True)) == [
+        "agen",
+        "cotentin",
+        "deux-sevres",
+    ]
+    agen = Event.objects.get(territory__slug="agen")
+    assert agen.allow_anonymous and agen.commune is not None and agen.organiser is not None
