@@ -184,3 +184,23 @@ def test_demo_has_one_published_event_per_territory_and_reseeding_changes_nothin
     ]
     agen = Event.objects.get(territory__slug="agen")
     assert agen.allow_anonymous and agen.commune is not None and agen.organiser is not None
+
+
+def test_pages_render_every_variable(territory_a, login, client, coordinator_a):
+    """The test settings render an undefined variable as !!MISSING:…!!: none on the events' pages."""
+    event = EventFactory(territory=territory_a, open_to_all=True, capacity=None)
+    person = UserFactory()
+    RegistrationFactory(territory=territory_a, event=event, user=person)
+    RegistrationFactory(territory=territory_a, event__past=True, user=person, attended=True)
+    pages = [
+        client.get(reverse("events:list", args=[territory_a.slug])),
+        client.get(_detail(event)),
+        client.post(_detail(event), {"name": "", "email": "x"}),
+        login(person).get(_detail(event)),
+        login(person).get(reverse("events_space:list")),
+        login(coordinator_a).get(reverse("admin:events_event_change", args=[event.pk])),
+        login(coordinator_a).get(reverse("admin:events_registration_changelist")),
+    ]
+    for response in pages:
+        assert response.status_code == 200
+        assert "!!MISSING" not in response.content.decode()
