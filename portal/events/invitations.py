@@ -33,9 +33,15 @@ def event_when(event: Event) -> str:
 
 def event_ics(event: Event, registration: Registration | None = None) -> str:
     """The event's invitation (REQUEST, or CANCEL once cancelled), addressed to `registration`'s person."""
+    vevent = event_vevent(event, registration)
+    return ics.calendar([vevent], method="CANCEL" if vevent.cancelled else "REQUEST")
+
+
+def event_vevent(event: Event, registration: Registration | None = None) -> ics.VEvent:
+    """The event as one VEVENT (of an invitation, or of the territory's feed)."""
     territory = event.territory
     organiser = event.organiser
-    return ics.invitation(
+    return ics.VEvent(
         uid=f"event-{event.pk}-{territory.slug}@guichet-sante",
         sequence=event.ics_sequence,
         starts_at=event.starts_at,

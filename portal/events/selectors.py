@@ -17,7 +17,12 @@ if TYPE_CHECKING:
 
 def public_events(*, territory: Territory | None, kind: str | None = None, upcoming: bool = True) -> EventQuerySet:
     """A territory's published (and cancelled) events with their counts, soonest first."""
-    events = Event.objects.for_territory(territory).public().with_counts().select_related("commune", "organiser")
+    events = (
+        Event.objects.for_territory(territory)
+        .public()
+        .with_counts()
+        .select_related("territory", "commune", "organiser")
+    )
     if kind:
         events = events.of_kind(kind)
     if upcoming:

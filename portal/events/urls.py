@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.event_list, name="list"),
     path("<int:pk>/", views.event_detail, name="detail"),
     path("<int:pk>/invitation.ics", views.invitation_ics, name="ics"),
+    path("agenda.ics", views.agenda_ics, name="feed"),
     path("confirmer/<str:token>/", views.registration_confirm, name="confirm"),
     path("annuler/<str:token>/", views.registration_cancel_by_link, name="cancel_by_link"),
 ]

@@ -7,15 +7,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from portal.events import selectors, services, tokens
+from portal.events import ics, selectors, services, tokens
 from portal.events.forms import AnonymousRegistrationForm
-from portal.events.invitations import event_ics, event_path
-from portal.events.models import Registration
+from portal.events.invitations import event_ics, event_path, event_vevent
+from portal.events.models import Event, Registration, validate_event_kind
+
+KIND_MAX_LENGTH = Event._meta.get_field("kind").max_length
 
 
 def _messages_of(error: ValidationError) -> str:
@@ -166,6 +168,32 @@ def invitation_ics(request, territory_slug, pk):
         content_type="text/calendar; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="evenement-{event.pk}.ics"'
+    return response
+
+
+@require_GET
+def agenda_ics(request, territory_slug):
+    """The territory's coming events as a calendar feed (`?type=prevention.agenda` for one kind)."""
+    kind = request.GET.get("type", "")
+    if kind:
+        try:
+            if len(kind) > KIND_MAX_LENGTH:
+                raise ValidationError("too long")
+            validate_event_kind(kind)
+        except ValidationError:
+            return HttpResponseBadRequest(
+                _("Type d'événement non valable : « type » attend un identifiant comme prevention.agenda."),
+                content_type="text/plain; charset=utf-8",
+            )
+    events = selectors.public_events(territory=request.territory, kind=kind or None)[:500]
+    response = HttpResponse(
+        ics.calendar(
+            [event_vevent(event) for event in events],
+            name=_("Événements — %(territory)s") % {"territory": request.territory.name},
+        ),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'inline; filename="agenda-{request.territory.slug}.ics"'
     return response
 
 

@@ -204,3 +204,28 @@ def test_pages_render_every_variable(territory_a, login, client, coordinator_a):
     for response in pages:
         assert response.status_code == 200
         assert "!!MISSING" not in response.content.decode()
+
+
+def test_territory_feed_parses_lists_coming_public_events_and_filters_by_kind(
+    territory_a, territory_b, client, django_assert_max_num_queries
+):
+    for n in range(8):
+        EventFactory(territory=territory_a, kind="prevention.agenda", title=f"Mercredi de la santé {n}")
+    EventFactory(territory=territory_a, kind="training.session", title="Formation FMC")
+    EventFactory(territory=territory_a, draft=True, title="Brouillon")
+    EventFactory(territory=territory_b, title="Événement de Bêta")
+    url = reverse("events:feed", args=[territory_a.slug])
+    with django_assert_max_num_queries(4):
+        response = client.get(url, {"type": "prevention.agenda"})
+    assert response.status_code == 200
+    summaries = [str(e["SUMMARY"]) for e in Calendar.from_ical(response.content).walk("VEVENT")]
+    assert len(summaries) == 8 and all(s.startswith("Mercredi de la santé") for s in summaries)
+    everything = [str(e["SUMMARY"]) for e in Calendar.from_ical(client.get(url).content).walk("VEVENT")]
+    assert "Formation FMC" in everything and "Brouillon" not in everything and "Événement de Bêta" not in everything
+
+
+@pytest.mark.parametrize("garbage", ["<script>", "a b", "PREVENTION", "x" * 300, "'; drop table"])
+def test_garbage_in_the_feed_query_gets_a_french_message_not_a_500(territory_a, client, garbage):
+    response = client.get(reverse("events:feed", args=[territory_a.slug]), {"type": garbage})
+    assert response.status_code == 400
+    assert "Type d'événement non valable" in response.content.decode()
