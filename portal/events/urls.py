@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/", views.event_detail, name="detail"),
     path("<int:pk>/invitation.ics", views.invitation_ics, name="ics"),
     path("agenda.ics", views.agenda_ics, name="feed"),
+    path("<int:pk>/presences/", views.attendance_sheet, name="attendance"),
     path("confirmer/<str:token>/", views.registration_confirm, name="confirm"),
     path("annuler/<str:token>/", views.registration_cancel_by_link, name="cancel_by_link"),
 ]

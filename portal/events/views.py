@@ -9,6 +9,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -50,6 +51,7 @@ def _detail_context(request, event, form=None):
         "registration": registration,
         "position": selectors.waitlist_position(registration) if registration else None,
         "refusal": event.registration_refusal(),
+        "may_organise": services.may_organise(request.user, event),
         "form": form
         if form is not None
         else (AnonymousRegistrationForm() if event.allow_anonymous and not request.user.is_authenticated else None),
@@ -195,6 +197,47 @@ def agenda_ics(request, territory_slug):
     )
     response["Content-Disposition"] = f'inline; filename="agenda-{request.territory.slug}.ics"'
     return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def attendance_sheet(request, territory_slug, pk):
+    """The organiser's sheet: who is registered, present or absent. Anyone else gets 404."""
+    event = _public_event_or_404(request, pk)
+    if not services.may_organise(request.user, event):
+        raise Http404(_("Cet événement n'existe pas."))
+    if request.method == "POST":
+        registration = (
+            selectors.event_registrations(event=event).filter(pk=request.POST.get("registration") or 0).first()
+            if (request.POST.get("registration") or "").isdigit()
+            else None
+        )
+        attended = {"present": True, "absent": False}.get(request.POST.get("attended", ""))
+        if registration is None or attended is None:
+            messages.error(request, _("Choisissez une personne inscrite et « présent » ou « absent »."))
+        else:
+            try:
+                services.attendance_record(actor=request.user, registration=registration, attended=attended)
+            except ValidationError as error:
+                messages.error(request, _messages_of(error))
+            else:
+                messages.success(
+                    request,
+                    (_("%(name)s : présence notée.") if attended else _("%(name)s : absence notée."))
+                    % {"name": registration.person_name},
+                )
+        return redirect("events:attendance", territory_slug=request.territory.slug, pk=event.pk)
+    registrations = list(selectors.event_registrations(event=event).registered())
+    return render(
+        request,
+        "events/attendance_sheet.html",
+        {
+            "territory": request.territory,
+            "event": event,
+            "registrations": registrations,
+            "started": event.starts_at <= timezone.now(),
+        },
+    )
 
 
 # --- the personal space -------------------------------------------------------------------------

@@ -229,3 +229,32 @@ def test_garbage_in_the_feed_query_gets_a_french_message_not_a_500(territory_a, 
     response = client.get(reverse("events:feed", args=[territory_a.slug]), {"type": garbage})
     assert response.status_code == 400
     assert "Type d'événement non valable" in response.content.decode()
+
+
+def test_organiser_takes_attendance_on_the_sheet_and_others_get_404(
+    territory_a, coordinator_b, login, django_assert_max_num_queries
+):
+    organiser = UserFactory(email="msu@exemple.fr")
+    event = EventFactory(territory=territory_a, past=True, title="Formation des maîtres de stage")
+    event.organiser_users.add(organiser)
+    registrations = [RegistrationFactory(territory=territory_a, event=event) for _ in range(10)]
+    RegistrationFactory(territory=territory_a, event=event, waitlisted=True, user__last_name="Enattente")
+    url = reverse("events:attendance", args=[territory_a.slug, event.pk])
+    client = login(organiser)
+    with django_assert_max_num_queries(10):
+        page = client.get(url)
+    assert page.status_code == 200
+    assert page.content.decode().count('value="present"') == 10 and "Enattente" not in page.content.decode()
+
+    response = client.post(url, {"registration": registrations[0].pk, "attended": "present"}, follow=True)
+    assert "présence notée" in response.content.decode()
+    registrations[0].refresh_from_db()
+    assert registrations[0].attended is True
+    assert "Choisissez une personne" in client.post(url, {"registration": "x"}, follow=True).content.decode()
+
+    attendee = registrations[1].user
+    assert login(attendee).get(url).status_code == 404
+    assert login(attendee).post(url, {"registration": registrations[1].pk, "attended": "present"}).status_code == 404
+    assert login(coordinator_b).get(url).status_code == 404
+    registrations[1].refresh_from_db()
+    assert registrations[1].attended is None
