@@ -1,7 +1,7 @@
 """How long does `notify()` + commit take when the broker is up, down, or hung?
 
 Compares the portal's relay (on-commit hand-off to a background publisher thread, see
-portal/notifications/outbox.py) with the naive `transaction.on_commit(task.delay)` (what
+portal/background.py) with the naive `transaction.on_commit(task.delay)` (what
 `delay_on_commit()` does). Each call is one request's worth of work: a transaction that
 notifies one user and commits.
 
@@ -35,6 +35,7 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
+from portal import background  # noqa: E402
 from portal.models import Territory, User  # noqa: E402
 from portal.notifications import outbox  # noqa: E402
 from portal.notifications.models import Notification  # noqa: E402
@@ -122,8 +123,8 @@ def measure(label, territory, users, *, naive: bool) -> None:
     settle = ""
     if not naive:
         started = time.perf_counter()
-        outbox.kicker.wait_idle(timeout=30)
-        error = outbox.kicker.last_error
+        background.publisher.wait_idle(timeout=30)
+        error = background.publisher.last_error
         settle = f"  | background publish: {'failed (' + type(error).__name__ + ')' if error else 'ok'}, "
         settle += f"settled {time.perf_counter() - started:.3f} s after the last call"
     if capped:
@@ -160,7 +161,7 @@ def main() -> None:
         for i in range(max(args.n, args.naive_n))
     ]
     print(f"Django {django.get_version()}, database {settings.DATABASES['default']['NAME']}, broker {live_url}")
-    print(f"relay publish timeout: {getattr(settings, 'NOTIFICATIONS_PUBLISH_TIMEOUT', 1.0)} s\n")
+    print(f"relay publish timeout: {background.publish_timeout()} s\n")
     try:
         scenarios = [
             ("Redis reachable", live_url),

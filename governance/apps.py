@@ -1,20 +1,34 @@
+from celery.schedules import crontab
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+from portal.hooks import AppHooks, PeriodicTask, PublicEntry
 
 
 class GovernanceConfig(AppConfig):
     name = "governance"
     verbose_name = _("Gouvernance")
-    # Hooks read by portal without importing this app (see portal.selectors, portal.reporting,
-    # portal.documents.permissions and portal.demo).
-    public_entry = {
-        "title": _("Gouvernance et Contrat local de santé"),
-        "text": _(
-            "Pour les élus et les membres des instances : chiffres clés de l'année, prochaines séances, "
-            "comptes rendus et bilans annuels à télécharger."
+    # What portal reads of this app (see portal/hooks.py).
+    hooks = AppHooks(
+        public_entry=PublicEntry(
+            title=_("Gouvernance et Contrat local de santé"),
+            text=_(
+                "Pour les élus et les membres des instances : chiffres clés de l'année, prochaines séances, "
+                "comptes rendus et bilans annuels à télécharger."
+            ),
+            url_name="governance:dashboard",
         ),
-        "url_name": "governance:dashboard",
-    }
-    annual_report_section = "governance.selectors.annual_report_section"
-    document_member_check = "governance.selectors.is_body_member"
-    demo_data = "governance.demo.build"
+        annual_report_section="governance.selectors.annual_report_section",
+        document_member_check="governance.selectors.is_body_member",
+        demo_data="governance.demo.build",
+        periodic_tasks=(
+            PeriodicTask(
+                "governance-convocation-reminders",
+                task="governance.send_convocation_reminders",
+                # Morning, Europe/Paris (CELERY_TIMEZONE): members are reminded of the day's
+                # and the coming meetings before their working day.
+                schedule=crontab(hour=8, minute=0),
+                options={"expires": 6 * 3600},
+            ),
+        ),
+    )

@@ -1,22 +1,36 @@
+from celery.schedules import crontab
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+from portal.hooks import AppHooks, PeriodicTask, PublicEntry
 
 
 class InstallationsConfig(AppConfig):
     name = "installations"
     verbose_name = _("Accompagnement à l'installation")
-    # Shown on each territory's home page (portal.selectors.territory_entry_points); the URL name
-    # is that of the applicant-facing pages (installations.urls, mounted under the territory).
-    public_entry = {
-        "title": _("S'installer sur le territoire"),
-        "text": _(
-            "Médecin, interne, infirmier ou autre professionnel de santé : un guichet unique vous accompagne "
-            "dans toutes les étapes de votre installation (locaux, aides, logement, emploi du conjoint, écoles)."
+    # What portal reads of this app (see portal/hooks.py). The public entry is shown on each
+    # territory's home page; its URL name is that of the applicant-facing pages.
+    hooks = AppHooks(
+        public_entry=PublicEntry(
+            title=_("S'installer sur le territoire"),
+            text=_(
+                "Médecin, interne, infirmier ou autre professionnel de santé : un guichet unique vous accompagne "
+                "dans toutes les étapes de votre installation (locaux, aides, logement, emploi du conjoint, écoles)."
+            ),
+            url_name="installations:start",
         ),
-        "url_name": "installations:start",
-    }
-    annual_report_section = "installations.selectors.annual_report_section"
-    demo_data = "installations.demo.build"
+        annual_report_section="installations.selectors.annual_report_section",
+        demo_data="installations.demo.build",
+        periodic_tasks=(
+            PeriodicTask(
+                "installations-daily-reminders",
+                task="installations.tasks.reminders_dispatch",
+                # Early morning, Europe/Paris (CELERY_TIMEZONE): coordinators find the reminders at work.
+                schedule=crontab(hour=7, minute=30),
+                options={"expires": 6 * 3600},
+            ),
+        ),
+    )
 
     def ready(self):
         from allauth.account.signals import email_confirmed

@@ -112,11 +112,12 @@ class Case(TerritoryScopedModel):
     confirmed_at = models.DateTimeField(_("e-mail confirmé le"), null=True, blank=True)
     # Random part of the e-mail confirmation link (the link itself is signed, see services).
     confirmation_nonce = models.CharField(max_length=32, default=new_confirmation_nonce, editable=False)
-    # The confirmation e-mail is claimed (set) before it is sent: sent at most once, and the sweep
-    # sends those that the after-commit publish missed.
+    # Set when the confirmation e-mail is put in the notifications outbox (once per case); the
+    # outbox sends it after the commit, or its sweep does.
     confirmation_sent_at = models.DateTimeField(_("e-mail de confirmation envoyé le"), null=True, blank=True)
-    # Confirmed but not yet linked to an account: news (a message, a status change) is e-mailed to
-    # applicant_email by the sweep, without its content, inviting them to sign in.
+    # No longer written: news for an applicant without an account (a message, a status change) is
+    # an e-mail in the notifications outbox. To drop in a later migration (kept so that this change
+    # adds no migration beside the case list's 0004).
     applicant_news_since = models.DateTimeField(_("nouvelles à envoyer depuis"), null=True, blank=True)
 
     # Snapshot of who they are at the time of the request.

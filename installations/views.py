@@ -16,6 +16,7 @@ import secrets
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -259,15 +260,18 @@ def _review(request):
     if request.method == "POST":
         actor = request.user if request.user.is_authenticated else None
         try:
-            case = case_submit(territory=territory, actor=actor, idempotency_key=draft["key"], **submission)
+            # One transaction: an anonymous request never exists without its confirmation e-mail
+            # in the outbox (sent after the commit, or by the outbox's sweep).
+            with transaction.atomic():
+                case = case_submit(territory=territory, actor=actor, idempotency_key=draft["key"], **submission)
+                if actor is None:
+                    _send_confirmation(request, case)
         except ValidationError as error:
             # The steps validate the same rules: this only happens when the territory changed
             # (a commune removed) between the step and the submission.
             for message in error.messages:
                 messages.error(request, message)
             return redirect(_step_url(territory, "vous"))
-        if actor is None:
-            _send_confirmation(request, case)
         request.session.pop(_draft_key(territory), None)
         request.session[SUBMITTED_KEY] = {**submitted, draft["key"]: case.pk}
         return _after_submit(request, case.pk)
@@ -308,7 +312,7 @@ def _after_submit(request, case_pk):
 
 
 def _send_confirmation(request, case):
-    """The confirmation e-mail goes out after the commit, the request never waiting for it."""
+    """The confirmation e-mail goes in the outbox; it leaves after the commit, the request never waiting for it."""
     link = request.build_absolute_uri(
         reverse(
             "installations:confirm",

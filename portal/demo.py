@@ -6,11 +6,11 @@ organisation name within its territory…) and only written when a value differs
 seed twice changes nothing.
 
 Axis apps add their own demo data without portal importing them. An app declares, on its
-AppConfig, the dotted path of a builder:
+AppConfig's hooks (portal/hooks.py), the dotted path of a builder:
 
     class InstallationsConfig(AppConfig):
         name = "installations"
-        demo_data = "installations.demo.build"
+        hooks = AppHooks(demo_data="installations.demo.build", ...)
 
 and writes `build(*, territories: DemoTerritories) -> None`. `seed_demo` calls every declared
 builder, in INSTALLED_APPS order, after the portal's data exists and inside the same transaction.
@@ -33,11 +33,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.apps import apps
 from django.db import transaction
 from django.utils.module_loading import import_string
 
 from portal.enums import OrganisationKind, PracticeMode, Profession, Role, TerritoryKind
+from portal.hooks import declared_hooks
 from portal.management.commands.import_ars_zoning import ars_zoning_import
 from portal.management.commands.import_communes import communes_import
 from portal.models import Commune, Membership, Organisation, ProfessionalProfile, Territory, User
@@ -336,7 +336,7 @@ def professional_ensure(territories: DemoTerritories) -> None:
 
 def app_demo_builders() -> list[Callable[..., None]]:
     """The `demo_data` builders declared by installed apps, in INSTALLED_APPS order."""
-    return [import_string(path) for config in apps.get_app_configs() if (path := getattr(config, "demo_data", None))]
+    return [import_string(hooks.demo_data) for _config, hooks in declared_hooks() if hooks.demo_data]
 
 
 def _call_builder(builder: Callable[..., None], territories: DemoTerritories) -> None:
@@ -369,10 +369,6 @@ def build() -> DemoTerritories:
         role_label="Superutilisateur (tous les territoires)",
         is_superuser=True,
     )
-    # The shared events (portal.events): one published event per territory.
-    from portal.events import demo as events_demo
-
-    events_demo.build(territories=territories)
     for builder in app_demo_builders():
         _call_builder(builder, territories)
     return territories

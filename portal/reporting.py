@@ -1,9 +1,9 @@
 """The contract between the annual report (governance) and the axis apps that feed it.
 
-An axis app contributes a section by naming a function on its AppConfig:
+An axis app contributes a section by naming a function in its AppConfig's hooks (portal/hooks.py):
 
     class InstallationsConfig(AppConfig):
-        annual_report_section = "installations.selectors.annual_report_section"
+        hooks = AppHooks(annual_report_section="installations.selectors.annual_report_section", ...)
 
 The function takes `territory` and `year` as keyword arguments and returns a `ReportSection`
 (or None when it has nothing to say that year). The report builder calls every declared function
@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.apps import apps
 from django.utils.module_loading import import_string
+
+from portal.hooks import declared_hooks
 
 
 @dataclass
@@ -39,8 +40,8 @@ class ReportSection:
 
 def collect_sections(*, territory, year) -> list[ReportSection]:
     sections = []
-    for config in apps.get_app_configs():
-        path = getattr(config, "annual_report_section", None)
+    for _config, hooks in declared_hooks():
+        path = hooks.annual_report_section
         if not path:
             continue
         section = import_string(path)(territory=territory, year=year)

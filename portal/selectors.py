@@ -2,9 +2,9 @@
 
 from typing import Any
 
-from django.apps import apps
 from django.db.models import Count, QuerySet
 
+from portal.hooks import declared_hooks
 from portal.models import Membership, Territory
 
 
@@ -19,15 +19,19 @@ def active_territories() -> QuerySet[Territory]:
 def territory_entry_points(territory: Territory) -> list[dict[str, Any]]:
     """What each axis app offers on a territory's home page.
 
-    An axis app declares `public_entry` on its AppConfig (title, text, URL name or None while it
-    has no page yet), so `portal` never imports an axis app.
+    An axis app declares a `PublicEntry` in its AppConfig's hooks (title, text, URL name or None
+    while it has no page yet), so `portal` never imports an axis app.
     """
-    entries = []
-    for config in apps.get_app_configs():
-        entry = getattr(config, "public_entry", None)
-        if entry:
-            entries.append({**entry, "app_label": config.label})
-    return entries
+    return [
+        {
+            "title": hooks.public_entry.title,
+            "text": hooks.public_entry.text,
+            "url_name": hooks.public_entry.url_name,
+            "app_label": config.label,
+        }
+        for config, hooks in declared_hooks()
+        if hooks.public_entry is not None
+    ]
 
 
 def memberships_of(user: Any) -> QuerySet[Membership]:

@@ -104,8 +104,13 @@ def broker_down(real_broker):
     """The broker URL points at a port where nothing listens; `broker_down.come_back()` restores it."""
     from types import SimpleNamespace
 
+    from portal.background import publisher
+
     live_url = real_broker.conf.broker_url
     real_broker.conf.broker_url = DEAD_BROKER_URL
+    # The publisher remembers the outage it last saw; start from a clean slate.
+    assert publisher.wait_idle(timeout=10)
+    publisher.last_error = None
 
     def come_back():
         real_broker.conf.broker_url = live_url

@@ -12,11 +12,7 @@ import dj_database_url
 from csp.constants import NONCE
 from django.utils.translation import gettext_lazy as _
 
-from installations.schedule import INSTALLATIONS_BEAT_SCHEDULE
-from portal.documents.celery_config import BEAT_SCHEDULE as DOCUMENTS_BEAT_SCHEDULE
 from portal.documents.celery_config import TASK_ROUTES as DOCUMENTS_TASK_ROUTES
-from portal.events.schedule import EVENTS_BEAT_SCHEDULE
-from portal.notifications.schedule import NOTIFICATIONS_BEAT_SCHEDULE
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -184,12 +180,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ROUTES = {**DOCUMENTS_TASK_ROUTES}
-CELERY_BEAT_SCHEDULE = {
-    **NOTIFICATIONS_BEAT_SCHEDULE,
-    **DOCUMENTS_BEAT_SCHEDULE,
-    **INSTALLATIONS_BEAT_SCHEDULE,
-    **EVENTS_BEAT_SCHEDULE,
-}
+# No CELERY_BEAT_SCHEDULE here: each app declares its periodic tasks on its AppConfig and
+# config/celery.py assembles the schedule once the apps are loaded (see portal/hooks.py).
 
 # Public address of the portal, for links in e-mails and calendar invitations.
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", "http://127.0.0.1:8000")

@@ -4,7 +4,7 @@ their address) and the team (the assigned coordinator, else the territory's coor
 from __future__ import annotations
 
 from installations.models import Case
-from installations.services.applicant_mail import _queue_applicant_news
+from installations.services.applicant_mail import queue_applicant_news
 from installations.services.links import admin_case_url, applicant_case_url
 from installations.services.timeline import actor_or_none
 from portal.enums import Role
@@ -32,7 +32,7 @@ def notify(**kwargs) -> None:
 
 def notify_applicant(case: Case, *, actor, kind: str, subject: str, body: str) -> None:
     if case.applicant_id is None:
-        _queue_applicant_news(case)
+        queue_applicant_news(case)
         return
     if case.applicant_id != getattr(actor, "pk", None):
         notify(

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from installations.enums import FINAL_STATUSES, CaseStatus, EventKind
 from installations.models import Case, CaseDocument
 from installations.services.access import require_team_or_applicant
+from installations.services.applicant_mail import applicant_mail_erase
 from installations.services.timeline import record
 from installations.services.transitions import lock_case, transition
 from portal.models import Territory, User
@@ -104,6 +105,7 @@ def case_erase_personal_data(*, actor: User, case: Case) -> Case:
     case.needs.update(details="")
     case.events.filter(kind=EventKind.DOCUMENT).update(summary=_("Document ajouté"))
     case.events.update(payload={})
+    applicant_mail_erase(case)
     case.applicant = None
     case.applicant_email = f"efface-{case.pk}@invalid"
     case.applicant_first_name = ""

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from installations.enums import HOUSEHOLD_NEEDS, CaseStatus, CurrentSituation, EventKind, NeedKind, StructureType
 from installations.models import Case, Need
-from installations.services.applicant_mail import CONFIRMATION_MAX_AGE, CONFIRMATION_SALT
+from installations.services.applicant_mail import CONFIRMATION_MAX_AGE, CONFIRMATION_SALT, applicant_news_withdraw
 from installations.services.links import admin_case_url
 from installations.services.notify import notify, territory_coordinators
 from installations.services.timeline import actor_or_none, record
@@ -268,8 +268,8 @@ def case_confirm_email(*, token: str, actor: User | None = None) -> Case:
 def _link_applicant(case: Case, user: User) -> None:
     case.applicant = user
     # From now on the account's notifications tell them the news.
-    case.applicant_news_since = None
-    case.save(update_fields=["applicant", "applicant_news_since"])
+    case.save(update_fields=["applicant"])
+    applicant_news_withdraw(case)
     record(case, actor=user, kind=EventKind.APPLICANT_LINKED, summary=_("Demande rattachée au compte"), public=True)
 
 

@@ -5,10 +5,11 @@ the set of roles the user holds in the document's territory (read once per reque
 territory's coordinators and managers may always download; a superuser too.
 
 Council documents (`members`) may be limited to one body (`params["body_id"]`): the governance
-app says who belongs to it by naming a function on its AppConfig, like the report sections do::
+app says who belongs to it by naming a function in its AppConfig's hooks (portal/hooks.py), like
+the report sections do::
 
     class GovernanceConfig(AppConfig):
-        document_member_check = "governance.selectors.is_body_member"
+        hooks = AppHooks(document_member_check="governance.selectors.is_body_member", ...)
 
     def is_body_member(*, user, territory, body_id) -> bool: ...
 
@@ -19,11 +20,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.apps import apps
 from django.utils.module_loading import import_string
 
 from portal.documents.enums import DocumentAudience
 from portal.enums import EDITOR_ROLES, Role
+from portal.hooks import declared_hooks
 
 
 def roles_in(user, territory) -> set[str]:
@@ -41,7 +42,7 @@ def roles_in(user, territory) -> set[str]:
 
 
 def member_checks() -> list[Callable[..., bool]]:
-    paths = [getattr(config, "document_member_check", None) for config in apps.get_app_configs()]
+    paths = [hooks.document_member_check for _config, hooks in declared_hooks()]
     return [import_string(path) for path in paths if path]
 
 

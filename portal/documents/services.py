@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.background import enqueue_after_commit
 from portal.documents.builders import BuilderError, resolve_builder
 from portal.documents.enums import DocumentAudience, DocumentKind, DocumentStatus
 from portal.documents.models import GeneratedDocument
@@ -35,29 +35,12 @@ def _check_actor(actor: User | None, territory: Territory) -> None:
         raise PermissionDenied(_("Vous ne pouvez pas générer de documents pour ce territoire."))
 
 
-def _enqueue(*, territory_id: int, document_id: int) -> bool:
-    """Queue the build; a broker outage is logged, never raised: the sweep re-queues pending rows."""
+def _enqueue_on_commit(document: GeneratedDocument) -> None:
+    """Queue the build once the row is committed; a broker outage never fails nor holds the
+    request: the sweep re-queues pending rows that never reached a worker."""
     from portal.documents.tasks import build_document
 
-    app = build_document.app
-    try:
-        if app.conf.task_always_eager:  # the one-machine demo and the tests: runs in-process
-            build_document.apply_async(args=(territory_id, document_id))
-            return True
-        # Fail fast while the broker is away (kombu's defaults retry for ~6 s, holding the
-        # person's request): one attempt to connect, no publish retry.
-        with app.connection_for_write() as connection:
-            connection.ensure_connection(max_retries=1, interval_start=0, interval_step=0.2, timeout=2)
-            build_document.apply_async(args=(territory_id, document_id), connection=connection, retry=False)
-    except Exception:
-        logger.exception("Could not queue document %s of territory %s; the sweep will retry", document_id, territory_id)
-        return False
-    return True
-
-
-def _enqueue_on_commit(document: GeneratedDocument) -> None:
-    territory_id, document_id = document.territory_id, document.pk
-    transaction.on_commit(lambda: _enqueue(territory_id=territory_id, document_id=document_id))
+    enqueue_after_commit(build_document, document.territory_id, document.pk)
 
 
 @transaction.atomic
@@ -159,8 +142,11 @@ def document_sweep(*, now: datetime | None = None, running_timeout: timedelta | 
         .order_by("requested_at")
         .values_list("territory_id", "pk")[:500]
     )
-    for territory_id, document_id in stale:
-        transaction.on_commit(partial(_enqueue, territory_id=territory_id, document_id=document_id))
+    if stale:
+        from portal.documents.tasks import build_document
+
+        for territory_id, document_id in stale:
+            enqueue_after_commit(build_document, territory_id, document_id)
     if interrupted or stale:
         logger.warning("Document sweep: %s interrupted, %s re-queued", interrupted, len(stale))
     return SweepResult(interrupted=interrupted, requeued=len(stale))

@@ -13,7 +13,7 @@ give memory back between documents, and one big annual report can take a minute.
 - the task's soft/hard time limits (below) stop a runaway render; the broker's
   `visibility_timeout` (3600 s in settings) must stay above the hard limit, or Redis hands the
   message to a second worker while the first is still rendering;
-- routing and the periodic sweep are in `portal.documents.celery_config`, to merge into settings;
+- routing is in `portal.documents.celery_config`; the periodic sweep is declared on DocumentsConfig;
 - `celery -A config beat` must run for the sweep.
 
 A worker killed mid-render (OOM, deployment) leaves its row `running`: the periodic sweep marks it
@@ -133,7 +133,7 @@ def build_document(territory_id: int, document_id: int) -> None:
     run_build(territory_id=territory_id, document_id=document_id)
 
 
-@shared_task(name="documents.sweep_documents", ignore_result=True)
+@shared_task(name="documents.sweep_documents", ignore_result=True, periodic=True)
 def sweep_documents() -> None:
     from portal.documents.services import document_sweep
 

@@ -121,8 +121,7 @@ def _cancel_link(registration: Registration) -> str:
 @transaction.atomic
 def registration_confirmation_send(*, event: Event, name: str, email: str) -> None:
     """A person without an account asked to register: e-mail them the link that confirms it. Nothing
-    is recorded until they follow it (a page, then a button). The same request twice while the first
-    e-mail waits is sent once."""
+    is recorded until they follow it (a page, then a button)."""
     from portal.notifications.services import notify_address
 
     token = tokens.confirm_token(event_id=event.pk, name=name, email=email)

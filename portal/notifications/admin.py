@@ -15,6 +15,7 @@ class NotificationAdmin(TerritoryScopedAdmin):
     list_display = [
         "subject",
         "recipient",
+        "email_address",
         "kind",
         "territory",
         "created_at",
@@ -25,13 +26,14 @@ class NotificationAdmin(TerritoryScopedAdmin):
     # No filter on `kind`: Django would list the values of every territory, not only the scoped ones.
     list_filter = ["email_state", "territory"]
     list_select_related = ["recipient", "territory"]
-    search_fields = ["subject", "kind", "recipient__email", "recipient__last_name"]
+    search_fields = ["subject", "kind", "recipient__email", "recipient__last_name", "email_address"]
     ordering = ["-created_at", "-id"]
     actions = ["export_csv", "requeue"]
     export_fields = (
         "id",
         "territory",
         "recipient",
+        "email_address",
         "kind",
         "subject",
         "created_at",
@@ -44,6 +46,7 @@ class NotificationAdmin(TerritoryScopedAdmin):
     fields = readonly_fields = (
         "territory",
         "recipient",
+        "email_address",
         "actor",
         "kind",
         "subject",

@@ -47,6 +47,8 @@ def _headers() -> dict:
 
 
 def single_message(notification) -> EmailMessage:
+    if notification.recipient_id is None:
+        return address_message(notification)
     with translation.override(settings.LANGUAGE_CODE):
         body = render_to_string(
             "notifications/email/notification.txt",
@@ -64,6 +66,16 @@ def single_message(notification) -> EmailMessage:
         reply_to=[notification.territory.contact_email] if notification.territory.contact_email else None,
         headers=_headers(),
     )
+    _attach_all(message, [notification])
+    return message
+
+
+def address_message(notification) -> EmailMessage:
+    """An e-mail to an address with no account: the caller wrote the whole body (no greeting by
+    name, no portal link, no preferences: there is no account to sign in to yet)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = subject_prefix(notification.territory) + notification.subject
+    message = EmailMessage(subject=subject, body=notification.body, to=[notification.email_address], headers=_headers())
     _attach_all(message, [notification])
     return message
 

@@ -9,11 +9,22 @@ from portal.tenancy.models import TerritoryScopedModel
 
 
 class Notification(TerritoryScopedModel):
-    """One message to one user, shown in the portal and e-mailed (the row is also the outbox)."""
+    """One message to one user, shown in the portal and e-mailed (the row is also the outbox).
+
+    A row may instead be addressed to an e-mail address with no account behind it (an applicant
+    before they sign up): `recipient` is empty, `email_address` is set, nothing is shown in the
+    portal and the e-mail is the subject and body as the caller wrote them (`notify_address`).
+    """
 
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("destinataire"), on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("destinataire"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        null=True,
+        blank=True,
     )
+    email_address = models.EmailField(_("adresse e-mail sans compte"), blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("auteur de l'action"),
@@ -53,6 +64,14 @@ class Notification(TerritoryScopedModel):
                 fields=["email_state", "email_next_attempt_at"],
                 condition=Q(email_state__in=["pending", "digest", "sending"]),
                 name="notif_outbox",
+            ),
+        ]
+        constraints = [
+            # A user or an address, never both nor neither.
+            models.CheckConstraint(
+                condition=(Q(recipient__isnull=False) & Q(email_address=""))
+                | (Q(recipient__isnull=True) & ~Q(email_address="")),
+                name="notif_recipient_or_address",
             ),
         ]
 

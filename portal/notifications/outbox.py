@@ -1,10 +1,9 @@
 """The outbox: the notification rows themselves are the queue of e-mails to send.
 
-Request side (`relay_soon`, run by `transaction.on_commit` in `services.notify`): nothing but a
-hand-off to a background thread, which publishes one `outbox_relay` message with a short,
-non-retrying connection. When the broker is down that publish fails, is logged, and nothing is
-lost: the rows are in PostgreSQL and `outbox_sweep` (celery beat, every minute) relays them once
-the broker and the workers are back.
+Request side (`relay_soon`, called by `services.notify`): one `outbox_relay` queued after the
+commit through portal.background, which never makes the request wait for the broker. When the
+broker is down that publish fails, is logged, and nothing is lost: the rows are in PostgreSQL and
+`outbox_sweep` (celery beat, every minute) relays them once the broker and the workers are back.
 
 Worker side: every e-mail is sent AT MOST ONCE. A worker claims a row with a conditional UPDATE
 (`pending` -> `sending`), committed before the mail server is contacted; a second worker's UPDATE
@@ -16,9 +15,7 @@ never re-sent blindly (see `mark_stale`).
 from __future__ import annotations
 
 import logging
-import os
 import smtplib
-import threading
 from datetime import timedelta
 from typing import Any
 
@@ -27,6 +24,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from portal.background import enqueue_after_commit
 from portal.notifications import emails
 from portal.notifications.enums import EmailState
 from portal.notifications.models import Notification
@@ -55,88 +53,11 @@ def _due(now) -> Q:
 # --- request side --------------------------------------------------------------------------------
 
 
-class RelayKicker:
-    """Publishes `outbox_relay` from a daemon thread so that no request waits for the broker.
-
-    Celery's `delay()` retries the publish: ~0.65 s then an exception against a closed port, and
-    over 20 s against a broker that accepts connections but never answers (see
-    benchmarks/notify_broker_down.py). Here the request thread only bumps a counter; kicks that
-    arrive while a publish is in progress are coalesced into one more publish.
-    """
-
-    def __init__(self):
-        self._reset()
-        self.last_error: Exception | None = None
-        # A child forked while the lock was held (gunicorn, prefork workers) would wait forever on it.
-        os.register_at_fork(after_in_child=self._reset)
-
-    def _reset(self):
-        self._cond = threading.Condition()
-        self._requested = 0
-        self._handled = 0
-        self._thread = None
-        self._pid = None
-
-    def kick(self) -> None:
-        with self._cond:
-            # A forked process does not inherit the thread: start one in each process.
-            if self._thread is None or not self._thread.is_alive() or self._pid != os.getpid():
-                self._pid = os.getpid()
-                self._thread = threading.Thread(target=self._run, name="notifications-relay-kicker", daemon=True)
-                self._thread.start()
-            self._requested += 1
-            self._cond.notify()
-
-    def wait_idle(self, timeout: float | None = None) -> bool:
-        """True once every kick so far has been handled (tests and the benchmark wait on it)."""
-        with self._cond:
-            return self._cond.wait_for(lambda: self._handled == self._requested, timeout)
-
-    def _run(self):
-        while True:
-            with self._cond:
-                self._cond.wait_for(lambda: self._handled != self._requested)
-                target = self._requested
-            try:
-                publish_relay()
-            except Exception as exc:
-                # Once per outage, not once per notification.
-                if self.last_error is None:
-                    logger.warning("Broker unreachable (%s): the periodic sweep will send the pending e-mails.", exc)
-                self.last_error = exc
-            else:
-                if self.last_error is not None:
-                    logger.warning("Broker reachable again: notification e-mails are relayed on commit.")
-                self.last_error = None
-            with self._cond:
-                self._handled = target
-                self._cond.notify_all()
-
-
-kicker = RelayKicker()
-
-
-def publish_relay() -> None:
-    """One `outbox_relay` message, with a short connect timeout and no retry."""
-    from portal.notifications.tasks import outbox_relay
-
-    timeout = _setting("PUBLISH_TIMEOUT", 1.0)
-    app = outbox_relay.app
-    # Redis reads its timeouts from the transport options; max_retries=0: fail on the first refusal.
-    options = {"socket_connect_timeout": timeout, "socket_timeout": timeout, "max_retries": 0}
-    with app.connection_for_write(transport_options=options) as connection:
-        outbox_relay.apply_async(connection=connection, retry=False)
-
-
 def relay_soon() -> None:
-    """Run after the notifying transaction commits: get the pending rows to a worker soon."""
+    """Get the pending rows to a worker once the notifying transaction commits (never blocks)."""
     from portal.notifications.tasks import outbox_relay
 
-    if outbox_relay.app.conf.task_always_eager:
-        # No broker (local demo, tests): the relay runs here, there is nothing to wait for.
-        outbox_relay.apply()
-    else:
-        kicker.kick()
+    enqueue_after_commit(outbox_relay)
 
 
 # --- worker side ---------------------------------------------------------------------------------

@@ -103,9 +103,63 @@ def notify(
         )
     created = Notification.objects.bulk_create(rows)
     if any(row.email_state == EmailState.PENDING for row in created):
-        # robust: whatever happens to the relay, the caller's request has succeeded.
-        transaction.on_commit(outbox.relay_soon, robust=True)
+        # After the commit, never blocking: whatever happens to the relay, the request has succeeded.
+        outbox.relay_soon()
     return created
+
+
+@transaction.atomic(savepoint=False)
+def notify_address(
+    *,
+    territory: Territory,
+    email_address: str,
+    kind: str,
+    subject: str,
+    body: str,
+    coalesce: bool = False,
+) -> Notification | None:
+    """E-mail an address that has no account behind it (an applicant before they sign up).
+
+    Same outbox as `notify`: one row in the caller's transaction, sent after the commit at most
+    once with retries, or by the sweep. `body` is the whole e-mail (no greeting, no portal link);
+    the subject gets the territory's prefix. With `coalesce`, an identical e-mail to the same
+    address still waiting to be sent is not queued twice (returns None).
+    """
+    if territory is None:
+        raise ValueError("a notification belongs to a territory")
+    email_address = (email_address or "").strip()
+    if not email_address:
+        raise ValueError("an e-mail address is required")
+    if len(subject) > SUBJECT_MAX_LENGTH:
+        subject = subject[: SUBJECT_MAX_LENGTH - 1] + "…"
+    fields = {"territory": territory, "email_address": email_address, "kind": kind, "subject": subject, "body": body}
+    if coalesce and Notification.objects.filter(email_state=EmailState.PENDING, **fields).exists():
+        return None
+    notification = Notification.objects.create(email_state=EmailState.PENDING, **fields)
+    outbox.relay_soon()
+    return notification
+
+
+@transaction.atomic
+def address_notifications_withdraw(
+    *,
+    territory: Territory,
+    email_address: str,
+    kinds: Iterable[str] | None = None,
+    subjects: Iterable[str] | None = None,
+    pending_only: bool = True,
+) -> int:
+    """Delete the e-mails to an account-less address in a territory (all of them, or those not sent
+    yet): when the person's data is erased, or when their account takes over."""
+    rows = Notification.objects.for_territory(territory).filter(recipient__isnull=True, email_address=email_address)
+    if kinds is not None:
+        rows = rows.filter(kind__in=list(kinds))
+    if subjects is not None:
+        rows = rows.filter(subject__in=list(subjects))
+    if pending_only:
+        rows = rows.filter(email_state=EmailState.PENDING)
+    deleted, _by_model = rows.delete()
+    return deleted
 
 
 @transaction.atomic
@@ -160,5 +214,5 @@ def notification_requeue(*, actor: User, notifications: Iterable[Notification]) 
         email_error=f"Remis en file par {actor.email} le {timezone.localtime():%d/%m/%Y %H:%M}.",
     )
     logger.info("%s re-queued notification e-mails %s", actor.email, [row.pk for row in rows])
-    transaction.on_commit(outbox.relay_soon, robust=True)
+    outbox.relay_soon()
     return count

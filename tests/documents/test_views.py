@@ -1,3 +1,5 @@
+import dataclasses
+
 import pytest
 from django.apps import apps
 from django.test import Client
@@ -137,7 +139,8 @@ def test_a_body_document_is_for_staff_only_until_governance_declares_a_membershi
 
 def test_a_body_document_is_for_the_members_that_governance_recognises(territory_a, login, monkeypatch):
     config = apps.get_app_config("documents")
-    monkeypatch.setattr(config, "document_member_check", "tests.documents.builders.member_of_body_7", raising=False)
+    hooks = dataclasses.replace(config.hooks, document_member_check="tests.documents.builders.member_of_body_7")
+    monkeypatch.setattr(config, "hooks", hooks)
     document = GeneratedDocumentFactory(territory=territory_a, audience=DocumentAudience.MEMBERS, params={"body_id": 7})
     member_of_7 = _person(territory_a, Role.COUNCIL_MEMBER, email="membre7@exemple.fr")
     member_elsewhere = _person(territory_a, Role.COUNCIL_MEMBER, email="membre9@exemple.fr")

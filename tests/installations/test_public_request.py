@@ -381,7 +381,7 @@ def test_a_tampered_confirmation_link_is_refused_in_french(territory_a):
 def test_submitting_with_the_broker_down_answers_and_no_notification_is_lost(
     territory_a, communes, staff_of, login, broker_down
 ):
-    from portal.notifications import outbox
+    from portal.background import publisher
     from portal.notifications.enums import EmailState
     from portal.notifications.models import Notification
 
@@ -394,7 +394,7 @@ def test_submitting_with_the_broker_down_answers_and_no_notification_is_lost(
     assert response.status_code == 302  # the applicant is sent to their case, as when Redis is up
     case = Case.objects.get()
     assert client.get(response["Location"]).status_code == 200
-    assert outbox.kicker.wait_idle(timeout=10)
-    assert outbox.kicker.last_error is not None  # the hand-off to the broker failed, after the response
+    assert publisher.wait_idle(timeout=10)
+    assert publisher.last_error is not None  # the hand-off to the broker failed, after the response
     waiting = Notification.objects.filter(recipient=coordinator, territory=territory_a)
     assert [(n.email_state, case.reference in n.subject) for n in waiting] == [(EmailState.PENDING, True)]

@@ -9,7 +9,7 @@ from django.utils import timezone
 from installations.enums import CaseStatus, EventKind, NeedKind, NeedState
 from installations.models import Case, CaseEvent, FollowUp, Need
 from installations.services.applicant_mail import (
-    case_confirmation_deliver,
+    NEWS_KIND,
     case_confirmation_token,
     case_send_confirmation,
 )
@@ -29,8 +29,9 @@ from installations.services.personal_data import (
     household_purge_expired,
 )
 from installations.services.reminders import cases_remind_waiting, follow_ups_remind_due
-from installations.services.submission import case_confirm_email, case_submit
+from installations.services.submission import case_confirm_email, case_submit, cases_claim
 from portal.enums import Profession, Role
+from portal.notifications.enums import EmailState
 from portal.notifications.models import Notification
 from tests.installations.factories import PDF_BYTES, PNG_BYTES, CaseFactory, NeedFactory
 
@@ -91,7 +92,7 @@ def test_anonymous_submission_waits_for_confirmation_then_reaches_the_coordinato
         case_send_confirmation(case=case)
     assert case.status == CaseStatus.UNCONFIRMED
     assert case.applicant is None and case.applicant_email == "interne@exemple.fr"
-    assert not Notification.objects.exists()
+    assert not Notification.objects.filter(recipient__isnull=False).exists()  # only the e-mail to the address
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["interne@exemple.fr"]
     assert case.reference in mail.outbox[0].subject
 
@@ -104,10 +105,15 @@ def test_anonymous_submission_waits_for_confirmation_then_reaches_the_coordinato
     assert Notification.objects.filter(recipient=coordinator_a).count() == 1
 
 
-def test_confirmation_e_mail_is_sent_at_most_once(territory_a):
+def test_confirmation_e_mail_is_sent_at_most_once(territory_a, django_capture_on_commit_callbacks):
+    from portal.notifications.tasks import outbox_relay, outbox_sweep
+
     case = submit(territory_a, None)
-    assert case_confirmation_deliver(territory_id=territory_a.pk, case_id=case.pk) is True
-    assert case_confirmation_deliver(territory_id=territory_a.pk, case_id=case.pk) is False
+    with django_capture_on_commit_callbacks(execute=True):
+        case_send_confirmation(case=case)
+        case_send_confirmation(case=case)
+    outbox_relay.apply()
+    outbox_sweep.apply()
     assert len(mail.outbox) == 1
 
 
@@ -390,13 +396,16 @@ def test_follow_ups_falling_due_remind_the_coordinator(territory_a, coordinator_
     assert Notification.objects.filter(recipient=coordinator_a, kind="installations.follow_up_due").count() == 1
 
 
-def test_daily_task_runs_the_reminders_of_every_territory(territory_a, territory_b, coordinator_a, coordinator_b):
+def test_daily_task_runs_the_reminders_of_every_territory(
+    territory_a, territory_b, coordinator_a, coordinator_b, django_capture_on_commit_callbacks
+):
     from installations.tasks import reminders_dispatch
 
     old = timezone.now() - datetime.timedelta(days=30)
     for territory in (territory_a, territory_b):
         CaseFactory(territory=territory, submitted_at=old, awaiting_reply_since=old)
-    reminders_dispatch.delay()
+    with django_capture_on_commit_callbacks(execute=True):  # the fan-out queues after its commit
+        reminders_dispatch.delay()
     assert Notification.objects.filter(kind="installations.case_waiting_reminder").count() == 2
 
 
@@ -463,13 +472,15 @@ def test_two_simultaneous_submits_with_the_same_key_create_one_case():
 
 
 def test_the_sweep_sends_confirmations_whose_publish_was_lost(territory_a):
-    from installations.tasks import confirmations_sweep
+    from portal.notifications.tasks import outbox_sweep
 
-    case = submit(territory_a, None)  # no case_send_confirmation: as if the publish had failed
-    Case.objects.filter(pk=case.pk).update(submitted_at=timezone.now() - datetime.timedelta(minutes=5))
-    confirmations_sweep.delay()
+    case = submit(territory_a, None)
+    # The after-commit callbacks never run here: as if the publish had failed.
+    case_send_confirmation(case=case)
+    assert mail.outbox == []
+    outbox_sweep.delay()  # what celery beat does every minute
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["interne@exemple.fr"]
-    confirmations_sweep.delay()
+    outbox_sweep.delay()
     assert len(mail.outbox) == 1
 
 
@@ -485,6 +496,54 @@ def test_cases_left_waiting_for_the_applicant_remind_the_coordinator(territory_a
     assert silent.reference in notification.subject
 
 
+def test_the_confirmation_e_mail_reads_as_before_and_goes_through_the_outbox(territory_a):
+    from portal.notifications.tasks import outbox_relay
+
+    case = submit(territory_a, None)
+    case_send_confirmation(case=case, link="http://testserver/alpha/confirmer/jeton/")
+    row = Notification.objects.get(recipient__isnull=True)
+    assert (row.territory, row.email_address, row.email_state) == (territory_a, "interne@exemple.fr", "pending")
+    outbox_relay.apply()
+    (sent,) = mail.outbox
+    assert sent.subject == f"[Guichet santé · Territoire Alpha] Confirmez votre demande {case.reference}"
+    assert sent.body == (
+        f"Bonjour,\n\nVous avez déposé une demande d'accompagnement à l'installation (référence {case.reference}) "
+        "auprès du guichet unique santé de Territoire Alpha.\n\nPour la confirmer, ouvrez ce lien dans les "
+        "7 jours :\nhttp://testserver/alpha/confirmer/jeton/\n\nSi vous n'êtes pas à l'origine de cette "
+        "demande, ignorez ce message : elle sera supprimée."
+    )
+    assert sent.to == ["interne@exemple.fr"] and not sent.reply_to
+
+
+def test_news_waiting_for_an_applicant_who_signs_in_is_withdrawn(territory_a, coordinator_a):
+    from allauth.account.models import EmailAddress
+
+    from tests.portal.factories import UserFactory
+
+    case = submit(territory_a, None, email="sans.compte@exemple.fr")
+    case_confirm_email(token=case_confirmation_token(case))
+    case_take_charge(actor=coordinator_a, case=case)
+    assert Notification.objects.filter(email_address="sans.compte@exemple.fr", email_state="pending").count() == 1
+    user = UserFactory(email="sans.compte@exemple.fr")
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    cases_claim(actor=user)
+    # The account's notifications take over; the pending news e-mail to the bare address is gone.
+    assert not Notification.objects.filter(email_address="sans.compte@exemple.fr", kind=NEWS_KIND).exists()
+
+
+def test_erasure_removes_the_e_mails_to_the_applicants_address(territory_a, coordinator_a):
+    from portal.notifications.tasks import outbox_relay
+
+    case = submit(territory_a, None, email="sans.compte@exemple.fr")
+    other = submit(territory_a, None, email="sans.compte@exemple.fr", idempotency_key="autre")
+    case_send_confirmation(case=case)
+    case_send_confirmation(case=other)
+    outbox_relay.apply()  # the confirmations were sent: the rows hold the address and the link
+    case_erase_personal_data(actor=coordinator_a, case=Case.objects.get(pk=case.pk))
+    remaining = Notification.objects.filter(email_address="sans.compte@exemple.fr")
+    assert [row.subject for row in remaining] == [f"Confirmez votre demande {other.reference}"]
+
+
 def test_an_applicant_without_account_hears_of_news_by_e_mail_without_the_content(
     territory_a, coordinator_a, django_capture_on_commit_callbacks
 ):
@@ -495,9 +554,11 @@ def test_an_applicant_without_account_hears_of_news_by_e_mail_without_the_conten
     with django_capture_on_commit_callbacks(execute=True):
         case_take_charge(actor=coordinator_a, case=case)
         message_post(actor=coordinator_a, case=case, body="Votre numéro RPPS, s'il vous plaît ?")
-    assert len(mail.outbox) == 1, "the status change and the message make one e-mail"
-    sent = mail.outbox[0]
+    # (The relay also sends the coordinators' pending e-mails, the new case's among them.)
+    to_applicant = [m for m in mail.outbox if m.to == ["sans.compte@exemple.fr"]]
+    assert len(to_applicant) == 1, "the status change and the message make one e-mail"
+    sent = to_applicant[0]
     assert sent.to == ["sans.compte@exemple.fr"] and case.reference in sent.subject
     assert "RPPS" not in sent.body
-    case.refresh_from_db()
-    assert case.applicant_news_since is None
+    news = Notification.objects.get(recipient__isnull=True, email_address="sans.compte@exemple.fr")
+    assert news.email_state == EmailState.SENT

@@ -122,3 +122,72 @@ def test_inactive_account_is_notified_in_app_but_not_emailed(territory_a, django
         [row] = _notify(territory_a, [former])
     assert row.email_state == EmailState.SKIPPED
     assert mail.outbox == []
+
+
+# --- e-mails to an address without an account ---------------------------------------------------
+
+
+def _notify_address(territory, **kwargs):
+    from portal.notifications.services import notify_address
+
+    defaults = {
+        "email_address": "interne@exemple.fr",
+        "kind": "installations.case_confirmation",
+        "subject": "Confirmez votre demande ALP-2026-0001",
+        "body": "Bonjour,\n\nPour la confirmer, ouvrez ce lien :\nhttp://testserver/alpha/confirmer/x/",
+    }
+    return notify_address(territory=territory, **{**defaults, **kwargs})
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_address_without_account_gets_the_email_as_written_through_the_outbox(territory_a):
+    with transaction.atomic():
+        row = _notify_address(territory_a)
+        assert mail.outbox == []  # nothing leaves before the commit
+    assert row.recipient is None and row.territory == territory_a
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["interne@exemple.fr"]
+    assert message.subject == "[Guichet santé · Territoire Alpha] Confirmez votre demande ALP-2026-0001"
+    assert message.body == "Bonjour,\n\nPour la confirmer, ouvrez ce lien :\nhttp://testserver/alpha/confirmer/x/"
+    assert message.extra_headers["Auto-Submitted"] == "auto-generated"
+    row.refresh_from_db()
+    assert row.email_state == EmailState.SENT and row.email_attempts == 1
+
+
+@pytest.mark.django_db
+def test_an_identical_email_still_waiting_is_not_queued_twice(territory_a, territory_b):
+    assert _notify_address(territory_a, coalesce=True) is not None
+    assert _notify_address(territory_a, coalesce=True) is None
+    assert _notify_address(territory_a, coalesce=True, subject="Autre objet") is not None
+    assert _notify_address(territory_b, coalesce=True) is not None  # another territory's outbox
+    Notification.objects.filter(territory=territory_a).update(email_state=EmailState.SENT)
+    assert _notify_address(territory_a, coalesce=True) is not None  # the first one has gone: news again
+    assert Notification.objects.count() == 4
+
+
+@pytest.mark.django_db
+def test_a_notification_has_a_user_or_an_address_never_both_nor_neither(territory_a):
+    from django.db import IntegrityError
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Notification.objects.create(territory=territory_a, kind="k", subject="s", body="b")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Notification.objects.create(
+            territory=territory_a,
+            recipient=UserFactory(),
+            email_address="x@exemple.fr",
+            kind="k",
+            subject="s",
+            body="b",
+        )
+
+
+@pytest.mark.django_db
+def test_withdrawing_an_addresss_emails_stays_in_its_territory(territory_a, territory_b):
+    from portal.notifications.services import address_notifications_withdraw
+
+    _notify_address(territory_a)
+    _notify_address(territory_b)
+    assert address_notifications_withdraw(territory=territory_a, email_address="interne@exemple.fr") == 1
+    assert list(Notification.objects.values_list("territory", flat=True)) == [territory_b.pk]

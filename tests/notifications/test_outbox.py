@@ -219,3 +219,26 @@ def test_coordinator_cannot_requeue_another_territorys_email(territory_b, coordi
         services.notification_requeue(actor=coordinator_a, notifications=[row])
     row.refresh_from_db()
     assert row.email_state == EmailState.FAILED
+
+
+def test_every_email_of_the_project_goes_through_the_outbox():
+    """Only portal.notifications builds and sends e-mails; other apps call notify / notify_address."""
+    import ast
+    from pathlib import Path
+
+    from django.conf import settings
+
+    root = Path(settings.BASE_DIR)
+    senders = {"EmailMessage", "EmailMultiAlternatives", "send_mail", "send_mass_mail", "mail_admins", "get_connection"}
+    offenders = []
+    for package in ("portal", "installations", "governance", "training", "prevention", "config"):
+        for path in sorted((root / package).rglob("*.py")):
+            if "notifications" in path.relative_to(root).parts or "migrations" in path.parts:
+                continue
+            for node in ast.walk(ast.parse(path.read_text())):
+                name = getattr(node, "attr", None) or getattr(node, "id", None)
+                if isinstance(node, ast.alias):
+                    name = node.name
+                if name in senders:
+                    offenders.append(f"{path.relative_to(root)}:{getattr(node, 'lineno', '?')} {name}")
+    assert offenders == []

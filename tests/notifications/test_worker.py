@@ -8,7 +8,7 @@ from celery.contrib.testing.worker import start_worker
 from django.core import mail
 from django.db import transaction
 
-from portal.notifications import outbox
+from portal.background import publisher
 from portal.notifications.enums import EmailState
 from portal.notifications.models import Notification
 from portal.notifications.services import notify
@@ -36,8 +36,8 @@ def test_worker_sends_the_email_relayed_after_commit(territory_a, real_broker, s
     doctor = UserFactory()
     with start_worker(real_broker, pool="solo", perform_ping_check=False):
         _notify_and_commit(territory_a, doctor, "Votre dossier est complet")
-        # The on-commit kick published `outbox_relay` to Redis; the worker thread consumed it.
-        assert _wait_for(lambda: len(mail.outbox) == 1), outbox.kicker.last_error
+        # The on-commit hand-off published `outbox_relay` to Redis; the worker thread consumed it.
+        assert _wait_for(lambda: len(mail.outbox) == 1), publisher.last_error
     assert mail.outbox[0].to == [doctor.email]
     assert mail.outbox[0].sent_by_thread != threading.main_thread().name  # the worker's thread sent it
     assert mail.outbox[0].subject.endswith("Votre dossier est complet")
@@ -56,8 +56,8 @@ def test_no_notification_lost_when_the_broker_is_down_at_submit_time(territory_a
     # Sanity bound only (a plain delay() waits ~0.85 s per call here); figures: benchmarks/notify_broker_down.py.
     assert elapsed < 3.0
 
-    assert outbox.kicker.wait_idle(timeout=10)
-    assert outbox.kicker.last_error is not None  # the relay could not be published…
+    assert publisher.wait_idle(timeout=10)
+    assert publisher.last_error is not None  # the relay could not be published…
     assert mail.outbox == []
     assert set(Notification.objects.values_list("email_state", flat=True)) == {EmailState.PENDING}  # …nothing lost
 
@@ -69,15 +69,15 @@ def test_no_notification_lost_when_the_broker_is_down_at_submit_time(territory_a
     assert set(Notification.objects.values_list("email_state", flat=True)) == {EmailState.SENT}
 
 
-def test_relay_kicker_starts_afresh_in_a_forked_process(broker_down):
+def test_background_publisher_starts_afresh_in_a_forked_process(broker_down):
     import os
 
-    outbox.kicker.kick()  # a thread exists in this process (its publish fails: no matter)
-    assert outbox.kicker.wait_idle(timeout=10)
+    publisher.submit(outbox_sweep)  # a thread exists in this process (its publish fails: no matter)
+    assert publisher.wait_idle(timeout=10)
     read_end, write_end = os.pipe()
     pid = os.fork()
-    if pid == 0:  # child: the kicker must not carry the parent's thread nor its lock state
-        ok = outbox.kicker._thread is None and outbox.kicker._requested == 0
+    if pid == 0:  # child: the publisher must not carry the parent's thread nor its lock state
+        ok = publisher._thread is None and publisher._requested == 0
         os.write(write_end, b"1" if ok else b"0")
         os._exit(0)
     os.waitpid(pid, 0)

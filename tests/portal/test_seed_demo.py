@@ -1,5 +1,6 @@
 """The demo data: three territories from the seed plans, their actors and one account per role."""
 
+import dataclasses
 from io import StringIO
 
 import pytest
@@ -131,14 +132,16 @@ def build_with_a_positional_parameter(context):
 
 
 def test_apps_declaring_demo_data_add_their_own_demo_rows(monkeypatch):
+    training, prevention = apps.get_app_config("training"), apps.get_app_config("prevention")
     monkeypatch.setattr(
-        apps.get_app_config("training"), "demo_data", "tests.portal.test_seed_demo.build_for_test", raising=False
+        training, "hooks", dataclasses.replace(training.hooks, demo_data="tests.portal.test_seed_demo.build_for_test")
     )
     monkeypatch.setattr(
-        apps.get_app_config("prevention"),
-        "demo_data",
-        "tests.portal.test_seed_demo.build_with_a_positional_parameter",
-        raising=False,
+        prevention,
+        "hooks",
+        dataclasses.replace(
+            prevention.hooks, demo_data="tests.portal.test_seed_demo.build_with_a_positional_parameter"
+        ),
     )
 
     out = seed()
