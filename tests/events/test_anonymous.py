@@ -37,7 +37,7 @@ def test_resident_registers_without_an_account_after_confirming_by_email(
     response = _post(
         client, detail, {"name": "Camille Martin", "email": "Camille@Exemple.fr"}, django_capture_on_commit_callbacks
     )
-    assert "Un e-mail vient d&#x27;être envoyé à camille@exemple.fr" in response.content.decode()
+    assert "Un e-mail vient d'être envoyé à camille@exemple.fr" in response.content.decode()
     assert not Registration.objects.exists()  # nothing until the address is confirmed
     [confirmation] = mail.outbox
     assert confirmation.to == ["camille@exemple.fr"]
