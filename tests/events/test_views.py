@@ -258,3 +258,9 @@ def test_organiser_takes_attendance_on_the_sheet_and_others_get_404(
     assert login(coordinator_b).get(url).status_code == 404
     registrations[1].refresh_from_db()
     assert registrations[1].attended is None
+
+
+def test_territory_home_leads_to_the_events(territory_a, client):
+    page = client.get(reverse("portal:territory_home", args=[territory_a.slug])).content.decode()
+    assert "Agenda des événements" in page
+    assert reverse("events:list", args=[territory_a.slug]) in page
