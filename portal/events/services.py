@@ -26,7 +26,7 @@ from portal.events.enums import EventStatus, RegistrationStatus
 from portal.events.invitations import event_ics, event_path, event_when
 from portal.events.models import Event, Registration
 from portal.notifications.emails import absolute_url
-from portal.notifications.services import notify
+from portal.notifications.services import notify, notify_address
 from portal.tenancy.access import has_role
 
 if TYPE_CHECKING:
@@ -95,8 +95,6 @@ def _tell(
         )
     anonymous = [r for r in registrations if not r.user_id]
     if anonymous:
-        from portal.notifications.services import notify_address
-
         link = absolute_url(event_path(event))
         for registration in anonymous:
             text = _("Bonjour %(name)s,\n\n%(body)s\n\nL'événement : %(link)s\n") % {
@@ -122,8 +120,6 @@ def _cancel_link(registration: Registration) -> str:
 def registration_confirmation_send(*, event: Event, name: str, email: str) -> None:
     """A person without an account asked to register: e-mail them the link that confirms it. Nothing
     is recorded until they follow it (a page, then a button)."""
-    from portal.notifications.services import notify_address
-
     token = tokens.confirm_token(event_id=event.pk, name=name, email=email)
     link = absolute_url(reverse("events:confirm", kwargs={"territory_slug": event.territory.slug, "token": token}))
     notify_address(

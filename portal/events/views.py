@@ -3,9 +3,12 @@ in their space (`/espace/inscriptions/`)."""
 
 from __future__ import annotations
 
+import hashlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -91,6 +94,11 @@ def event_detail(request, territory_slug, pk):
     refusal = event.registration_refusal()
     if refusal:
         form.add_error(None, refusal)
+    elif form.is_valid() and not _confirmation_allowed(event, form.cleaned_data["email"]):
+        form.add_error(
+            "email",
+            _("Plusieurs e-mails de confirmation ont déjà été envoyés à cette adresse : réessayez dans une heure."),
+        )
     if not form.is_valid():
         return render(request, "events/event_detail.html", _detail_context(request, event, form=form))
     services.registration_confirmation_send(
@@ -101,6 +109,21 @@ def event_detail(request, territory_slug, pk):
         "events/check_email.html",
         {"territory": request.territory, "event": event, "email": form.cleaned_data["email"]},
     )
+
+
+CONFIRMATIONS_PER_HOUR = 3
+
+
+def _confirmation_allowed(event, email: str) -> bool:
+    """At most a few confirmation e-mails per address and event an hour: the form must not become a
+    way to send e-mails to strangers. (Kept in the shared cache, Redis in production.)"""
+    digest = hashlib.sha256(email.encode()).hexdigest()[:32]
+    key = f"events:confirm:{event.territory_id}:{event.pk}:{digest}"
+    cache.add(key, 0, timeout=3600)
+    try:
+        return cache.incr(key) <= CONFIRMATIONS_PER_HOUR
+    except ValueError:  # expired between add and incr
+        return True
 
 
 @require_http_methods(["GET", "POST"])

@@ -124,3 +124,15 @@ def test_a_confirmation_link_of_one_territory_does_not_work_on_another(
     foreign = confirm_url.replace(f"/{event.territory.slug}/", f"/{territory_b.slug}/", 1)
     assert client.post(foreign).status_code == 404
     assert not Registration.objects.exists()
+
+
+def test_the_form_does_not_send_endless_emails_to_one_address(event, client, django_capture_on_commit_callbacks):
+    detail = reverse("events:detail", args=[event.territory.slug, event.pk])
+    data = {"name": "Camille", "email": "cible@exemple.fr"}
+    sent = 0
+    for _attempt in range(5):
+        _post(client, detail, data, django_capture_on_commit_callbacks)
+        sent += len(mail.outbox)
+    assert sent == 3
+    body = client.post(detail, data).content.decode()
+    assert "réessayez dans une heure" in body and 'value="cible@exemple.fr"' in body
