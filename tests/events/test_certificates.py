@@ -140,3 +140,19 @@ def test_a_person_document_must_name_its_recipient(territory_a, coordinator_a):
             builder="portal.documents.builders.text_document",
             audience=DocumentAudience.PERSON,
         )
+
+
+def test_the_admin_cannot_widen_a_certificate_nor_address_a_document_without_a_person(
+    attended, login, coordinator_a, django_capture_on_commit_callbacks
+):
+    _request(login(attended.user), attended, django_capture_on_commit_callbacks)
+    attended.refresh_from_db()
+    client = login(coordinator_a)
+    page = client.get(reverse("admin:documents_generateddocument_change", args=[attended.certificate_id]))
+    assert page.status_code == 200
+    assert "audience" not in page.context_data["adminform"].form.fields
+    from tests.documents.factories import GeneratedDocumentFactory
+
+    other = GeneratedDocumentFactory(territory=attended.territory)
+    form = client.get(reverse("admin:documents_generateddocument_change", args=[other.pk])).context_data["adminform"]
+    assert DocumentAudience.PERSON not in [value for value, _label in form.form.fields["audience"].choices]
