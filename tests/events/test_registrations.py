@@ -240,3 +240,11 @@ def test_my_registrations_show_waiting_positions_upcoming_first(territory_a):
     assert [r.pk for r in rows] == [mine_waiting.pk, past.pk]
     assert rows[0].waitlist_position == 2 and rows[0].may_cancel
     assert rows[1].is_past and not rows[1].may_cancel
+
+
+def test_reminders_are_scheduled_by_celery_beat():
+    from portal.hooks import beat_schedule
+
+    entry = beat_schedule()["events-reminders"]
+    assert entry["task"] == "portal.events.tasks.reminders_send"
+    assert entry["schedule"] <= 3600  # often enough for "N hours before" to mean something
