@@ -3,7 +3,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from portal import views
+from portal import health
 
 # The admin's login goes through allauth: its rate limits and the second factor apply there too.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
@@ -12,7 +12,11 @@ admin.site.site_title = "Guichet unique santé"
 admin.site.index_title = "Tableau de bord"
 
 urlpatterns = [
-    path("healthz", views.healthz, name="healthz"),
+    # Answered by portal.health.HealthCheckMiddleware before the session and CSRF middleware; the
+    # routes are here for reverse() and for a stack without that middleware.
+    path("healthz", health.status, name="healthz"),
+    path("healthz/live", health.live, name="healthz_live"),
+    path("healthz/ready", health.ready, name="healthz_ready"),
     path("admin/", admin.site.urls),
     path("comptes/", include("allauth.urls")),
     path("espace/notifications/", include("portal.notifications.urls")),

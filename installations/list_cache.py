@@ -1,12 +1,13 @@
-"""What the coordinators' case list keeps in the cache, and when it is stale.
+"""What the coordinators' case list keeps in the cache, and when it is stale: the per-status counts
+of each territory (its status tabs), nothing else. Rendered pages are not kept: they only helped a
+session reloading the same URL with nothing changed in the territory, and held personal data.
 
 Each territory has a version: a random token in the cache. Saving or deleting one of its cases,
 needs or team memberships gives it a new one (receivers.py), at once and again after the commit:
-a list read between the two is stored under the in-between version, which nobody reads afterwards.
-The per-status counts and the rendered pages are stored under the versions of the territories they
-show, so the next view after a change computes them again. Pages also expire after a minute (the
-"days since the last contact" and the "no answer for N days" highlight move with time), the
-counts after five minutes (a safety net for a change made outside the ORM, such as an SQL update).
+counts read between the two are stored under the in-between version, which nobody reads afterwards.
+The counts are stored under the version of their territory, so the next view after a change counts
+again; they also expire after five minutes (a safety net for a change made outside the ORM, such
+as an SQL update).
 
 The cache only saves work: when Redis cannot be reached, saving a case still succeeds and the list
 is computed on each view (every call here logs the failure and carries on).
@@ -14,7 +15,6 @@ is computed on each view (every call here logs the failure and carries on).
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import uuid
 
@@ -23,7 +23,6 @@ from django.db import transaction
 
 logger = logging.getLogger(__name__)
 
-PAGE_TIMEOUT = 60
 COUNTS_TIMEOUT = 300
 
 
@@ -72,11 +71,3 @@ def versions(territory_ids) -> dict[int, str]:
     ids = sorted(territory_ids)
     found = get_many([_version_key(tid) for tid in ids])
     return {tid: found.get(_version_key(tid), "0") for tid in ids}
-
-
-def page_key(*, session_key: str, territory_versions: dict[int, str], language: str, day, query: str) -> str:
-    """The key of one rendered list: per session (the page carries the session's CSRF token), per
-    state of the territories shown, per language, day and query string."""
-    state = ";".join(f"{tid}.{version}" for tid, version in sorted(territory_versions.items()))
-    digest = hashlib.sha256(f"{session_key}|{state}|{language}|{day}|{query}".encode()).hexdigest()
-    return f"installations:case-list:{digest}"

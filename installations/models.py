@@ -14,6 +14,8 @@ from typing import ClassVar, Self
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F
+from django.db.models.functions import Coalesce, Concat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -203,10 +205,34 @@ class Case(TerritoryScopedModel):
             # The coordinator's list: filtered by status, newest first (and unfiltered, newest first).
             models.Index(fields=["territory", "status", "-submitted_at", "-id"], name="inst_case_status_date"),
             models.Index(fields=["territory", "-submitted_at", "-id"], name="inst_case_date"),
-            models.Index(fields=["territory", "assigned_to", "status"], name="inst_case_assignee"),
+            # With the id: the sort by coordinator reads a page's ids from this index alone.
+            models.Index(fields=["territory", "assigned_to", "status", "id"], name="inst_case_assignee"),
             models.Index(fields=["territory", "awaiting_reply_since"], name="inst_case_awaiting"),
             models.Index(fields=["applicant_email"], name="inst_case_applicant_email"),
+            # The list's other sorts (both directions: an index is read backwards as fast), each with
+            # the territory first; a status tab reads the same index and skips the other statuses.
+            models.Index(F("territory"), F("reference"), F("id"), name="inst_case_sort_reference"),
+            models.Index(F("territory"), F("applicant_last_name"), F("id"), name="inst_case_sort_applicant"),
+            models.Index(F("territory"), F("profession"), F("id"), name="inst_case_sort_profession"),
+            models.Index(
+                F("territory"), Coalesce("last_contact_at", "submitted_at"), F("id"), name="inst_case_sort_contact"
+            ),
+            # The search (CaseListFilter.filter_search) also has a trigram index on SEARCH_TEXT,
+            # PostgreSQL only: migration 0004 creates it, outside this list so that SQLite can still
+            # rebuild the table.
         ]
+
+    # What the coordinators' search reads, as one text: see CaseListFilter.filter_search.
+    SEARCH_TEXT = Concat(
+        "reference",
+        models.Value(" "),
+        "applicant_first_name",
+        models.Value(" "),
+        "applicant_last_name",
+        models.Value(" "),
+        "specialty",
+        output_field=models.TextField(),
+    )
 
     def __str__(self):
         return self.reference or f"#{self.pk}"
@@ -277,6 +303,8 @@ class Need(TerritoryScopedModel):
         indexes = [
             models.Index(fields=["territory", "referent", "state"], name="inst_need_referent"),
             models.Index(fields=["territory", "kind"], name="inst_need_kind"),
+            # "Waiting on a partner" in the case list: the territory's referred needs, read from the index alone.
+            models.Index(fields=["territory", "state", "case"], name="inst_need_state"),
         ]
 
     def __str__(self):

@@ -2,7 +2,7 @@
 
 A request made without an account and confirmed by e-mail joins the person's account as soon as
 that address is verified or its owner signs in. A saved or deleted case, need or team membership
-makes the territory's cached case lists stale (list_cache).
+makes the territory's cached status counts stale (list_cache).
 """
 
 from installations import list_cache

@@ -38,6 +38,7 @@ from django.utils.module_loading import import_string
 
 from portal.enums import OrganisationKind, PracticeMode, Profession, Role, TerritoryKind
 from portal.hooks import declared_hooks
+from portal.importing import Refusals
 from portal.management.commands.import_ars_zoning import ars_zoning_import
 from portal.management.commands.import_communes import communes_import
 from portal.models import Commune, Membership, Organisation, ProfessionalProfile, Territory, User
@@ -348,15 +349,22 @@ def _call_builder(builder: Callable[..., None], territories: DemoTerritories) ->
         builder(territories)
 
 
+def _refuse_partial_demo_data(refusals: Refusals) -> None:
+    # The shipped data must import whole: a refusal there is a bug, never something to skip.
+    if refusals:
+        raise RuntimeError("Données de démonstration refusées : " + " ".join(refusals.lines()))
+
+
 @transaction.atomic
 def build() -> DemoTerritories:
     """Create or update the whole demo; returns the territories with the logins to show."""
     territories = DemoTerritories()
     for spec in TERRITORIES:
         territory = territory_ensure(spec)
-        communes_import(territory=territory, epci=spec.epci or None, departement=spec.departement or None)
+        imported = communes_import(territory=territory, epci=spec.epci or None, departement=spec.departement or None)
+        _refuse_partial_demo_data(imported.refusals)
         territories[spec.slug] = territory
-    ars_zoning_import(path=DEMO_ZONING)
+    _refuse_partial_demo_data(ars_zoning_import(path=DEMO_ZONING).refusals)
     for spec in TERRITORIES:
         organisations_ensure(territories[spec.slug], spec)
     for spec in TERRITORIES:

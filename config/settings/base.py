@@ -64,9 +64,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Health checks answer here: no session, CSRF cookie or host check (see portal/health.py).
+    "portal.health.HealthCheckMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "portal.sessions.SessionActivityMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -163,7 +166,11 @@ else:
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Sessions expire after 30 minutes without activity (each request pushes the deadline back).
 SESSION_COOKIE_AGE = int(env("SESSION_COOKIE_AGE", str(30 * 60)))
-SESSION_SAVE_EVERY_REQUEST = True
+# Not written at every request (an UPDATE and a cache SET each time): portal.sessions pushes the
+# expiry back at most once every SESSION_REFRESH_AFTER seconds, so that a session still ends after
+# SESSION_COOKIE_AGE of inactivity.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_AFTER = int(env("SESSION_REFRESH_AFTER", "60"))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True

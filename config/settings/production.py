@@ -36,5 +36,6 @@ CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_NAME = "__Host-sessionid"
 CSRF_COOKIE_NAME = "__Host-csrftoken"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
-# /healthz is probed over plain HTTP inside the private network by the orchestrator.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# The health checks (/healthz, /healthz/live, /healthz/ready) are probed over plain HTTP inside the
+# private network by the orchestrator and the load balancer.
+SECURE_REDIRECT_EXEMPT = [r"^healthz(/live|/ready)?$"]

@@ -190,11 +190,45 @@ def cotentin_communes(cotentin):
     Commune.objects.filter(insee_code="50615").update(ars_zone=ArsZone.ZIP)
 
 
-def test_zoning_applies_good_lines_and_reports_each_bad_line_with_its_number(cotentin_communes, tmp_path):
+def zoning_table():
+    return list(Commune.objects.order_by("insee_code").values_list("insee_code", "ars_zone", "ars_zone_decree_date"))
+
+
+def run_refused(*args):
+    """Run a command expected to fail: (its error, stdout, stderr)."""
+    out, err = StringIO(), StringIO()
+    with pytest.raises(CommandError) as refused:
+        call_command(*args, stdout=out, stderr=err)
+    assert refused.value.returncode == 1
+    return str(refused.value), out.getvalue(), err.getvalue()
+
+
+def test_zoning_with_a_refused_line_saves_nothing_and_fails_naming_each_bad_line(cotentin_communes, tmp_path):
+    path = tmp_path / "zonage.csv"
+    path.write_text(ZONING_CSV, encoding="utf-8")
+    before = zoning_table()
+
+    error, _, err = run_refused("import_ars_zoning", str(path))
+
+    assert zoning_table() == before
+    assert "Ligne 6 refusée : zone inconnue « zone rouge »" in err
+    assert "Ligne 7 refusée : date invalide « 31/02/2023 »" in err
+    assert "Ligne 8 refusée : commune inconnue : aucun code INSEE 99999" in err
+    assert "Ligne 10 refusée : la commune 50129 figure déjà à la ligne 3" in err
+    assert "Ligne 12 refusée : 1 colonne(s) au lieu de 3" in err
+    # In the order of the file, although unknown communes are found after the other refusals.
+    assert [line.split(" refusée")[0] for line in err.splitlines()] == [f"Ligne {n}" for n in (6, 7, 8, 10, 12)]
+    assert error == (
+        "4 ligne(s) valable(s), 5 refusée(s). Rien n'est enregistré : corrigez le fichier et relancez, "
+        "ou ajoutez --partial pour enregistrer seulement les lignes valables."
+    )
+
+
+def test_zoning_partial_applies_the_good_lines_and_still_fails(cotentin_communes, tmp_path):
     path = tmp_path / "zonage.csv"
     path.write_text(ZONING_CSV, encoding="utf-8")
 
-    out, err = run("import_ars_zoning", str(path))
+    error, _, err = run_refused("import_ars_zoning", str(path), "--partial")
 
     zoning = dict(
         Commune.objects.filter(insee_code__in=["50129", "50041", "50615", "50031", "50082", "50402"]).values_list(
@@ -204,24 +238,25 @@ def test_zoning_applies_good_lines_and_reports_each_bad_line_with_its_number(cot
     assert zoning == {"50129": "zac", "50041": "zip", "50615": "none", "50031": "zip", "50082": "none", "50402": "none"}
     assert Commune.objects.get(insee_code="50041").ars_zone_decree_date == datetime.date(2023, 3, 31)
     assert Commune.objects.get(insee_code="50031").ars_zone_decree_date is None
-    assert "Ligne 6 refusée : zone inconnue « zone rouge »" in err
-    assert "Ligne 7 refusée : date invalide « 31/02/2023 »" in err
-    assert "Ligne 8 refusée : commune inconnue : aucun code INSEE 99999" in err
-    assert "Ligne 10 refusée : la commune 50129 figure déjà à la ligne 3" in err
-    assert "Ligne 12 refusée : 1 colonne(s) au lieu de 3" in err
-    assert "4 ligne(s) appliquée(s), 5 refusée(s)." in out
+    assert "Ligne 6 refusée" in err
+    assert error.startswith("4 ligne(s) appliquée(s) (4 changement(s) de zonage), 5 refusée(s). Import partiel")
 
 
 def test_zoning_dry_run_reports_without_saving(cotentin_communes, tmp_path):
     path = tmp_path / "zonage.csv"
     path.write_text(ZONING_CSV, encoding="utf-8")
+    before = zoning_table()
 
-    out, err = run("import_ars_zoning", str(path), "--dry-run")
+    error, _, err = run_refused("import_ars_zoning", str(path), "--dry-run")
 
-    assert "Simulation, rien n'est enregistré" in out
+    assert "Simulation : rien n'est enregistré" in error
     assert "Ligne 6 refusée" in err
-    assert Commune.objects.get(insee_code="50129").ars_zone == ArsZone.NONE
-    assert Commune.objects.get(insee_code="50615").ars_zone == ArsZone.ZIP
+    assert zoning_table() == before
+
+    path.write_text("50129;zac;2023-03-31\n", encoding="utf-8")
+    out, _ = run("import_ars_zoning", str(path), "--dry-run")
+    assert "Simulation, rien n'est enregistré : 1 ligne(s) valable(s), 0 refusée(s)." in out
+    assert zoning_table() == before
 
 
 def test_zoning_reads_a_windows_spreadsheet_export(cotentin_communes, tmp_path):
@@ -230,7 +265,8 @@ def test_zoning_reads_a_windows_spreadsheet_export(cotentin_communes, tmp_path):
 
     out, _ = run("import_ars_zoning", str(path))
 
-    assert "1 ligne(s) appliquée(s), 0 refusée(s)." in out
+    assert "zonage.csv lu en Windows-1252 (ce n'est pas de l'UTF-8" in out
+    assert "1 ligne(s) appliquée(s) (1 changement(s) de zonage), 0 refusée(s)." in out
     assert Commune.objects.get(insee_code="50129").ars_zone == ArsZone.ZIP
 
 

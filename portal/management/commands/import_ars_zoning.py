@@ -9,29 +9,33 @@ The file has one commune per line, separated by semicolons (the French spreadshe
 
 A header line, blank lines and lines starting with `#` are skipped. The zone is `zip`, `zac` or
 `none` (also `hors zonage`), in any case; the date of the decree is YYYY-MM-DD or DD/MM/YYYY, or
-empty. A refused line is reported with its number and the reason, and the valid lines are applied
-all the same; `--dry-run` reports without saving.
+empty. The encoding is detected (UTF-8 with or without BOM, UTF-16, Windows-1252) or stated with
+`--encoding`.
 
-    python manage.py import_ars_zoning portal/data/ars_zoning_demo.csv [--dry-run]
+All or nothing: a refused line is reported with its number and the reason (the first 20, then how
+many more), nothing is saved and the command fails; `--partial` saves the valid lines but still
+fails, since the file needs fixing; `--dry-run` reports without saving.
+
+    python manage.py import_ars_zoning portal/data/ars_zoning_demo.csv [--dry-run] [--partial] [--encoding utf-16]
 """
 
 from __future__ import annotations
 
 import csv
 import datetime
-import io
+import itertools
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
+from portal import importing
 from portal.enums import ArsZone
 from portal.models import Commune
 
 HEADER_NAMES = {"insee_code", "code_insee", "code insee", "insee", "code"}
-INSEE_RE = re.compile(r"^(\d{2}|2A|2B)\d{3}$")
 ZONE_ALIASES = {
     "zip": ArsZone.ZIP,
     "zac": ArsZone.ZAC,
@@ -39,6 +43,9 @@ ZONE_ALIASES = {
     "hors zonage": ArsZone.NONE,
 }
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
+EXPECTED_FORMAT = "CSV séparé par des points-virgules (« CSV UTF-8 » dans un tableur)"
+# Lines looked up and saved together: memory stays flat whatever the size of the file.
+BATCH_SIZE = 1000
 
 
 @dataclass
@@ -51,17 +58,12 @@ class ZoningLine:
 
 @dataclass
 class ZoningResult:
-    applied: list[ZoningLine] = field(default_factory=list)
-    # (line number, French reason)
-    rejected: list[tuple[int, str]] = field(default_factory=list)
-
-
-def _decode(raw: bytes) -> str:
-    # Spreadsheets save French CSV either as UTF-8 (often with a BOM) or as Windows-1252.
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252")
+    refusals: importing.Refusals = field(default_factory=importing.Refusals)
+    encoding: importing.Encoding | None = None
+    read: int = 0  # data lines (not blank, comment or header)
+    applied: int = 0  # valid lines, of a known commune
+    changed: int = 0  # communes whose zoning they change
+    saved: bool = False
 
 
 def _parse_zone(value: str) -> str | None:
@@ -78,98 +80,140 @@ def _parse_date(value: str) -> datetime.date | None:
     raise ValueError(value)
 
 
-def parse_zoning(text: str) -> tuple[list[ZoningLine], list[tuple[int, str]]]:
-    """Lines that parse, and refused lines with their reason (the commune is not checked here)."""
-    lines: list[ZoningLine] = []
-    rejected: list[tuple[int, str]] = []
+def _rows(lines: Iterable[str]) -> Iterator[tuple[int, list[str] | None, str]]:
+    """(line number, cells, csv error): a line the csv module cannot read is reported, not fatal."""
+    reader = csv.reader(lines, delimiter=";")
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            yield reader.line_num, None, str(error)
+            continue
+        yield reader.line_num, row, ""
+
+
+def _parse_line(number: int, cells: list[str]) -> tuple[ZoningLine | None, str]:
+    """The line, or why it is refused (the commune's existence is checked later)."""
+    if len(cells) not in (2, 3):
+        reason = f"{len(cells)} colonne(s) au lieu de 3 (code INSEE ; zone ; date de l'arrêté, séparés par « ; »)"
+        if len(cells) == 1 and ("," in cells[0] or "\t" in cells[0]):
+            reason += " : cette ligne semble séparée par des virgules ou des tabulations"
+        return None, reason
+    code, zone_text = cells[0].upper(), cells[1]
+    date_text = cells[2] if len(cells) == 3 else ""
+    zone = _parse_zone(zone_text)
+    if zone is None:
+        return None, f"zone inconnue « {importing.shorten(zone_text)} » (attendu : ZIP, ZAC ou hors zonage)"
+    try:
+        decree_date = _parse_date(date_text) if date_text else None
+    except ValueError:
+        return None, f"date invalide « {importing.shorten(date_text)} » (attendu : AAAA-MM-JJ ou JJ/MM/AAAA)"
+    # The model's own validators, the same as in the admin.
+    errors = importing.field_errors(
+        Commune(insee_code=code, ars_zone=zone, ars_zone_decree_date=decree_date),
+        ["insee_code", "ars_zone", "ars_zone_decree_date"],
+    )
+    if errors:
+        return None, f"{errors} (reçu : « {importing.shorten(cells[0])} »)"
+    return ZoningLine(number=number, insee_code=code, zone=zone, decree_date=decree_date), ""
+
+
+def parse_zoning(lines: Iterable[str], result: ZoningResult) -> Iterator[ZoningLine]:
+    """The lines that parse, one at a time; refused lines go to `result.refusals`."""
     seen: dict[str, int] = {}
-    for number, row in enumerate(csv.reader(io.StringIO(text), delimiter=";"), start=1):
+    for number, row, csv_error in _rows(lines):
+        where = f"Ligne {number}"
+        if row is None:
+            result.read += 1
+            result.refusals.add(number, where, f"ligne illisible ({csv_error})")
+            continue
         cells = [cell.strip() for cell in row]
-        if not any(cells) or cells[0].startswith("#"):
+        if not any(cells) or cells[0].startswith("#") or cells[0].lower() in HEADER_NAMES:
             continue
-        if cells[0].lower() in HEADER_NAMES:
+        result.read += 1
+        line, reason = _parse_line(number, cells)
+        if line is None:
+            result.refusals.add(number, where, reason)
             continue
-        if len(cells) not in (2, 3):
-            rejected.append(
-                (
-                    number,
-                    f"{len(cells)} colonne(s) au lieu de 3 (code INSEE ; zone ; date de l'arrêté, séparés par « ; »)",
-                )
+        if line.insee_code in seen:
+            result.refusals.add(
+                number, where, f"la commune {line.insee_code} figure déjà à la ligne {seen[line.insee_code]}"
             )
             continue
-        code, zone_text = cells[0].upper(), cells[1]
-        date_text = cells[2] if len(cells) == 3 else ""
-        if not INSEE_RE.match(code):
-            rejected.append((number, f"code INSEE mal formé « {cells[0]} » (5 caractères, par exemple 50129)"))
-            continue
-        zone = _parse_zone(zone_text)
-        if zone is None:
-            rejected.append((number, f"zone inconnue « {zone_text} » (attendu : ZIP, ZAC ou hors zonage)"))
-            continue
-        try:
-            decree_date = _parse_date(date_text) if date_text else None
-        except ValueError:
-            rejected.append((number, f"date invalide « {date_text} » (attendu : AAAA-MM-JJ ou JJ/MM/AAAA)"))
-            continue
-        if code in seen:
-            rejected.append((number, f"la commune {code} figure déjà à la ligne {seen[code]}"))
-            continue
-        seen[code] = number
-        lines.append(ZoningLine(number=number, insee_code=code, zone=zone, decree_date=decree_date))
-    return lines, rejected
+        seen[line.insee_code] = number
+        yield line
 
 
-@transaction.atomic
-def ars_zoning_import(*, path: Path | str, dry_run: bool = False) -> ZoningResult:
-    """Set `ars_zone` and `ars_zone_decree_date` of the communes listed in the CSV file at `path`."""
-    path = Path(path)
-    try:
-        text = _decode(path.read_bytes())
-    except FileNotFoundError as error:
-        raise CommandError(f"Fichier introuvable : {path}.") from error
-    except OSError as error:
-        raise CommandError(f"Fichier illisible : {path} ({error}).") from error
-
-    lines, rejected = parse_zoning(text)
-    communes = Commune.objects.in_bulk([line.insee_code for line in lines], field_name="insee_code")
-    result = ZoningResult()
+def _apply(batch: list[ZoningLine], result: ZoningResult, *, dry_run: bool) -> None:
+    communes = Commune.objects.in_bulk([line.insee_code for line in batch], field_name="insee_code")
     changed = []
-    for line in lines:
+    for line in batch:
         commune = communes.get(line.insee_code)
         if commune is None:
-            rejected.append(
-                (line.number, f"commune inconnue : aucun code INSEE {line.insee_code} (importez-la d'abord)")
+            result.refusals.add(
+                line.number,
+                f"Ligne {line.number}",
+                f"commune inconnue : aucun code INSEE {line.insee_code} (importez-la d'abord)",
             )
             continue
-        result.applied.append(line)
+        result.applied += 1
         if (commune.ars_zone, commune.ars_zone_decree_date) != (line.zone, line.decree_date):
             commune.ars_zone, commune.ars_zone_decree_date = line.zone, line.decree_date
             changed.append(commune)
-    result.rejected = sorted(rejected)
+    result.changed += len(changed)
     if changed and not dry_run:
         Commune.objects.bulk_update(changed, ["ars_zone", "ars_zone_decree_date"])
+
+
+def ars_zoning_import(
+    *, path: Path | str, dry_run: bool = False, partial: bool = False, encoding: str | None = None
+) -> ZoningResult:
+    """Set `ars_zone` and `ars_zone_decree_date` of the communes listed in the CSV file at `path`.
+
+    All or nothing: with any refused line nothing is saved, unless `partial`; `result.saved` says
+    whether the valid lines were. Raises CommandError for a file that cannot be read or holds no line."""
+    result = ZoningResult()
+    with importing.open_text(path, encoding=encoding, expected=EXPECTED_FORMAT) as source:
+        result.encoding = source.encoding
+        with importing.all_or_nothing(result.refusals, partial=partial, dry_run=dry_run):
+            parsed = parse_zoning(source.lines, result)
+            while batch := list(itertools.islice(parsed, BATCH_SIZE)):
+                _apply(batch, result, dry_run=dry_run)
+    if not result.read:
+        raise CommandError(
+            f"{source.path} ne contient aucune ligne de zonage (fichier vide, ou seulement un en-tête et des "
+            "commentaires) : rien n'est importé."
+        )
+    result.saved = not dry_run and (partial or not result.refusals)
     return result
 
 
 class Command(BaseCommand):
     help = (
         "Applique le zonage ARS (ZIP, ZAC, hors zonage) des communes à partir d'un fichier CSV "
-        "« code INSEE;zone;date »."
+        "« code INSEE;zone;date ». Tout ou rien : une ligne refusée et rien n'est enregistré (sauf --partial)."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("path", help="Fichier CSV séparé par des points-virgules : insee_code;zone;decree_date.")
         parser.add_argument("--dry-run", action="store_true", help="Vérifie le fichier sans rien enregistrer.")
+        importing.add_arguments(parser, unit="ligne")
 
     def handle(self, *args, **options):
-        result = ars_zoning_import(path=options["path"], dry_run=options["dry_run"])
-        for number, reason in result.rejected:
-            self.stderr.write(self.style.WARNING(f"Ligne {number} refusée : {reason}."))
-        if options["dry_run"]:
-            summary = (
-                f"Simulation, rien n'est enregistré : {len(result.applied)} ligne(s) valable(s), "
-                f"{len(result.rejected)} refusée(s)."
-            )
+        result = ars_zoning_import(
+            path=options["path"], dry_run=options["dry_run"], partial=options["partial"], encoding=options["encoding"]
+        )
+        if result.encoding:
+            self.stdout.write(result.encoding.describe(Path(options["path"])))
+        refused = f"{len(result.refusals)} refusée(s)"
+        if options["dry_run"] and not result.refusals:
+            summary = f"Simulation, rien n'est enregistré : {result.applied} ligne(s) valable(s), {refused}."
+        elif result.saved:
+            summary = f"{result.applied} ligne(s) appliquée(s) ({result.changed} changement(s) de zonage), {refused}."
         else:
-            summary = f"{len(result.applied)} ligne(s) appliquée(s), {len(result.rejected)} refusée(s)."
-        self.stdout.write(self.style.SUCCESS(summary) if not result.rejected else summary)
+            summary = f"{result.applied} ligne(s) valable(s), {refused}."
+        importing.finish(
+            self, result.refusals, summary=summary, unit="ligne", partial=options["partial"], dry_run=options["dry_run"]
+        )

@@ -12,6 +12,10 @@ the demo and the tests never need the network; `--source` points at a full unpac
 The import is idempotent and costs a constant number of queries whatever the number of communes:
 one upsert (INSERT … ON CONFLICT DO UPDATE, on PostgreSQL and SQLite alike) and one insert of the
 missing territory links. It never touches the ARS zoning (see import_ars_zoning).
+
+Every selected entry goes through the model's validators first. All or nothing: a refused entry is
+reported with its position in communes.json and its INSEE code (the first 20, then how many more),
+nothing is saved and the command fails; `--partial` saves the valid entries and still fails.
 """
 
 from __future__ import annotations
@@ -22,8 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
+from portal import importing
 from portal.models import Commune, Territory
 
 DEFAULT_SOURCE = Path(__file__).resolve().parents[2] / "data" / "decoupage"
@@ -35,6 +39,10 @@ EXTRACT_DEPARTEMENTS = ("79",)  # Deux-Sèvres
 # The package also lists former communes (commune-deleguee, commune-associee) that reuse the code
 # of the current one, and Paris/Lyon/Marseille districts: only current communes are kept.
 CURRENT_COMMUNE = "commune-actuelle"
+# Each current commune entry carries its position in communes.json under this key, for the messages
+# (never written back: the extract writer names the keys it keeps).
+POSITION = "_position"
+COMMUNE_FIELDS = ["insee_code", "name", "postcodes", "departement", "epci_siren", "population"]
 
 SIREN_RE = re.compile(r"^\d{9}$")
 DEPARTEMENT_RE = re.compile(r"^(\d{2}|2A|2B|97\d)$")
@@ -47,36 +55,50 @@ class ImportResult:
     created: int
     linked: int
     missing_members: list[str]
+    refusals: importing.Refusals
+    saved: bool
 
     @property
     def updated(self) -> int:
         return self.imported - self.created
 
 
-def _read_json(path: Path):
+def _read_json(path: Path, encoding: str | None = None):
     if not path.is_file():
         raise CommandError(
             f"Fichier introuvable : {path}. Indiquez avec --source le dossier de communes.json et epci.json."
         )
-    try:
-        with path.open(encoding="utf-8") as handle:
-            return json.load(handle)
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise CommandError(f"Fichier illisible : {path} ({error}).") from error
+    with importing.open_text(path, encoding=encoding, expected="JSON du paquet decoupage-administratif") as source:
+        try:
+            return json.load(source.handle)
+        except json.JSONDecodeError as error:
+            raise CommandError(f"Fichier illisible : {path} ({error}).") from error
 
 
-def load_source(source: Path | str | None = None) -> tuple[list[dict], list[dict]]:
-    """The current communes and the EPCI entries of a decoupage-administratif data folder."""
+def load_source(source: Path | str | None = None, *, encoding: str | None = None) -> tuple[list[dict], list[dict]]:
+    """The current communes (with their position in communes.json) and the EPCI entries of a
+    decoupage-administratif data folder."""
     folder = Path(source) if source else DEFAULT_SOURCE
-    communes = _read_json(folder / "communes.json")
-    epcis = _read_json(folder / "epci.json")
+    communes = _read_json(folder / "communes.json", encoding)
+    epcis = _read_json(folder / "epci.json", encoding)
     if not isinstance(communes, list) or not isinstance(epcis, list):
         raise CommandError(f"Format inattendu dans {folder} : communes.json et epci.json doivent contenir des listes.")
-    return [c for c in communes if c.get("type") == CURRENT_COMMUNE], epcis
+    current = []
+    for position, entry in enumerate(communes, start=1):
+        if isinstance(entry, dict) and entry.get("type") == CURRENT_COMMUNE:
+            entry[POSITION] = position
+            current.append(entry)
+    return current, [e for e in epcis if isinstance(e, dict)]
 
 
 def _epci_by_member(epcis: list[dict]) -> dict[str, str]:
-    return {member["code"]: epci["code"] for epci in epcis for member in epci.get("membres", [])}
+    return {
+        str(member.get("code")): epci["code"]
+        for epci in epcis
+        if isinstance(epci.get("code"), str)
+        for member in epci.get("membres") or []
+        if isinstance(member, dict)
+    }
 
 
 def select_communes(
@@ -89,9 +111,12 @@ def select_communes(
         entry = next((e for e in epcis if e.get("code") == epci), None)
         if entry is None:
             raise CommandError(f"EPCI inconnu : aucun EPCI de SIREN {epci} dans epci.json.")
-        wanted = [member["code"] for member in entry.get("membres", [])]
-        by_code = {c["code"]: c for c in communes}
-        return [by_code[code] for code in wanted if code in by_code], [code for code in wanted if code not in by_code]
+        wanted = [str(member.get("code")) for member in entry.get("membres") or [] if isinstance(member, dict)]
+        by_code = {c["code"]: c for c in communes if isinstance(c.get("code"), str)}
+        selected = [by_code[code] for code in wanted if code in by_code]
+        if not selected:
+            raise CommandError(f"Aucune commune de l'EPCI {epci} dans communes.json : rien n'est importé.")
+        return selected, [code for code in wanted if code not in by_code]
     departement = (departement or "").upper()
     if not DEPARTEMENT_RE.match(departement):
         raise CommandError(f"Code de département invalide : « {departement} » (par exemple 79, 2A ou 971).")
@@ -101,50 +126,89 @@ def select_communes(
     return selected, []
 
 
-@transaction.atomic
+def _commune_of(entry: dict, epci_of: dict[str, str]) -> tuple[Commune, str | None]:
+    """The unsaved commune of an entry, and why it is refused (None: valid), by the model's validators."""
+    code = entry.get("code")
+    code = "" if code is None else str(code)
+    postcodes = entry.get("codesPostaux") or []
+    commune = Commune(
+        insee_code=code,
+        name=entry.get("nom") or "",
+        postcodes=postcodes,
+        departement=entry.get("departement") or "",
+        epci_siren=epci_of.get(code, "") or "",
+        population=entry.get("population"),
+    )
+    errors = importing.field_errors(commune, COMMUNE_FIELDS)
+    if not isinstance(postcodes, list) or not all(isinstance(p, str) for p in postcodes):
+        errors = " ".join(filter(None, [errors, "codes postaux : une liste de codes est attendue"]))
+    return commune, errors
+
+
 def communes_import(
-    *, territory: Territory, epci: str | None = None, departement: str | None = None, source=None
+    *,
+    territory: Territory,
+    epci: str | None = None,
+    departement: str | None = None,
+    source=None,
+    partial: bool = False,
+    encoding: str | None = None,
 ) -> ImportResult:
-    """Create or update the communes of an EPCI or a département and attach them to `territory`."""
-    communes, epcis = load_source(source)
+    """Create or update the communes of an EPCI or a département and attach them to `territory`.
+
+    All or nothing: with any refused entry nothing is saved, unless `partial`."""
+    communes, epcis = load_source(source, encoding=encoding)
     selected, missing = select_communes(communes, epcis, epci=epci, departement=departement)
     epci_of = _epci_by_member(epcis)
-    codes = [c["code"] for c in selected]
 
-    existing = set(Commune.objects.filter(insee_code__in=codes).values_list("insee_code", flat=True))
-    Commune.objects.bulk_create(
-        [
-            Commune(
-                insee_code=c["code"],
-                name=c["nom"],
-                postcodes=sorted(c.get("codesPostaux") or []),
-                departement=c["departement"],
-                epci_siren=epci_of.get(c["code"], ""),
-                population=c.get("population"),
+    refusals = importing.Refusals()
+    valid: list[Commune] = []
+    seen: dict[str, int] = {}
+    for entry in selected:
+        position = entry[POSITION]
+        commune, errors = _commune_of(entry, epci_of)
+        code = entry.get("code")
+        label = f"code INSEE « {importing.shorten(str(code))} »" if code else "sans code INSEE"
+        where = f"Entrée n° {position} de communes.json ({label})"
+        if errors:
+            refusals.add(position, where, errors)
+        elif commune.insee_code in seen:
+            refusals.add(
+                position, where, f"le code {commune.insee_code} figure déjà à l'entrée n° {seen[commune.insee_code]}"
             )
-            for c in selected
-        ],
-        update_conflicts=True,
-        unique_fields=["insee_code"],
-        update_fields=["name", "postcodes", "departement", "epci_siren", "population"],
-    )
+        else:
+            seen[commune.insee_code] = position
+            commune.postcodes = sorted(commune.postcodes)
+            valid.append(commune)
+    codes = [c.insee_code for c in valid]
 
-    # Row ids are read back rather than taken from bulk_create: not every backend returns them
-    # on an upsert.
-    ids = list(Commune.objects.filter(insee_code__in=codes).values_list("pk", flat=True))
-    link = Territory.communes.through
-    already = set(
-        link.objects.filter(territory_id=territory.pk, commune_id__in=ids).values_list("commune_id", flat=True)
-    )
-    link.objects.bulk_create(
-        [link(territory_id=territory.pk, commune_id=pk) for pk in ids if pk not in already], ignore_conflicts=True
-    )
+    with importing.all_or_nothing(refusals, partial=partial):
+        existing = set(Commune.objects.filter(insee_code__in=codes).values_list("insee_code", flat=True))
+        Commune.objects.bulk_create(
+            valid,
+            update_conflicts=True,
+            unique_fields=["insee_code"],
+            update_fields=["name", "postcodes", "departement", "epci_siren", "population"],
+        )
+
+        # Row ids are read back rather than taken from bulk_create: not every backend returns them
+        # on an upsert.
+        ids = list(Commune.objects.filter(insee_code__in=codes).values_list("pk", flat=True))
+        link = Territory.communes.through
+        already = set(
+            link.objects.filter(territory_id=territory.pk, commune_id__in=ids).values_list("commune_id", flat=True)
+        )
+        link.objects.bulk_create(
+            [link(territory_id=territory.pk, commune_id=pk) for pk in ids if pk not in already], ignore_conflicts=True
+        )
     return ImportResult(
         territory=territory,
         imported=len(codes),
         created=len(set(codes) - existing),
         linked=len(set(ids) - already),
         missing_members=missing,
+        refusals=refusals,
+        saved=partial or not refusals,
     )
 
 
@@ -211,6 +275,7 @@ class Command(BaseCommand):
             action="store_true",
             help="Régénère l'extrait livré (portal/data/decoupage/) à partir du paquet complet indiqué par --source.",
         )
+        importing.add_arguments(parser, unit="entrée")
 
     def handle(self, *args, **options):
         if options["write_extract"]:
@@ -233,13 +298,21 @@ class Command(BaseCommand):
             raise CommandError(f"Territoire inconnu : « {slug} ». Territoires existants : {known}.")
 
         result = communes_import(
-            territory=territory, epci=options["epci"], departement=options["departement"], source=options["source"]
+            territory=territory,
+            epci=options["epci"],
+            departement=options["departement"],
+            source=options["source"],
+            partial=options["partial"],
+            encoding=options["encoding"],
         )
         for code in result.missing_members:
             self.stderr.write(self.style.WARNING(f"Commune membre {code} absente de communes.json : ignorée."))
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"{result.imported} communes importées ({result.created} créées, {result.updated} mises à jour) ; "
-                f"{result.linked} nouvellement rattachées au territoire « {territory.name} »."
-            )
+        summary = (
+            f"{result.imported} communes importées ({result.created} créées, {result.updated} mises à jour) ; "
+            f"{result.linked} nouvellement rattachées au territoire « {territory.name} »."
+            if result.saved
+            else f"{result.imported} commune(s) valable(s)."
         )
+        if result.refusals:
+            summary += f" {len(result.refusals)} entrée(s) refusée(s)."
+        importing.finish(self, result.refusals, summary=summary, unit="entrée", partial=options["partial"])
