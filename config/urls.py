@@ -11,6 +11,8 @@ admin.site.site_header = "Guichet unique santé — administration"
 admin.site.site_title = "Guichet unique santé"
 admin.site.index_title = "Tableau de bord"
 
+handler400 = "portal.security.bad_request"
+
 urlpatterns = [
     # Answered by portal.health.HealthCheckMiddleware before the session and CSRF middleware; the
     # routes are here for reverse() and for a stack without that middleware.

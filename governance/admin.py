@@ -137,6 +137,8 @@ class MeetingAdmin(GovernanceAdmin):
     list_display = ["title", "body", "kind", "starts_at", "status", "quorum", "minutes_published_at"]
     list_filter = ["body", "kind", "status"]
     search_fields = ["title", "place"]
+    # The autocomplete pages through meetings: an unordered list could repeat or skip some.
+    ordering = ["-starts_at", "-id"]
     list_select_related = ["body"]
     date_hierarchy = "starts_at"
     readonly_fields = ["convened_at", "minutes_published_at", "minutes_document"]

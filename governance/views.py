@@ -154,39 +154,7 @@ def meeting_document(request, territory_slug, meeting_pk, pk):
 
 @require_GET
 def document_download(request, territory_slug, pk):
-    """A generated governance document (report, minutes, register), checked against the reader."""
-    from portal.documents.enums import DocumentAudience
-    from portal.documents.models import GeneratedDocument
-
-    document = get_object_or_404(
-        GeneratedDocument.objects.for_territory(request.territory).filter(builder__in=GOVERNANCE_BUILDERS), pk=pk
-    )
-    if document.audience != DocumentAudience.PUBLIC:
-        return territory_role_required(*READER_ROLES)(_private_document)(request, document)
-    return _send_document(request, document)
-
-
-def _private_document(request, document):
-    from portal.documents.enums import DocumentAudience
-
-    reader = selectors.reader_for(request.user, request.territory)
-    allowed = {
-        DocumentAudience.STAFF: reader.is_staff,
-        DocumentAudience.ELECTED: reader.sees_all,
-        DocumentAudience.MEMBERS: reader.may_read_body((document.params or {}).get("body_id")),
-    }.get(document.audience, False)
-    if not allowed:
-        raise Http404
-    return _private(_send_document(request, document))
-
-
-def _send_document(request, document):
-    if not document.is_ready:
-        return render(request, "governance/document_not_ready.html", {"document": document}, status=409)
-    try:
-        handle = document.file.open("rb")
-    except OSError as exc:
-        raise Http404 from exc
-    return FileResponse(
-        handle, as_attachment=True, filename=document.download_filename(), content_type="application/pdf"
-    )
+    """The old address of a generated governance document (report, minutes, register), still in
+    e-mails already sent: documents have one download route, which applies the one rule of
+    portal/documents/permissions.py."""
+    return redirect("documents:download", territory_slug=request.territory.slug, pk=pk, permanent=True)

@@ -3,7 +3,7 @@
 - the guided request (`request_step`): one form per step, what was typed is kept in the session
   per territory (on an error, a refresh, going back), the case is written once at the end by
   `case_submit` with the draft's idempotency key;
-- the e-mail confirmation link of an anonymous request (`confirm`);
+- the e-mail confirmation link of an anonymous request (`confirm`: a page whose button confirms);
 - the applicant's own cases (`case_list`, `case_detail` and its actions): another applicant's
   case, or another territory's, answers 404;
 - the public aids catalogue with its eligibility question, and the published opportunities.
@@ -46,7 +46,7 @@ from installations.models import Aid, Case, CaseDocument
 from installations.services import exchanges, lifecycle
 from installations.services.applicant_mail import case_confirmation_token, case_send_confirmation
 from installations.services.personal_data import case_erase_personal_data, case_export_personal_data
-from installations.services.submission import case_confirm_email, case_submit, cases_claim
+from installations.services.submission import case_confirm_email, case_for_confirmation, case_submit, cases_claim
 from portal.models import ProfessionalProfile
 
 # --- the guided request -------------------------------------------------------------------------
@@ -84,8 +84,25 @@ def _save_draft(request, draft):
     request.session.modified = True
 
 
-def _raw(post):
-    return {name: post.getlist(name) for name in post if name not in {"csrfmiddlewaretoken", "action"}}
+# What one step may keep in the session, in characters: the longest step (six needs with 2,000
+# characters of details each) fits well below; anything bigger is not a person typing.
+DRAFT_STEP_MAX_CHARS = 20_000
+
+
+def _raw(post, form):
+    """What was typed in `form`'s own fields: the rest of the POST (anything an anonymous visitor
+    chooses to send) never reaches the session, which is saved on every request."""
+    names = {bound.html_name for bound in form}
+    return {name: post.getlist(name) for name in post if name in names}
+
+
+def _too_long(raw, form):
+    """The name of the field to blame when the step's text exceeds what a draft may hold, else None."""
+    sizes = {name: sum(len(value) for value in values) for name, values in raw.items()}
+    if sum(sizes.values()) <= DRAFT_STEP_MAX_CHARS:
+        return None
+    longest = max(sizes, key=sizes.get)
+    return next(bound.name for bound in form if bound.html_name == longest)
 
 
 class _Wizard:
@@ -209,10 +226,16 @@ def request_step(request, territory_slug, step):
     slugs = wizard.slugs()
 
     if request.method == "POST":
-        # Kept before validation: an error, a refresh or "previous" never loses what was typed.
-        draft["steps"][step] = _raw(request.POST)
-        _save_draft(request, draft)
         form = wizard.form(step, data=request.POST)
+        raw = _raw(request.POST, form)
+        too_long = _too_long(raw, form)
+        if too_long is not None:
+            form.is_valid()
+            form.add_error(too_long, _("Ce texte est trop long pour être enregistré : raccourcissez-le."))
+            return _render_step(request, form, step, slugs)
+        # Kept before validation: an error, a refresh or "previous" never loses what was typed.
+        draft["steps"][step] = raw
+        _save_draft(request, draft)
         if request.POST.get("action") == "previous" and slugs.index(step) > 0:
             return redirect(_step_url(territory, slugs[slugs.index(step) - 1]))
         if form.is_valid():
@@ -222,12 +245,15 @@ def request_step(request, territory_slug, step):
             return redirect(_step_url(territory, following))
     else:
         form = wizard.form(step)
+    return _render_step(request, form, step, slugs)
 
+
+def _render_step(request, form, step, slugs):
     return render(
         request,
         "installations/request_step.html",
         {
-            "territory": territory,
+            "territory": request.territory,
             "form": form,
             "step": step,
             "step_title": form.title,
@@ -327,12 +353,18 @@ def submitted(request, territory_slug):
 
 
 @never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request, territory_slug, token):
-    """The link of the confirmation e-mail. Signed in with the same e-mail: the case joins the account."""
+    """The link of the confirmation e-mail shows a button; the button (POST) confirms. Mail clients'
+    link scanners open links: a GET must not confirm a request made with someone else's address.
+    Signed in with the same e-mail: the case joins the account."""
     territory = request.territory
     actor = request.user if request.user.is_authenticated else None
     try:
-        case = case_confirm_email(token=token, actor=actor)
+        if request.method == "POST":
+            case = case_confirm_email(token=token, actor=actor)
+        else:
+            case = case_for_confirmation(token=token)
     except ValidationError as error:
         return render(
             request,
@@ -342,6 +374,8 @@ def confirm(request, territory_slug, token):
         )
     if case.territory_id != territory.pk:
         raise Http404
+    if request.method != "POST":
+        return render(request, "installations/confirm.html", {"territory": territory, "case": case})
     if actor is not None and case.applicant_id == actor.pk:
         messages.success(request, _("Votre adresse est confirmée : votre demande est dans votre espace."))
         return redirect(case_url(case))

@@ -2,9 +2,12 @@
 
 from allauth.account import forms as allauth_forms
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.core.ratelimit import respond_429
 from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext_lazy as _
 
 PASSWORD_HELP = _(
@@ -27,6 +30,21 @@ class AccountAdapter(DefaultAccountAdapter):
         ),
     }
 
+    def get_email_confirmation_url(self, request, emailconfirmation):
+        # The page the person signed up from (`next`, checked to be on the portal) travels in the
+        # link, so that confirming on another device (the phone where the mail is read) still
+        # brings them back there; in the browser they signed up with they are also signed in
+        # (ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION).
+        url = super().get_email_confirmation_url(request, emailconfirmation)
+        next_url = safe_next_url(request)
+        return f"{url}?{urlencode({'next': next_url})}" if next_url else url
+
+    def render_mail(self, template_prefix, email, context, headers=None):
+        # The "you already have an account" mail (sign-up with a known address) links the sign-in page.
+        request = context.get("request") or allauth_context.request
+        context = {"login_url": request.build_absolute_uri(reverse("account_login")), **context}
+        return super().render_mail(template_prefix, email, context, headers=headers)
+
     def pre_authenticate(self, request, **credentials):
         # allauth shows "too many attempts" as a form error; the portal answers 429 so that
         # throttling is visible to proxies and monitoring, with a French page explaining the wait.
@@ -36,6 +54,18 @@ class AccountAdapter(DefaultAccountAdapter):
             if error.code == "too_many_login_attempts":
                 raise ImmediateHttpResponse(respond_429(request)) from error
             raise
+
+
+def safe_next_url(request) -> str:
+    """The `next` of the request when it is a page of the portal, else ''."""
+    if request is None:
+        return ""
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return next_url
+    return ""
 
 
 def _tidy(form, labels=None, help_texts=None):

@@ -68,12 +68,16 @@ MIDDLEWARE = [
     "portal.health.HealthCheckMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Before anything reads the body (CSRF reads POST); after CSP, whose nonce its page uses.
+    "portal.security.RequestSizeLimitMiddleware",
+    "portal.security.QueryStringNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.sessions.SessionActivityMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.security.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -172,6 +176,9 @@ SESSION_COOKIE_AGE = int(env("SESSION_COOKIE_AGE", str(30 * 60)))
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_REFRESH_AFTER = int(env("SESSION_REFRESH_AFTER", "60"))
 SESSION_COOKIE_HTTPONLY = True
+# Messages often name the person ("Connexion avec … réussie"): kept in the session, server-side,
+# never in a cookie of their own.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 
@@ -213,8 +220,13 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
-ACCOUNT_PREVENT_ENUMERATION = False  # a duplicate e-mail at sign-up is told plainly (issue 2)
+# Sign-up and password reset answer the same whether or not an address has an account (issue 10):
+# the owner of the address learns by e-mail what to do (templates/account/email/).
+ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+# Confirming the address in the browser that signed up signs the person in and takes them back to
+# the page they signed up from (the link carries it: portal.accounts.AccountAdapter).
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Guichet santé] "
 # French wording, no placeholders, and a 429 page when failed sign-ins are throttled (portal/accounts.py).
 ACCOUNT_ADAPTER = "portal.accounts.AccountAdapter"
@@ -233,6 +245,12 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "5/h/ip,3/h/key",
     "confirm_email": "3/5m/key",
 }
+# Behind a reverse proxy every request comes from the proxy's address: the rate limits above would
+# then be site-wide quotas. allauth takes the client address from the proxies we run (the last
+# `ALLAUTH_TRUSTED_PROXY_COUNT` entries of X-Forwarded-For) or from a header one of them sets;
+# with neither, it uses the socket's address and ignores what a client writes in those headers.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(env("ALLAUTH_TRUSTED_PROXY_COUNT", "0"))
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("ALLAUTH_TRUSTED_CLIENT_IP_HEADER") or None
 LOGIN_REDIRECT_URL = "portal:personal_space"
 LOGIN_URL = "account_login"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
@@ -261,8 +279,14 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Request bodies are bounded (portal.security.RequestSizeLimitMiddleware answers 413 from the
+# announced length, before reading): form fields are parsed in memory up to 2.5 MB; uploads (10 MB
+# at most per file) are kept in memory up to 2.5 MB, then in a temporary file; a body with files
+# stops at 21 MB (two of the biggest files and their form).
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+FILE_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
+REQUEST_BODY_MAX_SIZE = 21 * 1024 * 1024
 
 LOGGING: dict[str, Any] = {
     "version": 1,

@@ -231,10 +231,7 @@ def _notify_new_case(case: Case, *, actor) -> None:
     )
 
 
-@transaction.atomic
-def case_confirm_email(*, token: str, actor: User | None = None) -> Case:
-    """The applicant clicked the link of the confirmation e-mail. Idempotent: a second click changes
-    nothing. A signed-in actor with the same e-mail gets the case linked to their account."""
+def _case_from_token(token: str, cases) -> Case:
     try:
         data = signing.loads(token, salt=CONFIRMATION_SALT, max_age=CONFIRMATION_MAX_AGE)
     except signing.SignatureExpired as error:
@@ -243,9 +240,24 @@ def case_confirm_email(*, token: str, actor: User | None = None) -> Case:
         ) from error
     except signing.BadSignature as error:
         raise ValidationError(_("Ce lien de confirmation n'est pas valide."), code="invalid") from error
-    case = Case.objects.select_for_update().filter(pk=data.get("c"), confirmation_nonce=data.get("n")).first()
+    case = cases.filter(pk=data.get("c"), confirmation_nonce=data.get("n")).first()
     if case is None or case.erased_at:
         raise ValidationError(_("Ce lien de confirmation n'est pas valide."), code="invalid")
+    return case
+
+
+def case_for_confirmation(*, token: str) -> Case:
+    """The case a confirmation link names, read only: opening the link (a mail client's link
+    scanner does) shows a button; only `case_confirm_email`, behind that button, confirms. Raises
+    the same ValidationError as `case_confirm_email` for an expired or invalid link."""
+    return _case_from_token(token, Case.objects.all())
+
+
+@transaction.atomic
+def case_confirm_email(*, token: str, actor: User | None = None) -> Case:
+    """The applicant pressed the button of the confirmation link. Idempotent: a second press changes
+    nothing. A signed-in actor with the same e-mail gets the case linked to their account."""
+    case = _case_from_token(token, Case.objects.select_for_update())
     if case.confirmed_at is None:
         now = timezone.now()
         case.confirmed_at = now

@@ -4,9 +4,9 @@
 the set of roles the user holds in the document's territory (read once per request). The
 territory's coordinators and managers may always download; a superuser too.
 
-Council documents (`members`) may be limited to one body (`params["body_id"]`): the governance
-app says who belongs to it by naming a function in its AppConfig's hooks (portal/hooks.py), like
-the report sections do::
+Council documents (`members`) are read by the territory's elected officials and the council members;
+they may be limited to one body (`params["body_id"]`): the governance app says who belongs to it by
+naming a function in its AppConfig's hooks (portal/hooks.py), like the report sections do::
 
     class GovernanceConfig(AppConfig):
         hooks = AppHooks(document_member_check="governance.selectors.is_body_member", ...)
@@ -47,6 +47,10 @@ def member_checks() -> list[Callable[..., bool]]:
 
 
 def _is_member(user, document, roles) -> bool:
+    # The territory's elected officials read every body's documents: the governance pages list
+    # the minutes of all its bodies to them.
+    if Role.ELECTED_OFFICIAL in roles:
+        return True
     if Role.COUNCIL_MEMBER not in roles:
         return False
     body_id = (document.params or {}).get("body_id")

@@ -5,7 +5,8 @@
   and the saves to the territories where the staff user holds an admin role. A superuser sees everything.
 - `TerritoryScopedInline` does the same for the rows shown inside a parent's page: they follow the
   parent's territory.
-- `csv_response` is the one CSV export (streamed, UTF-8 with a BOM, `;`-separated, dated file name).
+- `csv_response` is the one CSV export (streamed, UTF-8 with a BOM, `;`-separated, dated file name,
+  cells that a spreadsheet would run as formulas neutralised).
 """
 
 from __future__ import annotations
@@ -92,12 +93,25 @@ def _with_bom(rows: Iterable[str]) -> Iterator[str]:
     yield from rows
 
 
+# A spreadsheet runs a cell starting with one of these as a formula (=HYPERLINK(...) sending the
+# sheet elsewhere, DDE commands): OWASP's advice on CSV injection is to prefix it with a quote.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(value: Any) -> str:
+    """`value` as text a spreadsheet shows as typed, never evaluates."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
 def csv_response(rows: Iterable[Sequence[Any]], *, name: str) -> StreamingHttpResponse:
     """The CSV download of `rows` (lists of cells, the headers first), streamed row by row, named
-    `<name>-<today>.csv`: `;`-separated and UTF-8 with a BOM, as French spreadsheets open it."""
+    `<name>-<today>.csv`: `;`-separated and UTF-8 with a BOM, as French spreadsheets open it. Every
+    cell goes through `neutralise_formula`: people's names and free text come from the public site."""
     writer = csv.writer(_Echo(), delimiter=";")
     response = StreamingHttpResponse(
-        _with_bom(writer.writerow(row) for row in rows), content_type="text/csv; charset=utf-8"
+        _with_bom(writer.writerow([neutralise_formula(cell) for cell in row]) for row in rows),
+        content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="{name}-{timezone.localdate():%Y-%m-%d}.csv"'
     return response

@@ -117,6 +117,9 @@ def test_applicant_submits_confirms_follows_and_answers_on_a_phone(
     confirmation = next(m for m in mail.outbox if m.to == [EMAIL])
     link = re.search(r"https?://\S+/confirmer/\S+/", confirmation.body).group(0)
     page.goto(link)
+    # Opening the link shows a button; pressing it confirms (a link scanner's GET confirms nothing).
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirmer votre demande")
+    page.get_by_role("button", name="Confirmer ma demande").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Votre demande est confirmée")
 
     # The account with that (verified) address: the case joins the personal space on sign-in.

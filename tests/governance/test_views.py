@@ -58,8 +58,9 @@ def published(django_capture_on_commit_callbacks, coordinator_a, coordinator_b, 
 
 
 def _get(client, url):
-    """GET and read the whole answer: the test client closes a streamed file once it is read."""
-    response = client.get(url)
+    """GET and read the whole answer: the test client closes a streamed file once it is read. The
+    governance download address redirects to the one document route (issue 10, defect 7): followed."""
+    response = client.get(url, follow=True)
     response.content_bytes = b"".join(response.streaming_content) if response.streaming else response.content
     return response
 

@@ -331,7 +331,9 @@ def test_anonymous_request_is_confirmed_by_email_then_joins_the_account_after_si
     assert message.to == ["lucie.durand@exemple.fr"]
     link = re.search(r"http://testserver(/\S+)", message.body).group(1)
 
-    confirmed = client.get(link)
+    # The link shows a button; the button (POST) confirms (issue 10, defect 8).
+    assert client.get(link).status_code == 200
+    confirmed = client.post(link)
     assert confirmed.status_code == 200
     body = confirmed.content.decode()
     assert "Votre demande est confirmée" in body
@@ -358,7 +360,7 @@ def test_confirmation_does_not_give_the_case_to_an_unverified_address(
     fill_until_review(client, territory_a, communes)
     submit(client, territory_a, django_capture_on_commit_callbacks)
     link = re.search(r"http://testserver(/\S+)", mail.outbox[0].body).group(1)
-    client.get(link)
+    client.post(link)
     from allauth.account.models import EmailAddress
 
     user = UserFactory(email="lucie.durand@exemple.fr")
@@ -398,3 +400,47 @@ def test_submitting_with_the_broker_down_answers_and_no_notification_is_lost(
     assert publisher.last_error is not None  # the hand-off to the broker failed, after the response
     waiting = Notification.objects.filter(recipient=coordinator, territory=territory_a)
     assert [(n.email_state, case.reference in n.subject) for n in waiting] == [(EmailState.PENDING, True)]
+
+
+# --- the confirmation link does not confirm by itself (issue 10, defect 8) ------------------------
+
+
+def test_opening_the_confirmation_link_changes_nothing_until_the_button_is_pressed(
+    territory_a, communes, django_capture_on_commit_callbacks
+):
+    client = Client()
+    fill_until_review(client, territory_a, communes)
+    submit(client, territory_a, django_capture_on_commit_callbacks)
+    link = re.search(r"http://testserver(/\S+)", mail.outbox[0].body).group(1)
+    scanner = Client()  # a mail client's link scanner: GET (and HEAD) only
+
+    for _ in range(2):
+        page = scanner.get(link)
+        assert scanner.head(link).status_code == 200
+    case = Case.objects.get()
+    assert case.status == CaseStatus.UNCONFIRMED and case.confirmed_at is None
+    assert not case.events.filter(kind="email_confirmed").exists()
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert re.search(rf'<form[^>]+method="post"[^>]+action="{re.escape(link)}"', html)
+    assert 'name="csrfmiddlewaretoken"' in html
+    assert "Confirmer ma demande" in html and case.reference in html
+    assert page["Cache-Control"] and "no-store" in page["Cache-Control"]
+
+    person = Client(enforce_csrf_checks=True)
+    assert person.post(link).status_code == 403, "the button's form carries a CSRF token"
+    page = person.get(link)
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode()).group(1)
+    confirmed = person.post(link, {"csrfmiddlewaretoken": csrf})
+
+    assert confirmed.status_code == 200
+    assert "Votre demande est confirmée" in confirmed.content.decode()
+    case.refresh_from_db()
+    assert case.status == CaseStatus.SUBMITTED and case.confirmed_at is not None
+
+
+def test_a_tampered_confirmation_link_is_refused_on_the_button_too(territory_a):
+    url = reverse("installations:confirm", kwargs={"territory_slug": territory_a.slug, "token": "abc:def"})
+    response = Client().post(url)
+    assert response.status_code == 404
+    assert "Ce lien de confirmation n&#x27;est pas valide." in response.content.decode()

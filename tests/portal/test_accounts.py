@@ -67,15 +67,44 @@ def test_signup_page_says_passwords_need_12_characters(client):
 
 
 @pytest.mark.django_db
-def test_signup_with_an_email_already_registered_is_refused_next_to_the_email_field(client):
-    UserFactory(email="deja@exemple.fr")
+def test_signup_with_an_email_already_registered_answers_like_a_new_one_and_mails_what_to_do(client):
+    # Issue 10, defect 5: the sign-up page used to say "Un compte existe déjà avec cette adresse",
+    # which tells anyone whether an address has an account. The answer is now the same as for a
+    # new address; the owner of the address learns by e-mail how to get back into their account.
+    verified_user(email="deja@exemple.fr")
 
     response = signup(client, email="Deja@exemple.fr")
+    new = signup(client.__class__(), email="nouvelle@exemple.fr")
 
-    assert response.status_code == 200
-    assert "Un compte existe déjà avec cette adresse e-mail" in field_errors(response, "id_email")
-    assert 'aria-invalid="true"' in response.content.decode()
+    assert response.status_code == new.status_code == 302
+    assert response["Location"] == new["Location"] == reverse("account_email_verification_sent")
     assert User.objects.filter(email__iexact="deja@exemple.fr").count() == 1
+    message = next(m for m in mail.outbox if m.to == ["deja@exemple.fr"])
+    assert message.subject == "[Guichet santé] Vous avez déjà un compte"
+    assert "un compte existe déjà sur le guichet unique santé avec l'adresse deja@exemple.fr" in message.body.lower()
+    assert "http://testserver/comptes/password/reset/" in message.body
+    assert "http://testserver/comptes/login/" in message.body
+    assert "!!MISSING" not in message.body and "account" not in message.body.lower()
+
+
+@pytest.mark.django_db
+def test_password_reset_for_an_unknown_address_answers_like_a_known_one_and_mails_what_to_do(client):
+    # Issue 10, defect 5: "Cette adresse e-mail n'est pas associée à un compte" told who has one.
+    verified_user()
+
+    unknown = client.post(reverse("account_reset_password"), {"email": "inconnue@exemple.fr"})
+    known = client.post(reverse("account_reset_password"), {"email": "medecin@exemple.fr"})
+
+    assert unknown.status_code == known.status_code == 302
+    assert unknown["Location"] == known["Location"] == reverse("account_reset_password_done")
+    message = next(m for m in mail.outbox if m.to == ["inconnue@exemple.fr"])
+    assert message.subject == "[Guichet santé] Aucun compte avec cette adresse"
+    assert "aucun compte n'existe sur le Guichet unique santé avec l'adresse inconnue@exemple.fr" in message.body
+    assert "http://testserver/comptes/signup/" in message.body
+    assert "!!MISSING" not in message.body and "account" not in message.body.lower()
+    done = client.get(unknown["Location"])
+    assert "Si un compte existe avec cette adresse" in done.content.decode()
+    assert_accessible_page(done)
 
 
 @pytest.mark.django_db
