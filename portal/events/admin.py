@@ -85,6 +85,8 @@ class EventAdmin(TerritoryScopedAdmin):
     list_filter = ["status", "audience", "kind"]
     search_fields = ["title", "place"]
     date_hierarchy = "starts_at"
+    # Explicit: the counts' GROUP BY drops Meta.ordering, and the autocomplete pages need an order.
+    ordering = ("-starts_at", "-pk")
     list_select_related = ["territory"]
     inlines = [RegistrationInline]
     actions = ["export_csv", "cancel_events"]
