@@ -38,7 +38,7 @@ from governance.services.convocations import meeting_cancel, meeting_convene
 from governance.services.council import mandate_save
 from governance.services.meetings import attendance_record, minutes_publish
 from governance.services.register import deliberation_record, register_request
-from portal.tenancy.admin import TerritoryScopedAdmin, TerritoryScopedInline
+from portal.tenancy.admin import ReadOnlyAdminMixin, TerritoryScopedAdmin, TerritoryScopedInline
 
 
 def _error_text(error: ValidationError) -> str:
@@ -348,17 +348,8 @@ class AnnualReportAdmin(GovernanceAdmin):
 
 
 @admin.register(GovernanceEvent)
-class GovernanceEventAdmin(GovernanceAdmin):
+class GovernanceEventAdmin(ReadOnlyAdminMixin, GovernanceAdmin):
     list_display = ["created_at", "verb", "target", "actor"]
     list_filter = ["verb"]
     search_fields = ["target"]
     list_select_related = ["actor"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -3,7 +3,8 @@ CLS action plan and the annual report. Every row belongs to a territory (see por
 
 from __future__ import annotations
 
-from typing import ClassVar
+from datetime import date
+from typing import ClassVar, Self
 
 from django.conf import settings
 from django.db import models
@@ -75,11 +76,11 @@ class College(TerritoryScopedModel):
 
 
 class MandateQuerySet(TerritoryQuerySet["Mandate"]):
-    def on(self, day):
+    def on(self, day: date) -> Self:
         """Mandates running on `day` (start and end dates included)."""
         return self.filter(start_date__lte=day).filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
 
-    def during(self, start, end):
+    def during(self, start: date, end: date) -> Self:
         """Mandates running at some point between `start` and `end` (both included)."""
         return self.filter(start_date__lte=end).filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
 
@@ -249,12 +250,6 @@ class Meeting(TerritoryScopedModel):
         editable=False,
         related_name="+",
     )
-
-    # Not columns: set by governance.selectors.with_quorum_counts, read by quorum_from_counts.
-    q_voting: int
-    q_invited: int
-    q_represented: int
-    q_present: int
 
     class Meta:
         verbose_name = _("réunion")

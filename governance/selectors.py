@@ -6,8 +6,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING, TypedDict
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,18 +22,24 @@ from governance.models import (
     Body,
     Deliberation,
     Mandate,
+    MandateQuerySet,
     Meeting,
     Participation,
     ProgressNote,
     WorkingGroup,
 )
 from portal.enums import EDITOR_ROLES, Role
+from portal.models import Territory, User
 from portal.reporting import ReportSection
 from portal.tenancy.access import has_role
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+    from django_stubs_ext import WithAnnotations  # a development dependency: for mypy only
+
 
 # --- composition ---------------------------------------------------------------------------
-def composition_on(body: Body, day: date):
+def composition_on(body: Body, day: date) -> MandateQuerySet:
     """The mandates running on `day`: who sat on the body that day (past compositions included)."""
     return (
         Mandate.objects.for_territory(body.territory)
@@ -44,8 +51,16 @@ def composition_on(body: Body, day: date):
 
 
 def overlapping_mandates(
-    *, territory, body_id, user_id, organisation_id, substitute: bool, start, end, exclude_pk=None
-):
+    *,
+    territory: Territory,
+    body_id: int,
+    user_id: int | None,
+    organisation_id: int | None,
+    substitute: bool,
+    start: date,
+    end: date | None,
+    exclude_pk: int | None = None,
+) -> MandateQuerySet:
     """Mandates of the same seat whose dates cross [start, end] (end None = open-ended).
 
     The seat is the person when the mandate names a user account; otherwise the organisation (its
@@ -67,15 +82,17 @@ def overlapping_mandates(
     return queryset
 
 
-def member_body_ids(user, territory, day: date | None = None) -> set[int]:
+def member_body_ids(
+    user: User | AnonymousUser | None, territory: Territory | None, day: date | None = None
+) -> set[int]:
     """Bodies of `territory` where `user` holds a mandate on `day` (today by default)."""
-    if territory is None or not getattr(user, "is_authenticated", False):
+    if territory is None or not isinstance(user, User) or not user.is_authenticated:  # anonymous (or no one)
         return set()
     day = day or timezone.localdate()
     return set(Mandate.objects.for_territory(territory).filter(user=user).on(day).values_list("body_id", flat=True))
 
 
-def is_body_member(*, user, territory, body_id) -> bool:
+def is_body_member(*, user: User | AnonymousUser | None, territory: Territory | None, body_id: int | str) -> bool:
     """Hook for portal.documents.permissions (`document_member_check`)."""
     try:
         return int(body_id) in member_body_ids(user, territory)
@@ -91,11 +108,11 @@ class Reader:
     is_staff: bool
     body_ids: frozenset[int]
 
-    def may_read_body(self, body_id) -> bool:
+    def may_read_body(self, body_id: int) -> bool:
         return self.sees_all or body_id in self.body_ids
 
 
-def reader_for(user, territory) -> Reader:
+def reader_for(user: User | AnonymousUser | None, territory: Territory) -> Reader:
     is_staff = has_role(user, territory, EDITOR_ROLES)
     sees_all = is_staff or has_role(user, territory, (Role.ELECTED_OFFICIAL,))
     body_ids = (
@@ -106,7 +123,7 @@ def reader_for(user, territory) -> Reader:
     return Reader(sees_all=sees_all, is_staff=is_staff, body_ids=body_ids)
 
 
-def visible_bodies(reader: Reader, territory):
+def visible_bodies(reader: Reader, territory: Territory) -> QuerySet[Body]:
     bodies = Body.objects.for_territory(territory).filter(is_active=True)
     return bodies if reader.sees_all else bodies.filter(pk__in=reader.body_ids)
 
@@ -151,7 +168,17 @@ def quorum_status(meeting: Meeting) -> Quorum:
     return Quorum(voting_members=voting, required=required, present=counts["present"], represented=represented)
 
 
-def with_quorum_counts(meetings):
+class QuorumCounts(TypedDict):
+    """The annotations of `with_quorum_counts`."""
+
+    q_day: date
+    q_voting: int | None  # NULL when the body has no voting member that day
+    q_invited: int
+    q_present: int
+    q_represented: int
+
+
+def with_quorum_counts(meetings: QuerySet[Meeting]) -> QuerySet[WithAnnotations[Meeting, QuorumCounts]]:
     """Annotate meetings with what `quorum_from_counts` needs, in the same query (admin list)."""
     voting_on_the_day = (
         Mandate.objects.filter(body=OuterRef("body"), is_voting=True, start_date__lte=OuterRef("q_day"))
@@ -174,7 +201,7 @@ def with_quorum_counts(meetings):
     )
 
 
-def quorum_from_counts(meeting: Meeting) -> Quorum:
+def quorum_from_counts(meeting: WithAnnotations[Meeting, QuorumCounts]) -> Quorum:
     """The same result as `quorum_status`, from the annotations of `with_quorum_counts`."""
     body = meeting.body
     voting = (meeting.q_voting or 0) if meeting.kind == MeetingKind.PLENARY else meeting.q_invited
@@ -192,7 +219,7 @@ def votes_allowed(meeting: Meeting) -> int:
     )
 
 
-def upcoming_meetings(reader: Reader, territory, *, limit: int = 10):
+def upcoming_meetings(reader: Reader, territory: Territory, *, limit: int = 10) -> QuerySet[Meeting]:
     meetings = (
         Meeting.objects.for_territory(territory)
         .filter(starts_at__gte=timezone.now())
@@ -206,7 +233,7 @@ def upcoming_meetings(reader: Reader, territory, *, limit: int = 10):
     return meetings[:limit]
 
 
-def published_minutes(reader: Reader, territory, *, year: int | None = None):
+def published_minutes(reader: Reader, territory: Territory, *, year: int | None = None) -> QuerySet[Meeting]:
     meetings = (
         Meeting.objects.for_territory(territory)
         .filter(minutes_published_at__isnull=False)
@@ -220,7 +247,7 @@ def published_minutes(reader: Reader, territory, *, year: int | None = None):
     return meetings
 
 
-def visible_reports(reader: Reader, territory):
+def visible_reports(reader: Reader, territory: Territory) -> QuerySet[AnnualReport]:
     reports = AnnualReport.objects.for_territory(territory).select_related("body", "document").order_by("-year")
     if not reader.sees_all:
         reports = reports.filter(Q(body_id__in=reader.body_ids) | Q(is_public=True))
@@ -231,7 +258,7 @@ def reader_may_see_meeting(reader: Reader, meeting: Meeting) -> bool:
     return reader.may_read_body(meeting.body_id)
 
 
-def participation_of(user, meeting: Meeting) -> Participation | None:
+def participation_of(user: User, meeting: Meeting) -> Participation | None:
     return (
         Participation.objects.for_territory(meeting.territory)
         .filter(meeting=meeting, mandate__user=user)
@@ -241,7 +268,19 @@ def participation_of(user, meeting: Meeting) -> Participation | None:
 
 
 # --- figures -------------------------------------------------------------------------------
-def year_figures(*, territory, year: int) -> dict:
+class YearFigures(TypedDict):
+    members: int
+    plenary_sessions: int
+    group_meetings: int
+    attendance_rate: int | None  # None: nobody was invited to a meeting held that year
+    deliberations: int
+    working_groups: int
+    actions_total: int
+    actions_in_progress: int
+    actions_done: int
+
+
+def year_figures(*, territory: Territory, year: int) -> YearFigures:
     """Key figures of the governance of `territory` in `year` (a constant number of queries)."""
     start, end = date(year, 1, 1), date(year, 12, 31)
     meetings = Meeting.objects.for_territory(territory).filter(starts_at__year=year)
@@ -280,7 +319,7 @@ def year_figures(*, territory, year: int) -> dict:
 SECTION_TITLE = _lazy("Gouvernance et Contrat local de santé")
 
 
-def annual_report_section(*, territory, year) -> ReportSection | None:
+def annual_report_section(*, territory: Territory, year: int) -> ReportSection | None:
     """This app's part of portal.reporting.collect_sections: the governance key figures."""
     figures = year_figures(territory=territory, year=year)
     if not any(value for key, value in figures.items() if key != "attendance_rate"):
@@ -316,7 +355,7 @@ def annual_report_section(*, territory, year) -> ReportSection | None:
     )
 
 
-def working_groups_with_progress(*, body: Body, year: int):
+def working_groups_with_progress(*, body: Body, year: int) -> QuerySet[WorkingGroup]:
     return (
         WorkingGroup.objects.for_territory(body.territory)
         .filter(body=body)

@@ -116,11 +116,7 @@ class Case(TerritoryScopedModel):
     confirmation_nonce = models.CharField(max_length=32, default=new_confirmation_nonce, editable=False)
     # Set when the confirmation e-mail is put in the notifications outbox (once per case); the
     # outbox sends it after the commit, or its sweep does.
-    confirmation_sent_at = models.DateTimeField(_("e-mail de confirmation envoyé le"), null=True, blank=True)
-    # No longer written: news for an applicant without an account (a message, a status change) is
-    # an e-mail in the notifications outbox. To drop in a later migration (kept so that this change
-    # adds no migration beside the case list's 0004).
-    applicant_news_since = models.DateTimeField(_("nouvelles à envoyer depuis"), null=True, blank=True)
+    confirmation_sent_at = models.DateTimeField(_("e-mail de confirmation mis en envoi le"), null=True, blank=True)
 
     # Snapshot of who they are at the time of the request.
     profession = models.CharField(_("profession"), max_length=30, choices=Profession.choices)

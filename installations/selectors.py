@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime
 import statistics
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db import connection
 from django.db.models import (
@@ -27,11 +29,14 @@ from django.utils.translation import gettext as _
 
 from installations import list_cache
 from installations.enums import AidZoning, CaseStatus, NeedKind, NeedState
-from installations.models import Aid, Case, CaseQuerySet, Need, Opportunity
+from installations.models import Aid, Case, CaseDocument, CaseEvent, CaseQuerySet, Message, Need, Opportunity
 from portal.enums import EDITOR_ROLES, ArsZone, Profession, Role
-from portal.models import Commune, Membership, User
+from portal.models import Commune, Membership, Organisation, Territory, User
 from portal.reporting import ReportSection, ReportTable
 from portal.tenancy.access import territory_ids_for
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
 # --- the coordinator's list ---------------------------------------------------------------------
 
@@ -78,7 +83,7 @@ def describe_case_rows(cases: list[Case], *, now: datetime.datetime | None = Non
     return cases
 
 
-def team_communes(user) -> QuerySet:
+def team_communes(user: User) -> QuerySet[Commune]:
     """The communes of the territories a staff user works for (every commune for a superuser)."""
     if user.is_superuser:
         return Commune.objects.order_by("name")
@@ -87,7 +92,7 @@ def team_communes(user) -> QuerySet:
     )
 
 
-def team_memberships(user) -> QuerySet:
+def team_memberships(user: User) -> QuerySet[Membership]:
     """The coordinators' and managers' memberships of the territories a staff user works for (every
     territory for a superuser), people of former teams included (their cases are still listed)."""
     memberships = Membership.objects.filter(role__in=EDITOR_ROLES)
@@ -98,7 +103,7 @@ def team_memberships(user) -> QuerySet:
     )
 
 
-def distinct_people(users) -> list[User]:
+def distinct_people(users: Iterable[User]) -> list[User]:
     """Each person once, by name (someone can be in several teams)."""
     unique = {user.pk: user for user in users}
     return sorted(unique.values(), key=lambda u: (u.last_name.lower(), u.first_name.lower(), u.email))
@@ -110,13 +115,13 @@ def days_since(moment: datetime.datetime | None, *, now: datetime.datetime | Non
     return max(0, ((now or timezone.now()) - moment).days)
 
 
-def status_counts(queryset: QuerySet) -> dict[str, int]:
+def status_counts(queryset: QuerySet[Case]) -> dict[str, int]:
     """Number of cases per status of `queryset` (one GROUP BY query), every status present."""
     rows = dict(queryset.order_by().values_list("status").annotate(n=Count("*")))
     return {status: rows.get(status, 0) for status in CaseStatus.values}
 
 
-def territory_status_counts(territory_ids) -> dict[str, int]:
+def territory_status_counts(territory_ids: Iterable[int]) -> dict[str, int]:
     """Cases per status over the territories, every status present. Each territory's figures are
     cached under its version (list_cache): the coordinators' list shows them on every view, and
     counting 20,000 cases each time was a quarter of its cost."""
@@ -149,10 +154,10 @@ def territory_status_counts(territory_ids) -> dict[str, int]:
 # --- the applicant ------------------------------------------------------------------------------
 
 
-def applicant_cases(user, territory=None) -> QuerySet:
+def applicant_cases(user: User | AnonymousUser, territory: Territory | None = None) -> CaseQuerySet:
     """The person's own cases (of one territory, or of all: their personal space), newest first,
     with `open_needs` counted."""
-    if not getattr(user, "is_authenticated", False):
+    if not isinstance(user, User) or not user.is_authenticated:  # anonymous (or no one)
         return Case.objects.none()
     queryset = Case.objects.filter(applicant=user, erased_at__isnull=True)
     if territory is not None:
@@ -164,10 +169,10 @@ def applicant_cases(user, territory=None) -> QuerySet:
     )
 
 
-def applicant_case_queryset(user, territory) -> QuerySet:
+def applicant_case_queryset(user: User | AnonymousUser, territory: Territory | None) -> CaseQuerySet:
     """For `get_object_or_404(applicant_case_queryset(request.user, request.territory), pk=pk)`:
     only the person's own, not erased cases of that territory."""
-    if not getattr(user, "is_authenticated", False):
+    if not isinstance(user, User) or not user.is_authenticated:  # anonymous (or no one)
         return Case.objects.none()
     return (
         Case.objects.for_territory(territory)
@@ -176,7 +181,18 @@ def applicant_case_queryset(user, territory) -> QuerySet:
     )
 
 
-def applicant_case_page(case: Case) -> dict:
+class ApplicantCasePage(TypedDict):
+    needs: list[Need]
+    events: list[CaseEvent]
+    messages: list[Message]
+    documents: list[CaseDocument]
+    aids: list[Aid]
+    eligible_aids: list[AidEligibility]
+    opportunities: list[Opportunity]
+    target_communes: list[Commune]
+
+
+def applicant_case_page(case: Case) -> ApplicantCasePage:
     """What the applicant's case page shows: never the private notes nor the internal events.
 
     Keys: needs, events (public timeline), messages, documents, aids (linked by the coordinator),
@@ -198,7 +214,7 @@ def applicant_case_page(case: Case) -> dict:
 # --- partners -----------------------------------------------------------------------------------
 
 
-def partner_referents(territory, organisation):
+def partner_referents(territory: Territory, organisation: Organisation) -> QuerySet[User]:
     """The users who may receive a referral for `organisation` in `territory`."""
     return User.objects.filter(
         is_active=True,
@@ -227,7 +243,7 @@ _ZONES_OF = {
 }
 
 
-def _aid_eligibility(aid: Aid, *, profession: str, commune, covered_ids: set[int]) -> AidEligibility:
+def _aid_eligibility(aid: Aid, *, profession: str, commune: Commune | None, covered_ids: set[int]) -> AidEligibility:
     reasons: list[str] = []
     verdicts: list[bool | None] = []
     if not aid.professions:
@@ -288,11 +304,11 @@ def _aid_eligibility(aid: Aid, *, profession: str, commune, covered_ids: set[int
     return AidEligibility(aid=aid, eligible=eligible, reasons=reasons)
 
 
-def eligible_aids(territory, profession: str, commune=None) -> list[AidEligibility]:
+def eligible_aids(territory: Territory, profession: str, commune: Commune | None = None) -> list[AidEligibility]:
     """Each active aid of the territory's catalogue, with whether it applies to `profession`
     settling in `commune` and why (eligible first). Three queries whatever the catalogue's size."""
     aids = list(aid_catalogue(territory))
-    covered_ids = set()
+    covered_ids: set[int] = set()
     if commune is not None:
         covered_ids = set(territory.communes.filter(pk=commune.pk).values_list("pk", flat=True))
     results = [_aid_eligibility(aid, profession=profession, commune=commune, covered_ids=covered_ids) for aid in aids]
@@ -309,12 +325,12 @@ def case_eligible_aids(case: Case) -> list[AidEligibility]:
     return eligible_aids(case.territory, case.profession, commune)
 
 
-def aid_catalogue(territory) -> QuerySet:
+def aid_catalogue(territory: Territory) -> QuerySet[Aid]:
     """The territory's active aids, for the public catalogue."""
     return Aid.objects.for_territory(territory).filter(active=True).prefetch_related("communes").order_by("name")
 
 
-def published_opportunities(territory) -> QuerySet:
+def published_opportunities(territory: Territory) -> QuerySet[Opportunity]:
     today = timezone.localdate()
     return (
         Opportunity.objects.for_territory(territory)
@@ -336,17 +352,18 @@ class _MedianDays(Aggregate):
     output_field = FloatField()
 
 
-def _median_days(queryset: QuerySet, start: str, end: str) -> float | None:
+def _median_days(queryset: QuerySet[Case], start: str, end: str) -> float | None:
     duration = ExpressionWrapper(F(end) - F(start), output_field=DurationField())
     queryset = queryset.filter(**{f"{end}__isnull": False}).order_by()
     if connection.vendor == "postgresql":
-        return queryset.aggregate(median=_MedianDays(duration))["median"]
+        median: float | None = queryset.aggregate(median=_MedianDays(duration))["median"]
+        return median
     # The embedded SQLite demo has no percentile function: same figure, computed here.
     values = [d.total_seconds() / 86400 for d in queryset.annotate(d=duration).values_list("d", flat=True)]
     return statistics.median(values) if values else None
 
 
-def _every_month(rows) -> list[tuple[datetime.date, int]]:
+def _every_month(rows: Iterable[tuple[datetime.date, int]]) -> list[tuple[datetime.date, int]]:
     """(month, count) rows with the months without any request filled in with 0."""
     counts = {(m.date() if isinstance(m, datetime.datetime) else m).replace(day=1): n for m, n in rows}
     if not counts:
@@ -371,7 +388,7 @@ class DashboardFigures:
 
 
 def dashboard_figures(
-    *, territory, start: datetime.date | None = None, end: datetime.date | None = None
+    *, territory: Territory, start: datetime.date | None = None, end: datetime.date | None = None
 ) -> DashboardFigures:
     """The territory's figures over requests submitted in [start, end] (all time if not given):
     seven queries, whatever the number of cases. Unconfirmed requests are not counted."""
@@ -438,7 +455,7 @@ def requests_chart(figures: DashboardFigures) -> str:
     )
 
 
-def labelled(rows, choices) -> list[tuple[str, int]]:
+def labelled(rows: Iterable[tuple[str, int]], choices: Iterable[tuple[str, object]]) -> list[tuple[str, int]]:
     names = dict(choices)
     return [(str(names.get(key, key)), n) for key, n in rows]
 
@@ -454,7 +471,7 @@ def _days(value: float | None) -> str:
     return _("%(days)s jours") % {"days": f"{value:.1f}".replace(".", ",")}
 
 
-def annual_report_section(*, territory, year: int) -> ReportSection | None:
+def annual_report_section(*, territory: Territory, year: int) -> ReportSection | None:
     """The installation support's part of the annual report (portal.reporting contract)."""
     figures = dashboard_figures(territory=territory, start=datetime.date(year, 1, 1), end=datetime.date(year, 12, 31))
     settled_this_year = dict(figures.settled_per_year).get(year, 0)

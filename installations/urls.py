@@ -6,24 +6,24 @@ link of the applicant's notifications; `confirm` is the link of the confirmation
 
 from django.urls import path
 
-from installations import views
+from installations.views import applicant, public, request
 
 app_name = "installations"
 
 urlpatterns = [
-    path("", views.start, name="start"),
-    path("demande/envoyee/", views.submitted, name="submitted"),
-    path("demande/<slug:step>/", views.request_step, name="request_step"),
-    path("confirmer/<str:token>/", views.confirm, name="confirm"),
-    path("mes-demandes/", views.case_list, name="case_list"),
-    path("mes-demandes/<int:pk>/", views.case_detail, name="case_detail"),
-    path("mes-demandes/<int:pk>/message/", views.message_add, name="message_add"),
-    path("mes-demandes/<int:pk>/documents/", views.document_add, name="document_add"),
-    path("mes-demandes/<int:pk>/documents/<int:document_pk>/", views.document_download, name="document_download"),
-    path("mes-demandes/<int:pk>/retirer/", views.case_withdraw, name="case_withdraw"),
-    path("mes-demandes/<int:pk>/mes-donnees.json", views.case_export, name="case_export"),
-    path("mes-demandes/<int:pk>/effacer/", views.case_erase, name="case_erase"),
-    path("aides/", views.aids, name="aids"),
-    path("opportunites/", views.opportunity_list, name="opportunity_list"),
-    path("opportunites/<int:pk>/", views.opportunity_detail, name="opportunity_detail"),
+    path("", request.start, name="start"),
+    path("demande/envoyee/", request.submitted, name="submitted"),
+    path("demande/<slug:step>/", request.request_step, name="request_step"),
+    path("confirmer/<str:token>/", request.confirm, name="confirm"),
+    path("mes-demandes/", applicant.case_list, name="case_list"),
+    path("mes-demandes/<int:pk>/", applicant.case_detail, name="case_detail"),
+    path("mes-demandes/<int:pk>/message/", applicant.message_add, name="message_add"),
+    path("mes-demandes/<int:pk>/documents/", applicant.document_add, name="document_add"),
+    path("mes-demandes/<int:pk>/documents/<int:document_pk>/", applicant.document_download, name="document_download"),
+    path("mes-demandes/<int:pk>/retirer/", applicant.case_withdraw, name="case_withdraw"),
+    path("mes-demandes/<int:pk>/mes-donnees.json", applicant.case_export, name="case_export"),
+    path("mes-demandes/<int:pk>/effacer/", applicant.case_erase, name="case_erase"),
+    path("aides/", public.aids, name="aids"),
+    path("opportunites/", public.opportunity_list, name="opportunity_list"),
+    path("opportunites/<int:pk>/", public.opportunity_detail, name="opportunity_detail"),
 ]

@@ -11,12 +11,13 @@ from django.utils.translation import gettext as _
 
 from governance.models import AnnualReport, Body
 from governance.services.common import record_event, require_editor
+from portal.models import User
 
 ANNUAL_REPORT_BUILDER = "governance.reports.build_annual_report"
 
 
 @transaction.atomic
-def report_request(*, actor, body: Body, year: int, public: bool | None = None) -> AnnualReport:
+def report_request(*, actor: User, body: Body, year: int, public: bool | None = None) -> AnnualReport:
     """(Re)generate the annual report of `body` for `year`; the PDF is built by a worker."""
     from portal.documents.enums import DocumentAudience, DocumentKind
     from portal.documents.services import document_request
@@ -40,7 +41,7 @@ def report_request(*, actor, body: Body, year: int, public: bool | None = None) 
 
 
 @transaction.atomic
-def report_mark_sent(*, actor, report: AnnualReport, on: date | None = None) -> AnnualReport:
+def report_mark_sent(*, actor: User, report: AnnualReport, on: date | None = None) -> AnnualReport:
     require_editor(actor, report.territory)
     report.sent_to_council_at = on or timezone.localdate()
     if report.noted_at and report.noted_at < report.sent_to_council_at:
@@ -53,7 +54,7 @@ def report_mark_sent(*, actor, report: AnnualReport, on: date | None = None) -> 
 
 
 @transaction.atomic
-def report_mark_noted(*, actor, report: AnnualReport, on: date | None = None) -> AnnualReport:
+def report_mark_noted(*, actor: User, report: AnnualReport, on: date | None = None) -> AnnualReport:
     require_editor(actor, report.territory)
     on = on or timezone.localdate()
     if report.sent_to_council_at is None:

@@ -12,19 +12,21 @@ from django.utils.translation import gettext as _
 
 from governance.models import Body, GovernanceEvent, Meeting
 from portal.enums import EDITOR_ROLES
+from portal.models import Territory, User
 from portal.tenancy.access import has_role
+from portal.tenancy.models import TerritoryScopedModel
 
 
-def require_editor(actor, territory) -> None:
+def require_editor(actor: User, territory: Territory) -> None:
     if not has_role(actor, territory, EDITOR_ROLES):
         raise PermissionDenied(_("Seule l'équipe du territoire peut faire cette opération."))
 
 
-def record_event(*, territory, actor, verb: str, target) -> None:
+def record_event(*, territory: Territory, actor: User | None, verb: str, target: object) -> None:
     GovernanceEvent.objects.create(territory=territory, actor=actor, verb=verb, target=str(target)[:255])
 
 
-def same_territory(territory, *objects) -> None:
+def same_territory(territory: Territory, *objects: TerritoryScopedModel | None) -> None:
     for obj in objects:
         if obj is not None and obj.territory_id != territory.pk:
             raise ValidationError(_("Cet élément appartient à un autre territoire."))

@@ -3,6 +3,7 @@ replies, and the reminder to those who have not answered."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
@@ -11,12 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from governance.enums import MeetingKind, MeetingStatus, Reply
-from governance.models import Mandate, Meeting, Participation
+from governance.models import AgendaItem, Mandate, MandateQuerySet, Meeting, Participation
 from governance.services.common import meeting_path, meeting_when, record_event, require_editor
 from portal.events import ics
+from portal.models import User
 
 
-def invited_mandates(meeting: Meeting):
+def invited_mandates(meeting: Meeting) -> MandateQuerySet:
     """Who is convened: the body's members on the meeting's day (plenary), or the group's members
     and its professional co-pilot (working group)."""
     day = timezone.localtime(meeting.starts_at).date()
@@ -30,7 +32,9 @@ def invited_mandates(meeting: Meeting):
     return mandates.select_related("user", "organisation")
 
 
-def convocation_ics(meeting: Meeting, mandate: Mandate | None = None, agenda=None) -> str:
+def convocation_ics(
+    meeting: Meeting, mandate: Mandate | None = None, agenda: Sequence[AgendaItem] | None = None
+) -> str:
     from portal.notifications.emails import absolute_url
 
     territory = meeting.territory
@@ -60,7 +64,7 @@ def convocation_ics(meeting: Meeting, mandate: Mandate | None = None, agenda=Non
 
 
 @transaction.atomic
-def meeting_convene(*, actor, meeting: Meeting) -> int:
+def meeting_convene(*, actor: User, meeting: Meeting) -> int:
     """Send the convocations (e-mail with an ICS invitation) to the members; returns how many were
     sent. Sending again (a change of time or place) sends an updated invitation to everyone."""
     from portal.notifications.services import notify
@@ -130,7 +134,7 @@ def meeting_convene(*, actor, meeting: Meeting) -> int:
 
 
 @transaction.atomic
-def meeting_cancel(*, actor, meeting: Meeting) -> int:
+def meeting_cancel(*, actor: User, meeting: Meeting) -> int:
     """Cancel a meeting; the members convened receive the cancellation (ICS METHOD:CANCEL)."""
     from portal.notifications.services import notify
 
@@ -220,7 +224,9 @@ def convocation_reminders_send(*, now: datetime | None = None, days_before: int 
 
 
 @transaction.atomic
-def reply_record(*, actor, participation: Participation, reply: str, represented_by: Mandate | None = None):
+def reply_record(
+    *, actor: User, participation: Participation, reply: str, represented_by: Mandate | None = None
+) -> Participation:
     """A member answers a convocation (or the team records the answer for them)."""
     territory = participation.territory
     own = participation.mandate.user_id is not None and participation.mandate.user_id == getattr(actor, "pk", None)

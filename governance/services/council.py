@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 
 from governance import selectors
 from governance.enums import Position
-from governance.models import Body, Mandate
+from governance.models import Body, College, Mandate
 from governance.services.common import lock_body, record_event, require_editor, same_territory
+from portal.models import Organisation, User
 
 
 def check_mandate(mandate: Mandate) -> None:
@@ -52,14 +53,14 @@ def check_mandate(mandate: Mandate) -> None:
 @transaction.atomic
 def mandate_add(
     *,
-    actor,
+    actor: User,
     body: Body,
     category: str,
     start_date: date,
     position: str = Position.MEMBER,
-    college=None,
-    user=None,
-    organisation=None,
+    college: College | None = None,
+    user: User | None = None,
+    organisation: Organisation | None = None,
     person_name: str = "",
     is_voting: bool = True,
     end_date: date | None = None,
@@ -88,7 +89,7 @@ def mandate_add(
 
 
 @transaction.atomic
-def mandate_save(*, actor, mandate: Mandate) -> Mandate:
+def mandate_save(*, actor: User, mandate: Mandate) -> Mandate:
     """Create or change a mandate built by a form (the admin), with the same checks as mandate_add."""
     require_editor(actor, mandate.territory)
     lock_body(mandate.body)

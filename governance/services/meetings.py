@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from governance.enums import Attendance, MeetingKind, MeetingStatus
 from governance.models import AgendaItem, Body, Meeting, Participation, WorkingGroup
 from governance.services.common import meeting_path, record_event, require_editor, same_territory
+from portal.models import User
 
 MINUTES_BUILDER = "governance.reports.build_minutes"
 
@@ -24,7 +25,7 @@ def check_meeting(meeting: Meeting) -> None:
 @transaction.atomic
 def meeting_schedule(
     *,
-    actor,
+    actor: User,
     body: Body,
     kind: str,
     title: str,
@@ -62,7 +63,7 @@ def meeting_schedule(
 
 
 @transaction.atomic
-def attendance_record(*, actor, meeting: Meeting, attendance: dict[int, str]) -> Meeting:
+def attendance_record(*, actor: User, meeting: Meeting, attendance: dict[int, str]) -> Meeting:
     """Attendance taken on the day: `{participation_pk: Attendance}`; the meeting is then held.
 
     A member counts as represented only when their representative is present."""
@@ -94,7 +95,7 @@ def attendance_record(*, actor, meeting: Meeting, attendance: dict[int, str]) ->
 
 
 @transaction.atomic
-def minutes_publish(*, actor, meeting: Meeting, public: bool | None = None):
+def minutes_publish(*, actor: User, meeting: Meeting, public: bool | None = None) -> Meeting:
     """Publish the minutes to the members: a PDF is generated and the members are told."""
     from portal.documents.enums import DocumentAudience, DocumentKind
     from portal.documents.services import document_request

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,11 +13,23 @@ from django.utils.translation import gettext as _
 from governance import selectors
 from governance.models import Body, Deliberation, Mandate, Meeting
 from governance.services.common import lock_body, record_event, require_editor, same_territory
+from portal.models import User
+
+if TYPE_CHECKING:
+    from portal.documents.models import GeneratedDocument
 
 REGISTER_BUILDER = "governance.reports.build_register"
 
 
-def check_votes(*, meeting: Meeting | None, body: Body, decided_on: date, votes_for, votes_against, abstentions):
+def check_votes(
+    *,
+    meeting: Meeting | None,
+    body: Body,
+    decided_on: date,
+    votes_for: int | None,
+    votes_against: int | None,
+    abstentions: int | None,
+) -> None:
     total = (votes_for or 0) + (votes_against or 0) + (abstentions or 0)
     if meeting is not None:
         allowed = selectors.votes_allowed(meeting)
@@ -39,7 +52,7 @@ def check_votes(*, meeting: Meeting | None, body: Body, decided_on: date, votes_
 @transaction.atomic
 def deliberation_record(
     *,
-    actor,
+    actor: User,
     body: Body,
     kind: str,
     title: str,
@@ -92,7 +105,7 @@ def deliberation_record(
 
 
 @transaction.atomic
-def register_request(*, actor, body: Body, year: int):
+def register_request(*, actor: User, body: Body, year: int) -> GeneratedDocument:
     from portal.documents.enums import DocumentAudience, DocumentKind
     from portal.documents.services import document_request
 

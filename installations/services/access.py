@@ -8,16 +8,17 @@ from django.utils.translation import gettext as _
 
 from installations.models import Case
 from installations.permissions import is_applicant, is_team
+from installations.services.timeline import Actor
 from portal.models import Territory
 
 
-def require_team(actor, case_or_territory) -> None:
+def require_team(actor: Actor, case_or_territory: Case | Territory) -> None:
     territory = case_or_territory if isinstance(case_or_territory, Territory) else case_or_territory.territory
     if not is_team(actor, territory):
         raise PermissionDenied(_("Seule l'équipe du territoire peut faire cela."))
 
 
-def require_team_or_applicant(actor, case: Case) -> bool:
+def require_team_or_applicant(actor: Actor, case: Case) -> bool:
     """Returns True when the actor acts as the applicant."""
     if is_applicant(actor, case):
         return True

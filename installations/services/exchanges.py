@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -94,14 +97,25 @@ def note_add(*, actor: User, case: Case, body: str, need: Need | None = None) ->
     return note
 
 
-def sniff_document(uploaded_file) -> str:
+def _size_of(uploaded_file: UploadedFile) -> int:
+    """The upload handlers always set an upload's size, but an `UploadedFile` built by code (an
+    import, a test) may leave it None: it is measured then, rather than failing on a comparison."""
+    if uploaded_file.size is None:
+        uploaded_file.seek(0, os.SEEK_END)
+        uploaded_file.size = uploaded_file.tell()
+        uploaded_file.seek(0)
+    return uploaded_file.size
+
+
+def sniff_document(uploaded_file: UploadedFile) -> str:
     """The content type of an upload, decided by its first bytes and agreeing with its extension;
     raises a French ValidationError otherwise."""
-    if uploaded_file.size > DOCUMENT_MAX_SIZE:
+    size = _size_of(uploaded_file)
+    if size > DOCUMENT_MAX_SIZE:
         raise ValidationError(
             _("Ce fichier pèse %(size)s Mo : la limite est de 10 Mo."),
             code="too_large",
-            params={"size": f"{uploaded_file.size / 1024 / 1024:.1f}".replace(".", ",")},
+            params={"size": f"{size / 1024 / 1024:.1f}".replace(".", ",")},
         )
     uploaded_file.seek(0)
     head = uploaded_file.read(16)
@@ -119,7 +133,7 @@ def sniff_document(uploaded_file) -> str:
 
 
 @transaction.atomic
-def document_add(*, actor: User, case: Case, uploaded_file) -> CaseDocument:
+def document_add(*, actor: User, case: Case, uploaded_file: UploadedFile) -> CaseDocument:
     as_applicant = require_team_or_applicant(actor, case)
     require_not_erased(case)
     if as_applicant and case.status in FINAL_STATUSES:
@@ -134,7 +148,7 @@ def document_add(*, actor: User, case: Case, uploaded_file) -> CaseDocument:
         case=case,
         original_name=original_name,
         content_type=content_type,
-        size=uploaded_file.size,
+        size=_size_of(uploaded_file),
         uploaded_by=actor,
         from_applicant=as_applicant,
     )

@@ -7,7 +7,7 @@ from django.urls import NoReverseMatch, reverse
 from installations.models import Case
 
 
-def reverse_or_empty(name: str, **kwargs) -> str:
+def reverse_or_empty(name: str, **kwargs: str | int) -> str:
     # The applicant's pages are built alongside; until their URL exists the link is left out.
     try:
         return reverse(name, kwargs=kwargs)

@@ -20,12 +20,12 @@ from installations.services.access import require_not_erased, require_team
 from installations.services.exchanges import note_add
 from installations.services.notify import notify
 from installations.services.timeline import record
-from portal.models import Organisation, User
+from portal.models import Organisation, Territory, User
 
 _UNSET: Any = object()
 
 
-def _require_team_member(user, territory, field: str) -> None:
+def _require_team_member(user: User | None, territory: Territory, field: str) -> None:
     if user is not None and not is_team_member(user, territory):
         raise ValidationError({field: [_("Choisissez un membre de l'équipe du territoire.")]})
 

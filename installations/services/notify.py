@@ -3,15 +3,17 @@ their address) and the team (the assigned coordinator, else the territory's coor
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from installations.models import Case
 from installations.services.applicant_mail import queue_applicant_news
 from installations.services.links import admin_case_url, applicant_case_url
-from installations.services.timeline import actor_or_none
+from installations.services.timeline import Actor, actor_or_none
 from portal.enums import Role
-from portal.models import Membership, User
+from portal.models import Membership, Territory, User
 
 
-def territory_coordinators(territory) -> list[User]:
+def territory_coordinators(territory: Territory) -> list[User]:
     """Who hears of a new case: the coordinators, else the managers of the territory."""
     memberships = (
         Membership.objects.for_territory(territory)
@@ -23,14 +25,25 @@ def territory_coordinators(territory) -> list[User]:
     return coordinators or [m.user for m in memberships]
 
 
-def notify(**kwargs) -> None:
+def notify(
+    *,
+    territory: Territory,
+    recipients: Iterable[User | None],
+    kind: str,
+    subject: str,
+    body: str,
+    url: str = "",
+    actor: User | None = None,
+) -> None:
     """`portal.notifications.services.notify`: in-app notification and e-mail through the outbox."""
     from portal.notifications import services as notifications
 
-    notifications.notify(**kwargs)
+    notifications.notify(
+        territory=territory, recipients=recipients, kind=kind, subject=subject, body=body, url=url, actor=actor
+    )
 
 
-def notify_applicant(case: Case, *, actor, kind: str, subject: str, body: str) -> None:
+def notify_applicant(case: Case, *, actor: Actor, kind: str, subject: str, body: str) -> None:
     if case.applicant_id is None:
         queue_applicant_news(case)
         return
@@ -46,7 +59,7 @@ def notify_applicant(case: Case, *, actor, kind: str, subject: str, body: str) -
         )
 
 
-def notify_team(case: Case, *, actor, kind: str, subject: str, body: str) -> None:
+def notify_team(case: Case, *, actor: Actor, kind: str, subject: str, body: str) -> None:
     recipients = [case.assigned_to] if case.assigned_to_id else territory_coordinators(case.territory)
     notify(
         territory=case.territory,

@@ -18,16 +18,16 @@ from installations.services.transitions import lock_case, transition
 from portal.models import Territory, User
 
 
-def _iso(value):
+def _iso(value: datetime.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
 @transaction.atomic
-def case_export_personal_data(*, actor: User, case: Case) -> dict:
+def case_export_personal_data(*, actor: User, case: Case) -> dict[str, object]:
     """Everything the case holds about the applicant (the right of access), as JSON-ready data.
     The team's private notes are internal working documents and are not part of it."""
     require_team_or_applicant(actor, case)
-    data = {
+    data: dict[str, object] = {
         "reference": case.reference,
         "territoire": case.territory.name,
         "statut": case.get_status_display(),

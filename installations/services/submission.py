@@ -10,6 +10,7 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import QuerySet
 from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +20,7 @@ from installations.models import Case, Need
 from installations.services.applicant_mail import CONFIRMATION_MAX_AGE, CONFIRMATION_SALT, applicant_news_withdraw
 from installations.services.links import admin_case_url
 from installations.services.notify import notify, territory_coordinators
-from installations.services.timeline import actor_or_none, record
+from installations.services.timeline import Actor, actor_or_none, record
 from installations.services.transitions import transition
 from portal.enums import PracticeMode, Profession
 from portal.models import Commune, Territory, User
@@ -29,12 +30,12 @@ from portal.validators import validate_rpps
 HOUSEHOLD_RETENTION = datetime.timedelta(days=2 * 365)
 
 
-def _reference_prefix(territory) -> str:
+def _reference_prefix(territory: Territory) -> str:
     letters = "".join(ch for ch in territory.slug.upper() if ch.isalnum())
     return (letters[:3] or "GUS").ljust(3, "X")
 
 
-def _next_reference(territory, now) -> str:
+def _next_reference(territory: Territory, now: datetime.datetime) -> str:
     """COT-2026-0042: per territory and year. The caller holds the territory lock."""
     prefix = f"{_reference_prefix(territory)}-{now.year}-"
     last = (
@@ -49,19 +50,19 @@ def _next_reference(territory, now) -> str:
 
 def _clean_submission(
     *,
-    territory,
-    profession,
-    current_situation,
-    rpps,
-    practice_mode,
-    structure_type,
-    target_communes,
-    needs,
-    household_consent,
-    spouse_profession,
-    children_ages,
+    territory: Territory,
+    profession: str,
+    current_situation: str,
+    rpps: str,
+    practice_mode: str,
+    structure_type: str,
+    target_communes: Iterable[Commune],
+    needs: Iterable[str] | Mapping[str, str],
+    household_consent: bool,
+    spouse_profession: str,
+    children_ages: Iterable[int],
 ) -> tuple[dict[str, str], list[Commune], list[int]]:
-    errors: dict[str, list] = {}
+    errors: dict[str, list[str]] = {}
     if profession not in Profession.values:
         errors["profession"] = [_("Choisissez votre profession dans la liste.")]
     if current_situation and current_situation not in CurrentSituation.values:
@@ -218,7 +219,7 @@ def case_submit(
     return case
 
 
-def _notify_new_case(case: Case, *, actor) -> None:
+def _notify_new_case(case: Case, *, actor: Actor) -> None:
     notify(
         territory=case.territory,
         recipients=territory_coordinators(case.territory),
@@ -231,7 +232,7 @@ def _notify_new_case(case: Case, *, actor) -> None:
     )
 
 
-def _case_from_token(token: str, cases) -> Case:
+def _case_from_token(token: str, cases: QuerySet[Case]) -> Case:
     try:
         data = signing.loads(token, salt=CONFIRMATION_SALT, max_age=CONFIRMATION_MAX_AGE)
     except signing.SignatureExpired as error:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from installations.enums import FINAL_STATUSES, CaseStatus, EventKind
 from installations.models import Case
 from installations.services import notify
-from installations.services.timeline import record
+from installations.services.timeline import Actor, record
 
 ALLOWED_TRANSITIONS: dict[str, set[str]] = {
     CaseStatus.UNCONFIRMED: {CaseStatus.SUBMITTED, CaseStatus.WITHDRAWN, CaseStatus.CLOSED},
@@ -38,7 +38,9 @@ def lock_case(case: Case) -> Case:
     return case
 
 
-def transition(case: Case, *, actor, to: str, event_payload: dict | None = None, notify_applicant=True) -> None:
+def transition(
+    case: Case, *, actor: Actor, to: str, event_payload: dict[str, object] | None = None, notify_applicant: bool = True
+) -> None:
     if case.status == to or to not in ALLOWED_TRANSITIONS[case.status]:
         raise ValidationError(
             _("Impossible de passer la demande de « %(current)s » à « %(target)s »."),
@@ -62,6 +64,7 @@ def transition(case: Case, *, actor, to: str, event_payload: dict | None = None,
         kind=EventKind.STATUS_CHANGED,
         summary=_("Statut : %(status)s") % {"status": label},
         public=True,
+        need=None,  # named, so that mypy knows the payload's keys below cannot fill it
         **{"from": previous, "to": to},
         **(event_payload or {}),
     )

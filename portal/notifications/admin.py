@@ -5,11 +5,11 @@ from django.utils.translation import ngettext
 from portal.enums import EDITOR_ROLES
 from portal.notifications import services
 from portal.notifications.models import Notification
-from portal.tenancy.admin import TerritoryScopedAdmin
+from portal.tenancy.admin import ReadOnlyAdminMixin, TerritoryScopedAdmin
 
 
 @admin.register(Notification)
-class NotificationAdmin(TerritoryScopedAdmin):
+class NotificationAdmin(ReadOnlyAdminMixin, TerritoryScopedAdmin):
     """Read-only: coordinators follow their territory's outbox and re-queue failed e-mails."""
 
     list_display = [
@@ -61,15 +61,6 @@ class NotificationAdmin(TerritoryScopedAdmin):
         "email_sent_at",
         "email_error",
     )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_requeue_permission(self, request):
         return self._may(request, None, EDITOR_ROLES)

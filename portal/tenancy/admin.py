@@ -248,6 +248,20 @@ class TerritoryScopedAdmin(_ModelAdmin):
         return csv_response(self.export_rows(queryset), name=self.model._meta.model_name)
 
 
+class ReadOnlyAdminMixin:
+    """For records only services write (timelines, the e-mail outbox): the admin shows them, and
+    nobody adds, edits or deletes one there. Put it before the admin base class."""
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 class TerritoryScopedInlineFormSet(_BaseInlineFormSet):
     """The rows of an inline belong to the territory of their parent."""
 

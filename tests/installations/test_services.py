@@ -1,9 +1,10 @@
 import datetime
+import io
 
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.utils import timezone
 
 from installations.enums import CaseStatus, EventKind, NeedKind, NeedState
@@ -370,6 +371,18 @@ def test_documents_are_checked_by_their_content_not_their_name(territory_a, appl
     with pytest.raises(ValidationError, match="10 Mo"):
         document_add(actor=applicant, case=case, uploaded_file=big)
     assert case.documents.count() == 2
+
+
+def test_an_upload_built_without_its_size_is_measured_not_a_type_error(territory_a, applicant):
+    # mypy (UploadedFile.size is `int | None`): the size check compared None with an int.
+    case = CaseFactory(territory=territory_a, applicant=applicant)
+    unsized = UploadedFile(io.BytesIO(PDF_BYTES), name="diplome.pdf")
+    assert unsized.size is None
+    document = document_add(actor=applicant, case=case, uploaded_file=unsized)
+    assert document.content_type == "application/pdf" and document.size == len(PDF_BYTES)
+    too_big = UploadedFile(io.BytesIO(PDF_BYTES + b"0" * (10 * 1024 * 1024)), name="gros.pdf")
+    with pytest.raises(ValidationError, match="10 Mo"):
+        document_add(actor=applicant, case=case, uploaded_file=too_big)
 
 
 # --- reminders ----------------------------------------------------------------------------------

@@ -1,52 +1,37 @@
-"""The applicant's pages of the guichet unique, under `/<territory_slug>/installation/`.
+"""The guided request of the guichet unique, under `/<territory_slug>/installation/demande/`.
 
-- the guided request (`request_step`): one form per step, what was typed is kept in the session
-  per territory (on an error, a refresh, going back), the case is written once at the end by
-  `case_submit` with the draft's idempotency key;
-- the e-mail confirmation link of an anonymous request (`confirm`: a page whose button confirms);
-- the applicant's own cases (`case_list`, `case_detail` and its actions): another applicant's
-  case, or another territory's, answers 404;
-- the public aids catalogue with its eligibility question, and the published opportunities.
+One form per step; what was typed is kept in the session per territory (on an error, a refresh,
+going back); the case is written once at the end by `case_submit` with the draft's idempotency key.
+The e-mail confirmation link of an anonymous request (`confirm`) shows a page whose button confirms.
 """
 
-import json
 import logging
 import secrets
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.datastructures import MultiValueDict
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
-from installations import selectors
-from installations.enums import FINAL_STATUSES, CaseStatus
-from installations.filters import OpportunityFilter
 from installations.forms import (
     ContactStepForm,
-    DocumentForm,
-    EligibilityForm,
-    EraseForm,
     HouseholdStepForm,
-    MessageForm,
     NeedsStepForm,
     ProfileStepForm,
     ProjectStepForm,
-    WithdrawForm,
     household_needs,
 )
-from installations.models import Aid, Case, CaseDocument
-from installations.services import exchanges, lifecycle
+from installations.models import Case
 from installations.services.applicant_mail import case_confirmation_token, case_send_confirmation
-from installations.services.personal_data import case_erase_personal_data, case_export_personal_data
-from installations.services.submission import case_confirm_email, case_for_confirmation, case_submit, cases_claim
+from installations.services.submission import case_confirm_email, case_for_confirmation, case_submit
+from installations.views.applicant import case_url
 from portal.models import ProfessionalProfile
 
 # --- the guided request -------------------------------------------------------------------------
@@ -390,216 +375,4 @@ def confirm(request, territory_slug, token):
             "login_url": reverse("account_login") + "?" + urlencode({"next": cases_url}),
             "signup_url": reverse("account_signup") + "?" + urlencode({"next": cases_url}),
         },
-    )
-
-
-# --- the applicant's space ----------------------------------------------------------------------
-
-
-def case_url(case):
-    return reverse("installations:case_detail", kwargs={"territory_slug": case.territory.slug, "pk": case.pk})
-
-
-def _own_case(request, pk):
-    """The signed-in applicant's case of this territory; anything else is 404."""
-    return get_object_or_404(selectors.applicant_case_queryset(request.user, request.territory), pk=pk)
-
-
-@login_required
-def case_list(request, territory_slug):
-    territory = request.territory
-    # Anonymous requests confirmed with one of the person's verified addresses join their space.
-    cases_claim(actor=request.user)
-    cases = list(selectors.applicant_cases(request.user).for_territory(territory))
-    if not cases:
-        # Nothing of theirs here: the territory's entry page says how to ask (and how a request
-        # made without an account joins the space).
-        messages.info(
-            request,
-            _(
-                "Vous n'avez pas de demande sur ce territoire avec ce compte. Une demande faite sans compte "
-                "apparaît dans votre espace une fois l'adresse e-mail confirmée et vérifiée dans votre compte."
-            ),
-        )
-        return redirect("installations:start", territory_slug=territory.slug)
-    return render(request, "installations/case_list.html", {"territory": territory, "cases": cases})
-
-
-@login_required
-def case_detail(request, territory_slug, pk):
-    case = _own_case(request, pk)
-    return _render_case(request, case)
-
-
-def _render_case(request, case, *, message_form=None, document_form=None, status=200):
-    page = selectors.applicant_case_page(case)
-    return render(
-        request,
-        "installations/case_detail.html",
-        {
-            "territory": request.territory,
-            "case": case,
-            "needs": page["needs"],
-            "timeline": page["events"],
-            "case_messages": page["messages"],  # `messages` is the flash messages' name
-            "documents": page["documents"],
-            "linked_aids": page["aids"],
-            "eligible_aids": page["eligible_aids"],
-            "opportunities": page["opportunities"],
-            "target_communes": page["target_communes"],
-            "is_open": case.status not in FINAL_STATUSES,
-            "can_write": case.status not in FINAL_STATUSES and case.status != CaseStatus.UNCONFIRMED,
-            "message_form": message_form or MessageForm(prefix="message"),
-            "document_form": document_form or DocumentForm(prefix="document"),
-        },
-        status=status,
-    )
-
-
-@login_required
-@require_POST
-def message_add(request, territory_slug, pk):
-    case = _own_case(request, pk)
-    form = MessageForm(request.POST, prefix="message")
-    if form.is_valid():
-        try:
-            exchanges.message_post(actor=request.user, case=case, body=form.cleaned_data["body"])
-        except ValidationError as error:
-            _add_errors(form, error, "body")
-        else:
-            messages.success(request, _("Votre message est envoyé au guichet unique."))
-            return redirect(case_url(case) + "#messages")
-    return _render_case(request, case, message_form=form, status=400)
-
-
-@login_required
-@require_POST
-def document_add(request, territory_slug, pk):
-    case = _own_case(request, pk)
-    form = DocumentForm(request.POST, request.FILES, prefix="document")
-    if form.is_valid():
-        try:
-            exchanges.document_add(actor=request.user, case=case, uploaded_file=form.cleaned_data["file"])
-        except ValidationError as error:
-            _add_errors(form, error, "file")
-        else:
-            messages.success(request, _("Votre document est ajouté à la demande."))
-            return redirect(case_url(case) + "#documents")
-    return _render_case(request, case, document_form=form, status=400)
-
-
-def _add_errors(form, error, default_field):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else default_field, errors)
-    else:
-        form.add_error(default_field, error.messages)
-
-
-@login_required
-def document_download(request, territory_slug, pk, document_pk):
-    case = _own_case(request, pk)
-    document = get_object_or_404(CaseDocument.objects.for_territory(request.territory), pk=document_pk, case=case)
-    return FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.original_name,
-        content_type=document.content_type,
-    )
-
-
-@never_cache
-@login_required
-@require_http_methods(["GET", "POST"])
-def case_withdraw(request, territory_slug, pk):
-    case = _own_case(request, pk)
-    if case.status in FINAL_STATUSES:
-        messages.info(request, _("Cette demande est déjà terminée."))
-        return redirect(case_url(case))
-    form = WithdrawForm(request.POST if request.method == "POST" else None)
-    if form.is_bound and form.is_valid():
-        try:
-            lifecycle.case_withdraw(actor=request.user, case=case, reason=form.cleaned_data["reason"])
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Votre demande est retirée. Merci de nous avoir tenus informés."))
-        return redirect(case_url(case))
-    return render(
-        request, "installations/case_withdraw.html", {"territory": request.territory, "case": case, "form": form}
-    )
-
-
-@never_cache
-@login_required
-def case_export(request, territory_slug, pk):
-    case = _own_case(request, pk)
-    data = case_export_personal_data(actor=request.user, case=case)
-    response = HttpResponse(
-        json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="mes-donnees-{case.reference}.json"'
-    return response
-
-
-@never_cache
-@login_required
-@require_http_methods(["GET", "POST"])
-def case_erase(request, territory_slug, pk):
-    case = _own_case(request, pk)
-    form = EraseForm(request.POST if request.method == "POST" else None)
-    if form.is_bound and form.is_valid():
-        case_erase_personal_data(actor=request.user, case=case)
-        messages.success(
-            request,
-            _("Vos données personnelles de la demande %(reference)s sont effacées.") % {"reference": case.reference},
-        )
-        return redirect("installations:start", territory_slug=territory_slug)
-    return render(
-        request,
-        "installations/case_erase.html",
-        {"territory": request.territory, "case": case, "form": form},
-        status=400 if form.is_bound else 200,
-    )
-
-
-# --- public pages: aids and opportunities -------------------------------------------------------
-
-
-def aids(request, territory_slug):
-    territory = request.territory
-    form = EligibilityForm(request.GET or None, territory=territory)
-    eligible = None
-    if form.is_bound and form.is_valid():
-        eligible = selectors.eligible_aids(
-            territory=territory, profession=form.cleaned_data["profession"], commune=form.cleaned_data["commune"]
-        )
-    return render(
-        request,
-        "installations/aids.html",
-        {
-            "territory": territory,
-            "form": form,
-            "eligible": eligible,
-            "aids": Aid.objects.for_territory(territory).filter(active=True).order_by("name"),
-        },
-    )
-
-
-def opportunity_list(request, territory_slug):
-    territory = request.territory
-    filterset = OpportunityFilter(
-        request.GET or None, queryset=selectors.published_opportunities(territory), territory=territory
-    )
-    return render(
-        request,
-        "installations/opportunity_list.html",
-        {"territory": territory, "filter": filterset, "form": filterset.form, "opportunities": filterset.qs},
-    )
-
-
-def opportunity_detail(request, territory_slug, pk):
-    opportunity = get_object_or_404(selectors.published_opportunities(request.territory), pk=pk)
-    return render(
-        request, "installations/opportunity_detail.html", {"territory": request.territory, "opportunity": opportunity}
     )
