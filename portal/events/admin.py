@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 from portal.events import services
 from portal.events.enums import EventStatus
 from portal.events.models import Event, Registration
-from portal.tenancy.admin import TerritoryScopedAdmin, TerritoryScopedInline
+from portal.tenancy.admin import ReadOnlyAdminMixin, TerritoryScopedAdmin, TerritoryScopedInline
 
 
 def _refusal(obj, exc) -> str:
@@ -157,7 +157,10 @@ class EventAdmin(TerritoryScopedAdmin):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(TerritoryScopedAdmin):
+class RegistrationAdmin(ReadOnlyAdminMixin, TerritoryScopedAdmin):
+    """Registrations are written by the services (a place taken or freed moves the waiting list):
+    read-only here, changed through the actions."""
+
     list_display = ["person", "person_email", "event", "status", "attended", "created_at", "reminded_at"]
     list_filter = ["status", "attended", "event"]
     search_fields = ["name", "email", "user__email", "user__last_name", "event__title"]
@@ -181,15 +184,6 @@ class RegistrationAdmin(TerritoryScopedAdmin):
     )
     fields = readonly_fields
     export_fields = ("event", "user", "name", "email", "status", "attended", "created_at", "promoted_at")
-
-    def has_add_permission(self, request):
-        return False  # people register on the event's page; the team through the services
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # cancelling, not deleting: the freed place must go to the waiting list
 
     @admin.display(description=_("personne"))
     def person(self, obj):
