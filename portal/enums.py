@@ -69,6 +69,11 @@ class Role(models.TextChoices):
     ELECTED_OFFICIAL = "elected", _("Élu ou élue")
     COUNCIL_MEMBER = "council_member", _("Membre du conseil")
     PARTNER = "partner", _("Référent partenaire")
+    # Training (issue 11): people known to the territory, never its team. What they see comes from
+    # their own rows (registrations, placements), not from these roles: no role set below names them.
+    STUDENT = "student", _("Étudiant, étudiante ou interne")
+    SUPERVISOR = "supervisor", _("Maître de stage")
+    HOST_SITE_MANAGER = "host_site_manager", _("Responsable d'un lieu de stage")
 
 
 # Roles that work in the admin; partners only read there (see portal.tenancy).

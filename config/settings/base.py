@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "portal",
     "portal.notifications",
     "portal.documents",
+    "portal.events",
     "installations",
     "governance",
     "training",

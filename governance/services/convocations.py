@@ -11,10 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from governance import ics
 from governance.enums import MeetingKind, MeetingStatus, Reply
 from governance.models import AgendaItem, Mandate, MandateQuerySet, Meeting, Participation
 from governance.services.common import meeting_path, meeting_when, record_event, require_editor
+from portal.events import ics
 from portal.models import User
 
 
@@ -46,7 +46,7 @@ def convocation_ics(
     if meeting.video_url:
         description_lines.append(_("Visioconférence : %(url)s") % {"url": meeting.video_url})
     user = mandate.user if mandate is not None and mandate.user_id else None
-    return ics.meeting_invitation(
+    return ics.invitation(
         uid=f"meeting-{meeting.pk}-{territory.slug}@guichet-sante",
         sequence=meeting.ics_sequence,
         starts_at=meeting.starts_at,

@@ -6,6 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from portal.documents.enums import DocumentAudience
 from portal.documents.models import GeneratedDocument
 from portal.documents.services import document_retry
 from portal.tenancy.admin import TerritoryScopedAdmin
@@ -42,6 +43,7 @@ class GeneratedDocumentAdmin(TerritoryScopedAdmin):
         "file",
         "pages",
         "size",
+        "recipient",
         "requested_by",
         "requested_at",
         "started_at",
@@ -64,6 +66,19 @@ class GeneratedDocumentAdmin(TerritoryScopedAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.audience == DocumentAudience.PERSON:
+            # A document addressed to one person stays theirs: widening it would hand it to others.
+            fields.insert(0, "audience")
+        return fields
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "audience":
+            # "One person" needs a recipient, which only the service that builds the document sets.
+            kwargs["choices"] = [c for c in DocumentAudience.choices if c[0] != DocumentAudience.PERSON]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
 
     @admin.display(description=_("erreur"))
     def short_error(self, obj):

@@ -6,6 +6,7 @@ class DocumentKind(models.TextChoices):
     ANNUAL_REPORT = "annual_report", _("Bilan annuel")
     MINUTES = "minutes", _("Compte rendu de séance")
     REGISTER = "register", _("Registre")
+    ATTENDANCE_CERTIFICATE = "attendance", _("Attestation de présence")
     OTHER = "other", _("Autre document")
 
 
@@ -16,6 +17,8 @@ class DocumentAudience(models.TextChoices):
     ELECTED = "elected", _("Élus et équipe du territoire")
     MEMBERS = "members", _("Membres de l'instance et équipe du territoire")
     PUBLIC = "public", _("Public")
+    # One person's own document (an attendance certificate): `recipient` and the territory's team.
+    PERSON = "person", _("La personne destinataire et l'équipe du territoire")
 
 
 class DocumentStatus(models.TextChoices):

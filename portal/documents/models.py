@@ -68,6 +68,15 @@ class GeneratedDocument(TerritoryScopedModel):
     file = models.FileField(_("fichier"), max_length=255, blank=True)
     pages = models.PositiveIntegerField(_("pages"), null=True, blank=True)
     size_bytes = models.PositiveBigIntegerField(_("taille (octets)"), null=True, blank=True)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("destinataire"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Pour un document adressé à une personne (attestation) : elle seule le télécharge, avec l'équipe."),
+    )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("demandé par"),
@@ -89,6 +98,14 @@ class GeneratedDocument(TerritoryScopedModel):
         verbose_name_plural = _("documents générés")
         ordering = ["-requested_at", "-pk"]
         indexes = [models.Index(fields=["territory", "kind", "-requested_at"], name="document_territory_kind")]
+        constraints = [
+            # A document addressed to a person names them; no other audience names anyone.
+            models.CheckConstraint(
+                condition=(models.Q(audience=DocumentAudience.PERSON) & models.Q(recipient__isnull=False))
+                | (~models.Q(audience=DocumentAudience.PERSON) & models.Q(recipient__isnull=True)),
+                name="document_person_has_recipient",
+            ),
+        ]
 
     def __str__(self):
         return self.title

@@ -64,12 +64,18 @@ AUDIENCE_CHECKS: dict[str, Callable[..., bool]] = {
     DocumentAudience.ELECTED: lambda user, document, roles: Role.ELECTED_OFFICIAL in roles,
     DocumentAudience.MEMBERS: _is_member,
     DocumentAudience.PUBLIC: lambda user, document, roles: True,
+    # The person the document is addressed to, whatever their roles; nobody else but the team.
+    DocumentAudience.PERSON: lambda user, document, roles: (
+        document.recipient_id is not None and getattr(user, "pk", None) == document.recipient_id
+    ),
 }
 
 
 def may_download(user, document) -> bool:
     if document.audience == DocumentAudience.PUBLIC:
         return True
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
     roles = roles_in(user, document.territory)
     if roles & set(EDITOR_ROLES):
         return True

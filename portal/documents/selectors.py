@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.db.models import Q
+
 from portal.documents.enums import DocumentAudience, DocumentStatus
 from portal.documents.models import GeneratedDocument
 from portal.documents.permissions import AUDIENCE_CHECKS, roles_in
@@ -38,8 +40,12 @@ def downloadable_documents(*, user: Any, territory: Territory, kind: str | None 
         audiences.append(DocumentAudience.ELECTED)
     if Role.COUNCIL_MEMBER in roles:
         audiences.append(DocumentAudience.MEMBERS)
+    if getattr(user, "is_authenticated", False):
+        addressed = Q(audience=DocumentAudience.PERSON, recipient_id=user.pk)
+    else:
+        addressed = Q(pk__in=[])
     return [
         document
-        for document in queryset.for_audiences(audiences)
+        for document in queryset.filter(Q(audience__in=audiences) | addressed)
         if document.audience != DocumentAudience.MEMBERS or AUDIENCE_CHECKS[document.audience](user, document, roles)
     ]

@@ -53,13 +53,25 @@ def document_request(
     builder: str,
     params: dict[str, Any] | None = None,
     audience: str = DocumentAudience.STAFF,
+    recipient: User | None = None,
 ) -> GeneratedDocument:
-    """Record a document to generate and queue its build once the row is committed."""
+    """Record a document to generate and queue its build once the row is committed.
+
+    `audience=person` addresses it to `recipient` (a user): they may download it, and the team.
+    """
     _check_actor(actor, territory)
     if kind not in DocumentKind.values:
         raise ValidationError({"kind": _("Type de document inconnu.")})
     if audience not in DocumentAudience.values:
         raise ValidationError({"audience": _("Destinataires inconnus.")})
+    if (audience == DocumentAudience.PERSON) != (recipient is not None):
+        raise ValidationError(
+            {
+                "recipient": _(
+                    "Indiquez la personne destinataire pour un document qui lui est adressé, et seulement dans ce cas."
+                )
+            }
+        )
     try:
         resolve_builder(builder)
     except BuilderError as exc:
@@ -71,6 +83,7 @@ def document_request(
         builder=builder,
         params=params or {},
         audience=audience,
+        recipient=recipient,
         status=DocumentStatus.PENDING,
         requested_by=actor,
         requested_at=timezone.now(),

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from portal.documents.enums import DocumentAudience, DocumentKind, DocumentStatus
 from portal.documents.models import GeneratedDocument
-from tests.portal.factories import TerritoryFactory
+from tests.portal.factories import TerritoryFactory, UserFactory
 
 # A minimal file that starts like a PDF: the download tests only need bytes to stream.
 PDF_BYTES = b"%PDF-1.7\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
@@ -22,6 +22,12 @@ class GeneratedDocumentFactory(factory.django.DjangoModelFactory):
     builder = "portal.documents.builders.text_document"
     params = factory.LazyAttribute(lambda o: {"title": o.title, "text": "Texte du document."})
     audience = DocumentAudience.STAFF
+    # A document addressed to one person names them (a check constraint holds the two together).
+    recipient = factory.Maybe(
+        factory.LazyAttribute(lambda o: o.audience == DocumentAudience.PERSON),
+        yes_declaration=factory.SubFactory(UserFactory),
+        no_declaration=None,
+    )
     status = DocumentStatus.READY
     file = factory.django.FileField(data=PDF_BYTES, filename="document.pdf")
     pages = 1

@@ -10,8 +10,8 @@ from governance.models import Meeting, Participation
 from governance.services.convocations import meeting_cancel, meeting_convene, reply_record
 from governance.services.meetings import attendance_record, meeting_schedule, minutes_publish
 from portal.notifications.models import Notification
+from tests.events.test_ics import ics_properties, ics_unescape
 from tests.governance.factories import MandateFactory, MeetingFactory, ParticipationFactory
-from tests.governance.test_ics import ics_properties, ics_unescape
 from tests.portal.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,6 +1,8 @@
 import datetime as dt
 
-from governance import ics
+from icalendar import Calendar
+
+from portal.events import ics
 
 UTC = dt.UTC
 
@@ -43,7 +45,7 @@ def ics_properties(text: str) -> dict[str, str]:
 
 def _invitation(**overrides):
     values = {
-        "uid": "meeting-7-cotentin@guichet-sante",
+        "uid": "event-7-cotentin@guichet-sante",
         "sequence": 2,
         "starts_at": dt.datetime(2026, 3, 12, 17, 0, tzinfo=UTC),
         "ends_at": dt.datetime(2026, 3, 12, 19, 0, tzinfo=UTC),
@@ -58,7 +60,7 @@ def _invitation(**overrides):
         "now": dt.datetime(2026, 2, 1, 8, 30, tzinfo=UTC),
     }
     values.update(overrides)
-    return ics.meeting_invitation(**values)
+    return ics.invitation(**values)
 
 
 def test_invitation_lines_end_with_crlf_and_parse_back():
@@ -66,7 +68,7 @@ def test_invitation_lines_end_with_crlf_and_parse_back():
     props = ics_properties(text)
     assert props["BEGIN"] == "VCALENDAR"
     assert props["METHOD"] == "REQUEST"
-    assert props["UID"] == "meeting-7-cotentin@guichet-sante"
+    assert props["UID"] == "event-7-cotentin@guichet-sante"
     assert props["SEQUENCE"] == "2"
     assert props["DTSTART"] == "20260312T170000Z"
     assert props["DTEND"] == "20260312T190000Z"
@@ -108,3 +110,40 @@ def test_cancelled_meeting_sends_a_cancel():
     props = ics_properties(_invitation(cancelled=True))
     assert props["METHOD"] == "CANCEL"
     assert props["STATUS"] == "CANCELLED"
+
+
+def test_a_real_parser_reads_the_invitation_back():
+    calendar = Calendar.from_ical(_invitation())
+    (event,) = calendar.walk("VEVENT")
+    assert str(calendar["METHOD"]) == "REQUEST"
+    assert str(event["UID"]) == "event-7-cotentin@guichet-sante"
+    assert event.decoded("DTSTART") == dt.datetime(2026, 3, 12, 17, 0, tzinfo=UTC)
+    assert event.decoded("DTEND") == dt.datetime(2026, 3, 12, 19, 0, tzinfo=UTC)
+    assert str(event["SUMMARY"]) == "Séance plénière; budget, programme \\ vote"
+    assert str(event["LOCATION"]) == "Salle du conseil, 8 rue des Vindits; Cherbourg"
+    assert str(event["DESCRIPTION"]).startswith("Ordre du jour :\n1. Adoption")
+    assert str(event["ATTENDEE"]) == "mailto:anne@exemple.fr"
+    assert event["ATTENDEE"].params["CN"] == "Dr Lefèvre, Anne"
+
+
+def test_a_calendar_holds_one_vevent_per_event_and_no_method_when_downloaded():
+    start = dt.datetime(2026, 5, 6, 14, 0, tzinfo=UTC)
+    events = [
+        ics.VEvent(uid=f"event-{n}@guichet-sante", starts_at=start, ends_at=start + dt.timedelta(hours=2), summary=s)
+        for n, s in enumerate(["Mercredi de la santé", "Université de la santé\nconférence"])
+    ]
+    text = ics.calendar(events, name="Agenda prévention, Agen")
+    calendar = Calendar.from_ical(text)
+    assert "METHOD" not in calendar
+    assert [str(e["SUMMARY"]) for e in calendar.walk("VEVENT")] == [
+        "Mercredi de la santé",
+        "Université de la santé\nconférence",
+    ]
+    # An X- property is TEXT (RFC 5545 §3.8.8.2); the library hands it back as written.
+    assert ics_unescape(str(calendar["X-WR-CALNAME"])) == "Agenda prévention, Agen"
+
+
+def test_a_line_break_in_an_address_cannot_add_a_property():
+    text = _invitation(url="https://guichet.example/\r\nATTENDEE:mailto:intrus@exemple.fr", attendee_email="")
+    assert "intrus" in text
+    assert not any(line.startswith("ATTENDEE") for line in text.split("\r\n"))

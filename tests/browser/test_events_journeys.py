@@ -1,0 +1,109 @@
+"""The shared events on a 360px phone, in headless Chromium: a professional waitlisted for a full
+session is promoted when someone cancels and downloads their attendance certificate; a resident
+registers without an account and confirms by e-mail."""
+
+import datetime as dt
+import io
+import re
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+from playwright.sync_api import expect
+from pypdf import PdfReader
+
+from portal.enums import Role
+from portal.events import services
+from portal.events.enums import RegistrationStatus
+from portal.events.models import Registration
+from tests.browser.conftest import PHONE
+from tests.events.factories import EventFactory
+from tests.portal.factories import MembershipFactory, TerritoryFactory, UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def fits_the_screen(page):
+    return page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+@pytest.fixture
+def agen():
+    return TerritoryFactory(name="Agglomération d'Agen", slug="agen")
+
+
+def test_professional_waitlisted_is_promoted_and_downloads_the_certificate(
+    phone_page, live_server, agen, make_person, sign_in, tmp_path, settings
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    page = phone_page
+    session = EventFactory(territory=agen, title="Formation aux gestes d'urgence", capacity=1, kind="training.session")
+    holder = UserFactory(email="titulaire@exemple.fr")
+    holding = services.registration_create(actor=holder, event=session, user=holder)
+    person = make_person("infirmiere@exemple.fr", first_name="Inès", last_name="Garcia")
+
+    sign_in(page, person)
+    page.goto(f"{live_server.url}/agen/evenements/")
+    assert fits_the_screen(page)
+    page.get_by_role("link", name="Formation aux gestes d'urgence").click()
+    expect(page.get_by_text("Complet : inscription sur liste d'attente")).to_be_visible()
+    page.get_by_role("button", name="M'inscrire sur la liste d'attente").click()
+    expect(page.get_by_text("vous êtes sur la liste d'attente, en position 1").first).to_be_visible()
+    assert fits_the_screen(page)
+
+    mail.outbox.clear()
+    services.registration_cancel(actor=holder, registration=holding)
+    promoted = [m for m in mail.outbox if m.to == ["infirmiere@exemple.fr"]]
+    assert promoted and "Une place s'est libérée" in promoted[0].subject
+
+    page.goto(f"{live_server.url}/espace/inscriptions/")
+    expect(page.get_by_text("Inscrit", exact=True)).to_be_visible()
+
+    # The session took place; the organiser recorded the attendance.
+    registration = Registration.objects.get(event=session, user=person)
+    assert registration.status == RegistrationStatus.REGISTERED
+    session.starts_at = timezone.now() - dt.timedelta(hours=5)
+    session.ends_at = session.starts_at + dt.timedelta(hours=3)
+    session.save()
+    coordinator = UserFactory(email="coordination@agen.fr", staff=True)
+    MembershipFactory(user=coordinator, territory=agen, role=Role.COORDINATOR)
+    services.attendance_record(actor=coordinator, registration=registration, attended=True)
+
+    page.reload()
+    page.get_by_role("button", name="Obtenir mon attestation de présence").click()
+    page.reload()
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Télécharger mon attestation de présence (PDF)").click()
+    path = tmp_path / download_info.value.suggested_filename
+    download_info.value.save_as(path)
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(path.read_bytes())).pages).split())
+    assert "Inès Garcia" in text and "Formation aux gestes d'urgence" in text and "3 h" in text
+
+
+def test_resident_registers_without_an_account_and_confirms_by_email(phone_page, live_server, agen):
+    page = phone_page
+    EventFactory(territory=agen, title="Mercredi de la santé : le sommeil", open_to_all=True, capacity=30)
+    page.goto(f"{live_server.url}/agen/evenements/")
+    page.get_by_role("link", name="Mercredi de la santé : le sommeil").click()
+    assert fits_the_screen(page)
+
+    # A mistyped address first: the French message is next to the field, the name stays.
+    page.get_by_label("Nom et prénom").fill("Camille Martin")
+    page.get_by_label("Adresse e-mail").fill("camille-exemple.fr")
+    page.get_by_role("button", name="Je m'inscris").click()
+    expect(page.get_by_text("Saisissez une adresse e-mail valide", exact=False).first).to_be_visible()
+    expect(page.get_by_label("Nom et prénom")).to_have_value("Camille Martin")
+    page.get_by_label("Adresse e-mail").fill("camille@exemple.fr")
+    page.get_by_role("button", name="Je m'inscris").click()
+    expect(page.get_by_text("Un e-mail vient d'être envoyé à camille@exemple.fr", exact=False)).to_be_visible()
+    assert not Registration.objects.exists()
+
+    [message] = [m for m in mail.outbox if m.to == ["camille@exemple.fr"]]
+    link = re.search(r"https?://\S+/confirmer/\S+/", message.body).group(0)
+    page.goto(live_server.url + "/" + link.split("://", 1)[1].split("/", 1)[1])
+    assert not Registration.objects.exists()  # opening the link registers nobody
+    page.get_by_role("button", name="Confirmer mon inscription").click()
+    expect(page.get_by_text("Vous êtes inscrit.", exact=False)).to_be_visible()
+    assert fits_the_screen(page)
+    registration = Registration.objects.get(email="camille@exemple.fr")
+    assert registration.status == RegistrationStatus.REGISTERED and registration.name == "Camille Martin"
