@@ -29,3 +29,8 @@ def partner_a(territory_a):
     MembershipFactory(user=user, territory=territory_a, role=Role.PARTNER, organisation=organisation)
     user.organisation = organisation
     return user
+
+
+@pytest.fixture
+def client_a(coordinator_a, login):
+    return login(coordinator_a)

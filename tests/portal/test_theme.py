@@ -272,10 +272,11 @@ def test_csrf_failure_page_explains_in_french_without_a_request_context(db):
 
 
 def test_stylesheet_is_served_and_covers_focus_motion_and_the_brand_variable(client, db):
-    response = client.get(settings.STATIC_URL + "css/portal.css")
-
-    assert response.status_code == 200
-    css = b"".join(response.streaming_content).decode() if response.streaming else response.content.decode()
+    css = ""
+    for name in ("portal.css", "components.css"):
+        response = client.get(settings.STATIC_URL + "css/" + name)
+        assert response.status_code == 200
+        css += b"".join(response.streaming_content).decode() if response.streaming else response.content.decode()
     assert ":focus-visible" in css
     assert "prefers-reduced-motion: reduce" in css
     assert "var(--brand)" in css
