@@ -18,15 +18,20 @@ from portal.events.models import Event, Registration
 from portal.tenancy.admin import ReadOnlyAdminMixin, TerritoryScopedAdmin, TerritoryScopedInline
 
 
-def _refusal(obj, exc) -> str:
-    return f"{obj} : {' '.join(getattr(exc, 'messages', [str(exc)]))}"
-
-
-def _report(model_admin, request, done: int, refused: list[str], message) -> None:
+def _apply_each(model_admin, request, rows, write, message) -> None:
+    """Runs the service `write(row)` on each selected row, then says how many succeeded and, for each
+    refusal, the row and the service's French reason (one row's refusal does not stop the others)."""
+    done = 0
+    for row in rows:
+        try:
+            write(row)
+        except (ValidationError, PermissionDenied) as exc:
+            reason = " ".join(getattr(exc, "messages", [str(exc)]))
+            model_admin.message_user(request, f"{row} : {reason}", messages.WARNING)
+        else:
+            done += 1
     if done:
         model_admin.message_user(request, message(done), messages.SUCCESS)
-    for message in refused:
-        model_admin.message_user(request, message, messages.WARNING)
 
 
 class RegistrationInline(TerritoryScopedInline, admin.TabularInline):
@@ -139,19 +144,11 @@ class EventAdmin(TerritoryScopedAdmin):
 
     @admin.action(description=_("Annuler les événements sélectionnés (les inscrits sont prévenus)"))
     def cancel_events(self, request, queryset):
-        done, refused = 0, []
-        for event in queryset.select_related("territory"):
-            try:
-                services.event_cancel(actor=request.user, event=event)
-            except (ValidationError, PermissionDenied) as exc:
-                refused.append(_refusal(event, exc))
-            else:
-                done += 1
-        _report(
+        _apply_each(
             self,
             request,
-            done,
-            refused,
+            queryset.select_related("territory"),
+            lambda event: services.event_cancel(actor=request.user, event=event),
             lambda n: ngettext("%(count)d événement annulé.", "%(count)d événements annulés.", n) % {"count": n},
         )
 
@@ -194,19 +191,11 @@ class RegistrationAdmin(ReadOnlyAdminMixin, TerritoryScopedAdmin):
         return obj.person_email
 
     def _attendance(self, request, queryset, attended: bool):
-        done, refused = 0, []
-        for registration in queryset.select_related("event__territory"):
-            try:
-                services.attendance_record(actor=request.user, registration=registration, attended=attended)
-            except (ValidationError, PermissionDenied) as exc:
-                refused.append(_refusal(registration, exc))
-            else:
-                done += 1
-        _report(
+        _apply_each(
             self,
             request,
-            done,
-            refused,
+            queryset.select_related("event__territory"),
+            lambda row: services.attendance_record(actor=request.user, registration=row, attended=attended),
             lambda n: ngettext("%(count)d présence notée.", "%(count)d présences notées.", n) % {"count": n},
         )
 
@@ -220,18 +209,10 @@ class RegistrationAdmin(ReadOnlyAdminMixin, TerritoryScopedAdmin):
 
     @admin.action(description=_("Annuler les inscriptions sélectionnées (la liste d'attente en profite)"))
     def cancel_registrations(self, request, queryset):
-        done, refused = 0, []
-        for registration in queryset.select_related("event__territory"):
-            try:
-                services.registration_cancel(actor=request.user, registration=registration)
-            except (ValidationError, PermissionDenied) as exc:
-                refused.append(_refusal(registration, exc))
-            else:
-                done += 1
-        _report(
+        _apply_each(
             self,
             request,
-            done,
-            refused,
+            queryset.select_related("event__territory"),
+            lambda row: services.registration_cancel(actor=request.user, registration=row),
             lambda n: ngettext("%(count)d inscription annulée.", "%(count)d inscriptions annulées.", n) % {"count": n},
         )
