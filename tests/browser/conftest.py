@@ -7,6 +7,7 @@ fills the real sign-in form; `screenshot` saves under var/screenshots/ (git-igno
 
 from pathlib import Path
 
+import axe_playwright_python
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
@@ -104,3 +105,32 @@ def sign_in(live_server):
         return page
 
     return _sign_in
+
+
+AXE_SCRIPT = Path(axe_playwright_python.__file__).with_name("axe.min.js")
+AXE_BLOCKING = {"serious", "critical"}
+
+
+def axe_violations(page):
+    """The accessibility violations of impact serious or critical on the page as it is now, each as
+    "rule-id: help (selector, …)" — axe-core from the axe-playwright-python wheel, no network needed."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        # add_script_tag would be refused by the CSP (no inline script); evaluating the source is not.
+        page.evaluate(AXE_SCRIPT.read_text(encoding="utf-8"))
+    results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{violation['id']}: {violation['help']} ({', '.join(str(node['target']) for node in violation['nodes'][:5])})"
+        for violation in results["violations"]
+        if violation.get("impact") in AXE_BLOCKING
+    ]
+
+
+@pytest.fixture
+def assert_accessible():
+    """`assert_accessible(page)` fails with the list of serious or critical axe-core violations."""
+
+    def _check(page, label=""):
+        violations = axe_violations(page)
+        assert not violations, f"axe-core on {label or page.url}:\n" + "\n".join(violations)
+
+    return _check

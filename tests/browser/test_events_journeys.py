@@ -80,12 +80,14 @@ def test_professional_waitlisted_is_promoted_and_downloads_the_certificate(
     assert "Inès Garcia" in text and "Formation aux gestes d'urgence" in text and "3 h" in text
 
 
-def test_resident_registers_without_an_account_and_confirms_by_email(phone_page, live_server, agen):
+def test_resident_registers_without_an_account_and_confirms_by_email(phone_page, live_server, agen, assert_accessible):
     page = phone_page
     EventFactory(territory=agen, title="Mercredi de la santé : le sommeil", open_to_all=True, capacity=30)
     page.goto(f"{live_server.url}/agen/evenements/")
+    assert_accessible(page)
     page.get_by_role("link", name="Mercredi de la santé : le sommeil").click()
     assert fits_the_screen(page)
+    assert_accessible(page)
 
     # A mistyped address first: the French message is next to the field, the name stays.
     page.get_by_label("Nom et prénom").fill("Camille Martin")
@@ -93,6 +95,7 @@ def test_resident_registers_without_an_account_and_confirms_by_email(phone_page,
     page.get_by_role("button", name="Je m'inscris").click()
     expect(page.get_by_text("Saisissez une adresse e-mail valide", exact=False).first).to_be_visible()
     expect(page.get_by_label("Nom et prénom")).to_have_value("Camille Martin")
+    assert_accessible(page, "the refused form")
     page.get_by_label("Adresse e-mail").fill("camille@exemple.fr")
     page.get_by_role("button", name="Je m'inscris").click()
     expect(page.get_by_text("Un e-mail vient d'être envoyé à camille@exemple.fr", exact=False)).to_be_visible()
@@ -105,5 +108,6 @@ def test_resident_registers_without_an_account_and_confirms_by_email(phone_page,
     page.get_by_role("button", name="Confirmer mon inscription").click()
     expect(page.get_by_text("Vous êtes inscrit.", exact=False)).to_be_visible()
     assert fits_the_screen(page)
+    assert_accessible(page)
     registration = Registration.objects.get(email="camille@exemple.fr")
     assert registration.status == RegistrationStatus.REGISTERED and registration.name == "Camille Martin"
