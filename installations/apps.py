@@ -21,6 +21,7 @@ class InstallationsConfig(AppConfig):
         ),
         annual_report_section="installations.selectors.annual_report_section",
         demo_data="installations.demo.build",
+        settled_people="installations.selectors.settled_people",
         periodic_tasks=(
             PeriodicTask(
                 "installations-daily-reminders",

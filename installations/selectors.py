@@ -531,3 +531,19 @@ def annual_report_section(*, territory: Territory, year: int) -> ReportSection |
         )
     )
     return section
+
+
+def settled_people(*, territory: Territory, user_ids: Iterable[int]) -> dict[int, datetime.date | None]:
+    """Which of these people (user ids) settled on the territory through the guichet, and when: the
+    `settled_people` hook (portal.reporting.settled_people), read by the training axis."""
+    rows = (
+        Case.objects.for_territory(territory)
+        .filter(status=CaseStatus.SETTLED, applicant_id__in=list(user_ids))
+        .order_by("applicant_id", "settlement_date")
+        .values_list("applicant_id", "settlement_date", "settled_at")
+    )
+    settled: dict[int, datetime.date | None] = {}
+    for user_id, settlement_date, settled_at in rows:
+        day = settlement_date or (timezone.localdate(settled_at) if settled_at else None)
+        settled.setdefault(user_id, day)
+    return settled

@@ -25,6 +25,9 @@ a misspelt declaration fails `manage.py check` rather than a page or a night's r
 - `demo_data`: `build(*, territories)` called by seed_demo (portal.demo).
 - `document_member_check`: `f(*, user, territory, body_id) -> bool`, who belongs to a council
   body for its documents (portal.documents.permissions).
+- `settled_people`: `f(*, territory, user_ids) -> dict[int, date | None]`, which of these people
+  (user ids) settled on the territory, and when (portal.reporting.settled_people): how the
+  training axis counts "trainees who later settled" without importing installations.
 - `periodic_tasks`: the app's celery beat entries; config/celery.py assembles the schedule from
   them (`beat_schedule()`). A task meant to run periodically says so where it is defined,
   `@shared_task(periodic=True)`, and a test fails when such a task is scheduled nowhere.
@@ -68,11 +71,12 @@ class AppHooks:
     annual_report_section: str | None = None
     demo_data: str | None = None
     document_member_check: str | None = None
+    settled_people: str | None = None
     periodic_tasks: tuple[PeriodicTask, ...] = ()
 
     def import_paths(self) -> dict[str, str]:
         """The declared dotted paths by hook name (what the system check imports)."""
-        names = ("annual_report_section", "demo_data", "document_member_check")
+        names = ("annual_report_section", "demo_data", "document_member_check", "settled_people")
         return {name: getattr(self, name) for name in names if getattr(self, name)}
 
 

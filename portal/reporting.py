@@ -12,6 +12,8 @@ through `collect_sections`, so governance never reads another app's tables.
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.utils.module_loading import import_string
@@ -36,6 +38,22 @@ class ReportSection:
     charts: list[str] = field(default_factory=list)
     text: str = ""
     order: int = 100
+
+
+def settled_people(*, territory, user_ids: Iterable[int]) -> dict[int, datetime.date | None]:
+    """Which of `user_ids` settled on `territory`, with the date when known, as every app that
+    declares a `settled_people` hook answers (installations does): an app that wants to know
+    whether its people stayed (training's "from intern to settled doctor") asks here."""
+    wanted = list(dict.fromkeys(user_ids))
+    settled: dict[int, datetime.date | None] = {}
+    if not wanted:
+        return settled
+    for _config, hooks in declared_hooks():
+        if hooks.settled_people:
+            for user_id, day in import_string(hooks.settled_people)(territory=territory, user_ids=wanted).items():
+                if user_id not in settled or (day is not None and (settled[user_id] is None or day < settled[user_id])):
+                    settled[user_id] = day
+    return settled
 
 
 def collect_sections(*, territory, year) -> list[ReportSection]:

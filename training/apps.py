@@ -1,13 +1,22 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from portal.hooks import AppHooks
+from portal.hooks import AppHooks, PublicEntry
 
 
 class TrainingConfig(AppConfig):
     name = "training"
     verbose_name = _("Formation et internes")
-    # Nothing offered yet; fill these in as the app grows (see portal/hooks.py for each field):
-    # public_entry=PublicEntry(...), annual_report_section="training.selectors.annual_report_section",
-    # demo_data="training.demo.build", document_member_check=..., periodic_tasks=(PeriodicTask(...),).
-    hooks = AppHooks()
+    # What portal reads of this app (see portal/hooks.py).
+    hooks = AppHooks(
+        public_entry=PublicEntry(
+            title=_("Se former et faire son stage ici"),
+            text=_(
+                "Externes, internes, docteurs juniors et étudiants paramédicaux : les offres de stage de chaque "
+                "semestre, les lieux de stage, le logement des internes et l'accueil sur le territoire."
+            ),
+            url_name="training:home",
+        ),
+        annual_report_section="training.selectors.annual_report_section",
+        demo_data="training.demo.build",
+    )

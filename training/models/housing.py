@@ -127,7 +127,9 @@ class Booking(TerritoryScopedModel):
         related_name="bookings",
     )
     # An installation case is named by its reference: training never imports installations.
-    installation_case_reference = models.CharField(_("référence de la demande d'installation"), max_length=24, blank=True)
+    installation_case_reference = models.CharField(
+        _("référence de la demande d'installation"), max_length=24, blank=True
+    )
     occupant = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("occupant (compte)"),
@@ -155,7 +157,9 @@ class Booking(TerritoryScopedModel):
         ordering = ["start_date", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_date__gt=models.F("start_date")), name="training_booking_ends_after_start"
+                condition=Q(end_date__gt=models.F("start_date")),
+                name="training_booking_ends_after_start",
+                violation_error_message=_("Le départ doit être au moins le lendemain de l'arrivée."),
             ),
             PostgresExclusionConstraint(
                 name="training_booking_no_overlap",
@@ -183,7 +187,7 @@ class Booking(TerritoryScopedModel):
             errors["installation_case_reference"] = _("Indiquez la référence de la demande d'installation.")
         if self.status in HOLDING_STATUSES and not self.unit_id:
             errors["unit"] = _("Choisissez le logement : une réservation confirmée en a un.")
-        if self.unit_id and self.source == BookingSource.LOCUM and not self.unit.open_to_locums:
+        if self.unit is not None and self.source == BookingSource.LOCUM and not self.unit.open_to_locums:
             errors["unit"] = _("Ce logement n'est pas ouvert aux remplaçants.")
         if self.keys_returned_on and not self.keys_handed_on:
             errors["keys_returned_on"] = _("Les clés ne peuvent être rendues avant d'avoir été remises.")

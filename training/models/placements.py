@@ -51,10 +51,20 @@ class Offer(TerritoryScopedModel):
     def semester_label(self) -> str:
         return semester_label(self.semester)
 
+    @property
+    def free_places(self) -> int:
+        """Places left; `taken` is annotated by training.selectors.public_offers."""
+        taken = getattr(self, "taken", None)
+        if taken is None:
+            taken = self.placements.exclude(status=PlacementStatus.CANCELLED).count()
+        return max(self.places - taken, 0)
+
     def clean(self) -> None:
         super().clean()
         if self.specialty and self.level not in LEVELS_WITH_SPECIALTY:
-            raise ValidationError({"specialty": _("Une spécialité ne se précise que pour un interne ou un docteur junior.")})
+            raise ValidationError(
+                {"specialty": _("Une spécialité ne se précise que pour un interne ou un docteur junior.")}
+            )
 
 
 class OfferSite(TerritoryScopedModel):
@@ -89,7 +99,7 @@ class OfferSite(TerritoryScopedModel):
         errors: dict[str, str] = {}
         if self.offer_id:
             errors = check_dates_in_semester(self.offer.semester, self.start_date, self.end_date)
-        if self.supervisor_id and self.host_site_id and self.supervisor.host_site_id != self.host_site_id:
+        if self.supervisor is not None and self.host_site_id and self.supervisor.host_site_id != self.host_site_id:
             errors["supervisor"] = str(_("Ce maître de stage exerce dans un autre lieu."))
         if errors:
             raise ValidationError(errors)
@@ -148,6 +158,7 @@ class Placement(TerritoryScopedModel):
                 fields=["territory", "offer", "student"],
                 condition=~models.Q(status=PlacementStatus.CANCELLED),
                 name="training_placement_unique_student_offer",
+                violation_error_message=_("Ce stage est déjà déclaré pour cet étudiant."),
             )
         ]
         indexes = [models.Index(fields=["territory", "start_date"], name="training_placement_arrival")]

@@ -86,9 +86,7 @@ class Supervisor(TerritoryScopedModel):
     def clean(self) -> None:
         super().clean()
         if self.accredited_on and self.accredited_until and self.accredited_until < self.accredited_on:
-            raise ValidationError(
-                {"accredited_until": _("La fin de l'agrément doit suivre la date d'agrément.")}
-            )
+            raise ValidationError({"accredited_until": _("La fin de l'agrément doit suivre la date d'agrément.")})
 
 
 class HostingCapacity(TerritoryScopedModel):
@@ -122,4 +120,6 @@ class HostingCapacity(TerritoryScopedModel):
     def clean(self) -> None:
         super().clean()
         if self.specialty and self.level not in LEVELS_WITH_SPECIALTY:
-            raise ValidationError({"specialty": _("Une spécialité ne se précise que pour un interne ou un docteur junior.")})
+            raise ValidationError(
+                {"specialty": _("Une spécialité ne se précise que pour un interne ou un docteur junior.")}
+            )

@@ -37,7 +37,10 @@ class WelcomeKit(TerritoryScopedModel):
         related_name="+",
     )
     contents = models.CharField(
-        _("contenu"), max_length=300, blank=True, help_text=_("Par exemple « guide d'accueil, pass culture et sport »."),
+        _("contenu"),
+        max_length=300,
+        blank=True,
+        help_text=_("Par exemple « guide d'accueil, pass culture et sport »."),
     )
 
     class Meta:

@@ -1,0 +1,75 @@
+"""A student registers their placement on an offer and says what they need to come."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from portal.enums import Role
+from portal.models import Membership
+from training.enums import PlacementStatus
+from training.models import Offer, Placement
+
+
+def _full_name(user: Any) -> str:
+    return str(user.get_full_name() or user.email)
+
+
+@transaction.atomic
+def placement_register(
+    *,
+    actor: Any,
+    offer: Offer,
+    start_date: datetime.date,
+    end_date: datetime.date,
+    needs_housing: bool = False,
+    needs_transport: bool = False,
+    needs_welcome: bool = False,
+    note: str = "",
+) -> Placement:
+    """The signed-in student's placement on a published offer. A second submission finds the first
+    placement; a full offer is refused; dates outside the offer's semester are refused on their field."""
+    if not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        raise PermissionDenied(_("Connectez-vous pour déclarer votre stage."))
+    # The offer's row is locked: two students taking its last place are served one after the other.
+    locked = Offer.objects.for_territory(offer.territory).published().select_for_update().get(pk=offer.pk)
+    existing = Placement.objects.for_territory(offer.territory).active().filter(offer=locked, student=actor).first()
+    if existing is not None:
+        return existing
+    taken = Placement.objects.for_territory(offer.territory).active().filter(offer=locked).count()
+    if taken >= locked.places:
+        raise ValidationError(_("Toutes les places de cette offre sont prises."))
+    placement = Placement(
+        territory=offer.territory,
+        offer=locked,
+        semester=locked.semester,
+        student=actor,
+        student_name=_full_name(actor),
+        student_email=actor.email,
+        start_date=start_date,
+        end_date=end_date,
+        needs_housing=needs_housing,
+        needs_transport=needs_transport,
+        needs_welcome=needs_welcome,
+        note=note,
+        status=PlacementStatus.DECLARED,
+    )
+    placement.full_clean()
+    placement.save()
+    # The territory now knows them as a student (their space lists the territory).
+    Membership.objects.get_or_create(territory=offer.territory, user=actor, role=Role.STUDENT)
+    return placement
+
+
+@transaction.atomic
+def placement_cancel(*, actor: Any, placement: Placement) -> Placement:
+    """The student withdraws their placement (the place is offered again)."""
+    if placement.student_id != getattr(actor, "pk", None):
+        raise PermissionDenied(_("Seul l'étudiant peut retirer sa déclaration de stage."))
+    placement.status = PlacementStatus.CANCELLED
+    placement.save(update_fields=["status"])
+    return placement

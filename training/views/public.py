@@ -1,0 +1,48 @@
+"""Public pages of the training axis under `/<territory_slug>/formation/`: the axis' home, the
+offers (filterable), an offer, and where trainees can go commune by commune."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from training import selectors
+from training.filters import OfferFilter
+
+
+@require_GET
+def home(request: HttpRequest, territory_slug: str) -> HttpResponse:
+    return render(request, "training/home.html", {"territory": request.territory})  # type: ignore[attr-defined]
+
+
+@require_GET
+def offer_list(request: HttpRequest, territory_slug: str) -> HttpResponse:
+    territory = request.territory  # type: ignore[attr-defined]
+    filterset = OfferFilter(request.GET or None, queryset=selectors.public_offers(territory), territory=territory)
+    offers = list(filterset.qs) if filterset.is_valid() else []
+    return render(
+        request,
+        "training/offer_list.html",
+        {"territory": territory, "filter": filterset, "form": filterset.form, "offers": offers},
+    )
+
+
+@require_GET
+def offer_detail(request: HttpRequest, territory_slug: str, pk: int) -> HttpResponse:
+    territory = request.territory  # type: ignore[attr-defined]
+    offer = selectors.public_offers(territory).filter(pk=pk).first()
+    if offer is None:
+        raise Http404(_("Cette offre de stage n'existe pas."))
+    return render(request, "training/offer_detail.html", {"territory": territory, "offer": offer})
+
+
+@require_GET
+def sites_by_commune(request: HttpRequest, territory_slug: str) -> HttpResponse:
+    territory = request.territory  # type: ignore[attr-defined]
+    return render(
+        request,
+        "training/sites_by_commune.html",
+        {"territory": territory, "groups": selectors.sites_by_commune(territory)},
+    )
