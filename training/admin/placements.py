@@ -107,10 +107,8 @@ class PlacementAdmin(TerritoryScopedAdmin):
             str(_("Précisions")),
             str(_("Statut")),
         ]
-        rows = queryset.select_related("offer").prefetch_related(
-            Prefetch("offer__sites", queryset=OfferSite.objects.select_related("host_site__commune"))
-        )
-        for placement in rows:
+        # `queryset` comes from get_queryset(), with the offers and their sites already joined.
+        for placement in queryset:
             yield [
                 placement.student_name,
                 placement.student_email,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -27,13 +28,18 @@ def _add_errors(form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def placement_register(request: HttpRequest, territory_slug: str, pk: int) -> HttpResponse:
+    """The form for a signed-in student; a visitor is shown the offer and how to sign in first (the
+    page is public, like the offer itself)."""
     territory = request.territory  # type: ignore[attr-defined]
     offer = selectors.public_offers(territory).filter(pk=pk).first()
     if offer is None:
         raise Http404(_("Cette offre de stage n'existe pas."))
+    if not request.user.is_authenticated:
+        if request.method == "POST":
+            return redirect_to_login(request.get_full_path())
+        return render(request, "training/placement_form.html", {"territory": territory, "offer": offer, "form": None})
     semester = Semester.from_code(offer.semester)
     initial = {"start_date": semester.start, "end_date": semester.end}
     form = PlacementForm(request.POST or None, offer=offer, initial=initial)
