@@ -21,7 +21,8 @@ def home(request: HttpRequest, territory_slug: str) -> HttpResponse:
 def offer_list(request: HttpRequest, territory_slug: str) -> HttpResponse:
     territory = request.territory  # type: ignore[attr-defined]
     filterset = OfferFilter(request.GET or None, queryset=selectors.public_offers(territory), territory=territory)
-    offers = list(filterset.qs) if filterset.is_valid() else []
+    # A wrong value is refused next to its field; the other filters still apply.
+    offers = list(filterset.qs)
     return render(
         request,
         "training/offer_list.html",

@@ -1,0 +1,101 @@
+"""The training axis on a territory's public site: its entry on the home page, the offers with
+their filters, an offer, where trainees can go commune by commune."""
+
+import pytest
+from django.urls import reverse
+
+from tests.portal.factories import CommuneFactory
+from tests.training.factories import (
+    HostingCapacityFactory,
+    HostSiteFactory,
+    OfferFactory,
+    OfferSiteFactory,
+    PlacementFactory,
+)
+from training.enums import HostSiteKind, TraineeLevel
+
+pytestmark = pytest.mark.django_db
+
+
+def _offers(client, territory, **params):
+    response = client.get(reverse("training:offer_list", kwargs={"territory_slug": territory.slug}), params)
+    assert response.status_code == 200
+    return {offer.title for offer in response.context["offers"]}, response
+
+
+def test_the_territory_home_links_to_the_training_pages(client, territory_a):
+    body = client.get(territory_a.get_absolute_url()).content.decode()
+    assert reverse("training:home", kwargs={"territory_slug": territory_a.slug}) in body
+    home = client.get(reverse("training:home", kwargs={"territory_slug": territory_a.slug}))
+    assert home.status_code == 200
+    assert "Trouver une offre de stage" in home.content.decode()
+
+
+def test_offers_filter_by_level_commune_semester_and_type_of_site(client, territory_a, territory_b):
+    valognes, cherbourg = CommuneFactory(name="Valognes"), CommuneFactory(name="Cherbourg-en-Cotentin")
+    hospital = HostSiteFactory(territory=territory_a, commune=cherbourg, kind=HostSiteKind.HOSPITAL_DEPARTMENT)
+    practice = HostSiteFactory(territory=territory_a, commune=valognes, kind=HostSiteKind.PRACTICE)
+    urgences = OfferFactory(territory=territory_a, title="Urgences", with_site=False)
+    OfferSiteFactory(territory=territory_a, offer=urgences, host_site=hospital)
+    joint = OfferFactory(territory=territory_a, title="Parcours ville-hôpital", with_site=False, semester="2027-ete")
+    OfferSiteFactory(territory=territory_a, offer=joint, host_site=hospital)
+    OfferSiteFactory(territory=territory_a, offer=joint, host_site=practice)
+    nursing = OfferFactory(territory=territory_a, title="Soins infirmiers", level=TraineeLevel.NURSING, specialty="")
+    OfferFactory(territory=territory_a, title="Pas publiée", published=False)
+    OfferFactory(territory=territory_b, title="Autre territoire")
+
+    assert _offers(client, territory_a)[0] == {"Urgences", "Parcours ville-hôpital", "Soins infirmiers"}
+    assert _offers(client, territory_a, level="nursing")[0] == {nursing.title}
+    assert _offers(client, territory_a, commune=valognes.pk)[0] == {"Parcours ville-hôpital"}
+    assert _offers(client, territory_a, commune=cherbourg.pk)[0] == {"Urgences", "Parcours ville-hôpital"}
+    assert _offers(client, territory_a, semester="2027-ete")[0] == {"Parcours ville-hôpital"}
+    assert _offers(client, territory_a, site_kind="practice")[0] == {"Parcours ville-hôpital"}
+
+
+def test_a_wrong_filter_value_is_said_next_to_its_field_and_the_others_still_apply(client, territory_a):
+    OfferFactory(territory=territory_a, title="Interne")
+    OfferFactory(territory=territory_a, title="Externe", level=TraineeLevel.EXTERN, specialty="")
+    titles, response = _offers(client, territory_a, semester="2026-printemps", level="extern")
+    assert titles == {"Externe"}
+    assert "id_semester_error" in response.content.decode()
+
+
+def test_the_offers_list_answers_in_bounded_queries(client, territory_a, django_assert_max_num_queries):
+    for _ in range(20):
+        offer = OfferFactory(territory=territory_a, with_site=False)
+        OfferSiteFactory.create_batch(2, territory=territory_a, offer=offer)
+        PlacementFactory(territory=territory_a, offer=offer)
+    url = reverse("training:offer_list", kwargs={"territory_slug": territory_a.slug})
+    with django_assert_max_num_queries(6):
+        response = client.get(url, {"level": "intern"})
+    assert len(response.context["offers"]) == 20
+    assert "1 place libre" in response.content.decode()
+
+
+def test_an_offer_shows_its_sites_and_free_places(client, territory_a, territory_b):
+    offer = OfferFactory(territory=territory_a, places=1, with_site=False)
+    OfferSiteFactory(territory=territory_a, offer=offer, host_site__name="Urgences du CHPC")
+    url = reverse("training:offer_detail", kwargs={"territory_slug": territory_a.slug, "pk": offer.pk})
+    body = client.get(url).content.decode()
+    assert "Urgences du CHPC" in body and "1 place libre" in body
+    PlacementFactory(territory=territory_a, offer=offer)
+    assert "Complet" in client.get(url).content.decode()
+    other = OfferFactory(territory=territory_b)
+    wrong = reverse("training:offer_detail", kwargs={"territory_slug": territory_a.slug, "pk": other.pk})
+    assert client.get(wrong).status_code == 404
+
+
+def test_where_trainees_can_go_is_grouped_by_commune(client, territory_a, django_assert_max_num_queries):
+    for name in ("Agen", "Astaffort", "Laplume"):
+        commune = CommuneFactory(name=name)
+        for _ in range(4):
+            site = HostSiteFactory(territory=territory_a, commune=commune)
+            HostingCapacityFactory(territory=territory_a, host_site=site, specialty="Médecine générale")
+    HostSiteFactory(territory=territory_a, active=False, name="Fermé pour travaux")
+    url = reverse("training:sites_by_commune", kwargs={"territory_slug": territory_a.slug})
+    with django_assert_max_num_queries(5):
+        response = client.get(url)
+    body = response.content.decode()
+    assert [group.commune.name for group in response.context["groups"]] == ["Agen", "Astaffort", "Laplume"]
+    assert "Interne (Médecine générale) : 2" in body
+    assert "Fermé pour travaux" not in body
