@@ -11,7 +11,7 @@ from django.utils import timezone
 from tests.tenancy.registry import factories_by_model
 from tests.training.factories import BookingFactory, OfferFactory, OfferSiteFactory, PlacementFactory
 from training.enums import BookingStatus
-from training.models import Placement, WelcomeKit
+from training.models import Offer, Placement, WelcomeKit
 
 pytestmark = pytest.mark.django_db
 
@@ -117,3 +117,52 @@ def test_the_booking_form_refuses_an_overlap_next_to_the_room(territory_a, coord
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
     assert errors["unit"] == ["Ce logement est déjà réservé sur une partie de ces dates."]
+
+
+def test_the_coordinator_records_a_placement_in_the_offer_semester_only(territory_a, coordinator_a, login):
+    offer = OfferFactory(territory=territory_a)
+    data = {
+        "territory": territory_a.pk,
+        "offer": offer.pk,
+        "student_name": "Sarah Le Goff",
+        "student_email": "sarah@exemple.fr",
+        "start_date": "2027-05-03",
+        "end_date": "2027-06-30",
+        "status": "confirmed",
+    }
+    client = login(coordinator_a)
+    refused = client.post("/admin/training/placement/add/", data)
+    assert refused.status_code == 200
+    errors = refused.context["adminform"].form.errors
+    assert errors["start_date"] == ["Cette date doit tomber dans le semestre choisi, du 01/11/2026 au 30/04/2027."]
+    assert not Placement.objects.exists()
+
+    client.post("/admin/training/placement/add/", {**data, "start_date": "2026-11-03", "end_date": "2027-04-30"})
+    assert Placement.objects.get().semester == offer.semester
+
+
+def test_a_joint_programme_site_outside_the_semester_is_refused_in_the_offer_page(territory_a, coordinator_a, login):
+    from tests.training.factories import HostSiteFactory
+
+    site = HostSiteFactory(territory=territory_a)
+    data = {
+        "territory": territory_a.pk,
+        "title": "Parcours ville-hôpital",
+        "level": "intern",
+        "specialty": "Médecine générale",
+        "semester": "2027-ete",
+        "places": 2,
+        "published": "on",
+        "sites-TOTAL_FORMS": 1,
+        "sites-INITIAL_FORMS": 0,
+        "sites-0-host_site": site.pk,
+        "sites-0-start_date": "2027-04-01",
+        "sites-0-end_date": "2027-07-31",
+    }
+    response = login(coordinator_a).post("/admin/training/offer/add/", data)
+    assert response.status_code == 200
+    formset = response.context["inline_admin_formsets"][0].formset
+    assert formset.errors[0]["start_date"] == [
+        "Cette date doit tomber dans le semestre choisi, du 01/05/2027 au 31/10/2027."
+    ]
+    assert not Offer.objects.exists()

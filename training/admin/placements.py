@@ -75,6 +75,8 @@ class PlacementAdmin(TerritoryScopedAdmin):
     date_hierarchy = "start_date"
     ordering = ("start_date", "student_name")
     raw_id_fields = ("student",)
+    # The semester is the offer's (set when the placement is validated).
+    exclude = ("semester",)
     actions = ["export_csv", "hand_welcome_kit"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:

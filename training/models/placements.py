@@ -94,11 +94,16 @@ class OfferSite(TerritoryScopedModel):
     def __str__(self) -> str:
         return str(self.host_site)
 
+    def _offer_set(self) -> bool:
+        return self.offer_id is not None or "offer" in self._state.fields_cache
+
     def clean(self) -> None:
         super().clean()
         errors: dict[str, str] = {}
-        if self.offer_id:
-            errors = check_dates_in_semester(self.offer.semester, self.start_date, self.end_date)
+        # The offer may not be saved yet (a new offer with its sites in one admin page).
+        offer = self.offer if self._offer_set() else None
+        if offer is not None:
+            errors = check_dates_in_semester(offer.semester, self.start_date, self.end_date)
         if self.supervisor is not None and self.host_site_id and self.supervisor.host_site_id != self.host_site_id:
             errors["supervisor"] = str(_("Ce maître de stage exerce dans un autre lieu."))
         if errors:
@@ -172,6 +177,8 @@ class Placement(TerritoryScopedModel):
 
     def clean(self) -> None:
         super().clean()
+        if self.offer_id:
+            self.semester = self.offer.semester
         errors = check_dates_in_semester(self.semester, self.start_date, self.end_date)
         if errors:
             raise ValidationError(errors)
