@@ -174,3 +174,18 @@ def test_offers_and_placement_pages_answer_in_bounded_queries(territory_a, login
         page = client.get(reverse("training:my_placements", kwargs={"territory_slug": territory_a.slug}))
     assert page.status_code == 200
     assert page.content.decode().count('class="card"') == 12
+
+
+def test_the_site_page_answers_in_bounded_queries(territory_a, login, django_assert_max_num_queries):
+    site = HostSiteFactory(territory=territory_a)
+    manager = UserFactory()
+    site.managers.add(manager)
+    for _ in range(15):
+        offer = OfferFactory(territory=territory_a, with_site=False)
+        OfferSiteFactory(territory=territory_a, offer=offer, host_site=site)
+        OfferSiteFactory(territory=territory_a, offer=offer)
+        PlacementFactory(territory=territory_a, offer=offer)
+    client = login(manager)
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("training:site_placements", kwargs={"territory_slug": territory_a.slug}))
+    assert len(response.context["placements"]) == 15
