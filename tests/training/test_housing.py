@@ -218,3 +218,36 @@ def test_keys_cannot_be_returned_before_being_handed(territory_a, coordinator_a)
     assert "keys_returned_on" in error.value.message_dict
     booking.refresh_from_db()
     assert booking.keys_returned_on is None
+
+
+def test_the_waiting_list_gets_the_first_free_room_from_the_admin_and_the_student_hears_it(
+    territory_a, coordinator_a, login
+):
+    from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+
+    from portal.notifications.models import Notification
+
+    placement = PlacementFactory(territory=territory_a)
+    waiting = BookingFactory(
+        territory=territory_a,
+        waiting=True,
+        source=BookingSource.PLACEMENT,
+        placement=placement,
+        occupant=placement.student,
+        wanted_kind=HousingKind.INTERNAT,
+    )
+    client = login(coordinator_a)
+    action = {"action": "assign_first_free", ACTION_CHECKBOX_NAME: [waiting.pk], "index": 0}
+
+    refused = client.post("/admin/training/booking/", action, follow=True)
+    assert "Aucun logement de ce type n&#x27;est libre à ces dates." in refused.content.decode()
+
+    HousingUnitFactory(territory=territory_a, kind=HousingKind.RESIDENCE_ROOM)
+    place = HousingUnitFactory(territory=territory_a, kind=HousingKind.INTERNAT, name="Place 2")
+    client.post("/admin/training/booking/", action)
+
+    waiting.refresh_from_db()
+    assert (waiting.unit, waiting.status) == (place, BookingStatus.CONFIRMED)
+    told = Notification.objects.get(kind="training.booking_assigned")
+    assert told.recipient == placement.student
+    assert "Place 2" in told.subject

@@ -189,3 +189,20 @@ def test_the_site_page_answers_in_bounded_queries(territory_a, login, django_ass
     with django_assert_max_num_queries(10):
         response = client.get(reverse("training:site_placements", kwargs={"territory_slug": territory_a.slug}))
     assert len(response.context["placements"]) == 15
+
+
+def test_the_coordinators_hear_who_arrives_when_where_needing_what(territory_a, coordinator_a, login):
+    from portal.notifications.models import Notification
+
+    offer = OfferFactory(territory=territory_a, title="Urgences", with_site=False)
+    OfferSiteFactory(territory=territory_a, offer=offer, host_site__name="Urgences du CHPC")
+    student = UserFactory(first_name="Manon", last_name="Lefèvre")
+
+    login(student).post(_register_url(offer), _form(needs_transport="on"))
+
+    notification = Notification.objects.get(kind="training.placement_declared")
+    assert notification.recipient == coordinator_a
+    assert notification.subject.endswith("Stagiaire annoncé : Manon Lefèvre, arrivée le 02/11/2026")
+    assert "Urgences du CHPC" in notification.body
+    assert "Besoins : un logement, une solution de transport, être accueilli." in notification.body
+    assert notification.url == reverse("admin:training_placement_change", args=[Placement.objects.get().pk])

@@ -14,8 +14,9 @@ from django.utils.translation import ngettext
 
 from portal.events.admin import _apply_each
 from portal.tenancy.admin import TerritoryScopedAdmin
+from training.enums import BookingStatus
 from training.models import Booking, HousingUnit
-from training.services.housing import booking_record
+from training.services.housing import booking_assign_first_free, booking_record
 
 
 @admin.register(HousingUnit)
@@ -59,7 +60,14 @@ class BookingAdmin(TerritoryScopedAdmin):
     list_select_related = ("unit",)
     date_hierarchy = "start_date"
     raw_id_fields = ("occupant", "placement")
-    actions = ["export_csv", "record_arrival", "record_keys_handed", "record_keys_returned", "record_departure"]
+    actions = [
+        "export_csv",
+        "assign_first_free",
+        "record_arrival",
+        "record_keys_handed",
+        "record_keys_returned",
+        "record_departure",
+    ]
     export_fields = (
         "occupant_name",
         "occupant_email",
@@ -91,6 +99,18 @@ class BookingAdmin(TerritoryScopedAdmin):
         ),
         (_("Séjour"), {"fields": ("arrived_on", "keys_handed_on", "keys_returned_on", "departed_on", "note")}),
     )
+
+    @admin.action(description=_("Attribuer le premier logement libre (liste d'attente)"))
+    def assign_first_free(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        _apply_each(
+            self,
+            request,
+            queryset.filter(status=BookingStatus.WAITING).order_by("created_at", "pk"),
+            lambda booking: booking_assign_first_free(actor=request.user, booking=booking),
+            lambda n: (
+                ngettext("%(n)d demande a reçu un logement.", "%(n)d demandes ont reçu un logement.", n) % {"n": n}
+            ),
+        )
 
     record_arrival = admin.action(description=_("Arrivée aujourd'hui"))(_recorder("arrival"))
     record_keys_handed = admin.action(description=_("Clés remises aujourd'hui"))(_recorder("keys_handed"))

@@ -14,9 +14,11 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from portal.enums import EDITOR_ROLES
+from portal.notifications.services import notify, notify_address
 from portal.tenancy.access import has_role
 from training.enums import BookingSource, BookingStatus
 from training.models import Booking, HousingUnit, Placement
@@ -136,10 +138,59 @@ def booking_assign(*, actor: Any, booking: Booking, unit: HousingUnit) -> Bookin
     locked = HousingUnit.objects.for_territory(booking.territory).select_for_update().get(pk=unit.pk)
     if not _is_free(locked, booking.start_date, booking.end_date, exclude_pk=booking.pk):
         raise ValidationError({"unit": _("Ce logement est déjà réservé sur une partie de ces dates.")}, code=TAKEN)
+    was_waiting = booking.status == BookingStatus.WAITING
     booking.unit, booking.status = locked, BookingStatus.CONFIRMED
     booking.full_clean()
     _save(booking)
+    if was_waiting:
+        _tell_the_occupant(booking, actor=actor)
     return booking
+
+
+def _tell_the_occupant(booking: Booking, *, actor: Any) -> None:
+    """A request of the waiting list got a room: its occupant hears it (account, else e-mail)."""
+    subject = _("Un logement vous est attribué : %(unit)s") % {"unit": booking.unit}
+    body = _("Bonjour %(name)s,\n\n%(unit)s (%(commune)s) vous est réservé du %(start)s au %(end)s.") % {
+        "name": booking.occupant_name,
+        "unit": booking.unit,
+        "commune": booking.unit.commune.name if booking.unit else "",
+        "start": booking.start_date.strftime("%d/%m/%Y"),
+        "end": booking.end_date.strftime("%d/%m/%Y"),
+    }
+    if booking.occupant_id:
+        notify(
+            territory=booking.territory,
+            recipients=[booking.occupant],
+            kind="training.booking_assigned",
+            subject=subject,
+            body=body,
+            url=reverse("training:my_placements", kwargs={"territory_slug": booking.territory.slug}),
+            actor=actor,
+        )
+    elif booking.occupant_email:
+        notify_address(
+            territory=booking.territory,
+            email_address=booking.occupant_email,
+            kind="training.booking_assigned",
+            subject=subject,
+            body=body,
+        )
+
+
+@transaction.atomic
+def booking_assign_first_free(*, actor: Any, booking: Booking) -> Booking:
+    """A request of the waiting list gets the first free unit of the kind it wants (refused when
+    none is free on its dates)."""
+    _require_team(actor, booking.territory)
+    units = HousingUnit.objects.for_territory(booking.territory).filter(active=True)
+    if booking.wanted_kind:
+        units = units.filter(kind=booking.wanted_kind)
+    if booking.source == BookingSource.LOCUM:
+        units = units.filter(open_to_locums=True)
+    for unit in units.order_by("pk").select_for_update():
+        if _is_free(unit, booking.start_date, booking.end_date, exclude_pk=booking.pk):
+            return booking_assign(actor=actor, booking=booking, unit=unit)
+    raise ValidationError(_("Aucun logement de ce type n'est libre à ces dates."))
 
 
 @transaction.atomic

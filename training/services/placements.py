@@ -7,10 +7,13 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from portal.enums import Role
 from portal.models import Membership
+from portal.notifications.services import notify
+from portal.selectors import territory_coordinators
 from training.enums import PlacementStatus
 from training.models import Offer, Placement
 
@@ -62,7 +65,40 @@ def placement_register(
     placement.save()
     # The territory now knows them as a student (their space lists the territory).
     Membership.objects.get_or_create(territory=offer.territory, user=actor, role=Role.STUDENT)
+    _tell_the_team(placement, actor=actor)
     return placement
+
+
+def _tell_the_team(placement: Placement, *, actor: Any) -> None:
+    """The coordinators hear who arrives when, where, needing what (in the portal and by e-mail)."""
+    needs = [
+        str(label)
+        for wanted, label in (
+            (placement.needs_housing, _("un logement")),
+            (placement.needs_transport, _("une solution de transport")),
+            (placement.needs_welcome, _("être accueilli")),
+        )
+        if wanted
+    ]
+    sites = ", ".join(f"{s.host_site.name} ({s.host_site.commune.name})" for s in placement.offer.sites.all())
+    notify(
+        territory=placement.territory,
+        recipients=territory_coordinators(placement.territory),
+        kind="training.placement_declared",
+        subject=_("Stagiaire annoncé : %(name)s, arrivée le %(date)s")
+        % {"name": placement.student_name, "date": placement.start_date.strftime("%d/%m/%Y")},
+        body=_("%(name)s a déclaré son stage « %(offer)s » du %(start)s au %(end)s, à %(sites)s.\nBesoins : %(needs)s.")
+        % {
+            "name": placement.student_name,
+            "offer": placement.offer.title,
+            "start": placement.start_date.strftime("%d/%m/%Y"),
+            "end": placement.end_date.strftime("%d/%m/%Y"),
+            "sites": sites,
+            "needs": ", ".join(needs) or _("aucun"),
+        },
+        url=reverse("admin:training_placement_change", args=[placement.pk]),
+        actor=actor,
+    )
 
 
 @transaction.atomic
