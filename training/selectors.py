@@ -83,6 +83,13 @@ def student_placement(*, user: Any, territory: Territory, pk: int) -> Placement 
     return Placement.objects.for_territory(territory).of_student(user).select_related("offer").filter(pk=pk).first()
 
 
+def student_booking(*, user: Any, territory: Territory, pk: int) -> Booking | None:
+    """One of the signed-in person's own bookings on this territory."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Booking.objects.for_territory(territory).filter(occupant=user, pk=pk).select_related("unit").first()
+
+
 def sites_of(*, user: Any, territory: Territory) -> QuerySet[HostSite]:
     """The sites where `user` is a supervisor or a manager."""
     if not getattr(user, "is_authenticated", False):

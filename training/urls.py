@@ -16,5 +16,7 @@ urlpatterns = [
     path("lieux-de-stage/", public.sites_by_commune, name="sites_by_commune"),
     path("mes-stages/", student.my_placements, name="my_placements"),
     path("mes-stages/<int:pk>/logement/", student.housing_request, name="housing_request"),
+    path("mes-stages/<int:pk>/retirer/", student.placement_cancel, name="placement_cancel"),
+    path("mes-logements/<int:pk>/annuler/", student.booking_cancel, name="booking_cancel"),
     path("mon-lieu-de-stage/", student.site_placements, name="site_placements"),
 ]

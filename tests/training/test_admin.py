@@ -166,3 +166,15 @@ def test_a_joint_programme_site_outside_the_semester_is_refused_in_the_offer_pag
         "Cette date doit tomber dans le semestre choisi, du 01/05/2027 au 31/10/2027."
     ]
     assert not Offer.objects.exists()
+
+
+def test_the_team_cancels_a_booking_and_the_waiting_list_gets_the_room(territory_a, coordinator_a, login):
+    held = BookingFactory(territory=territory_a)
+    waiting = BookingFactory(territory=territory_a, waiting=True, start_date=held.start_date, end_date=held.end_date)
+    login(coordinator_a).post(
+        "/admin/training/booking/", {"action": "cancel", ACTION_CHECKBOX_NAME: [held.pk], "index": 0}
+    )
+    held.refresh_from_db()
+    waiting.refresh_from_db()
+    assert held.status == BookingStatus.CANCELLED
+    assert (waiting.unit, waiting.status) == (held.unit, BookingStatus.CONFIRMED)

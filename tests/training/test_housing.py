@@ -251,3 +251,64 @@ def test_the_waiting_list_gets_the_first_free_room_from_the_admin_and_the_studen
     told = Notification.objects.get(kind="training.booking_assigned")
     assert told.recipient == placement.student
     assert "Place 2" in told.subject
+
+
+def test_a_cancelled_room_goes_to_the_oldest_waiting_request_that_fits(territory_a, login):
+    from portal.notifications.models import Notification
+
+    room = HousingUnitFactory(territory=territory_a)
+    BookingFactory(territory=territory_a, unit=room, start_date=D(2027, 4, 1), end_date=D(2027, 6, 1))
+    placement = PlacementFactory(territory=territory_a)
+    held = BookingFactory(
+        territory=territory_a,
+        unit=room,
+        source=BookingSource.PLACEMENT,
+        placement=placement,
+        occupant=placement.student,
+        start_date=D(2026, 11, 1),
+        end_date=D(2027, 2, 1),
+    )
+    # Oldest first: this one would still clash with April's booking.
+    clashes = BookingFactory(territory=territory_a, waiting=True, start_date=D(2027, 1, 1), end_date=D(2027, 4, 15))
+    fits = BookingFactory(
+        territory=territory_a,
+        waiting=True,
+        start_date=D(2026, 12, 1),
+        end_date=D(2027, 1, 15),
+        occupant_email="remplacant@exemple.fr",
+    )
+    too_late = BookingFactory(territory=territory_a, waiting=True, start_date=D(2027, 1, 10), end_date=D(2027, 2, 1))
+
+    response = login(placement.student).post(
+        reverse("training:booking_cancel", kwargs={"territory_slug": territory_a.slug, "pk": held.pk})
+    )
+
+    assert response.status_code == 302
+    for booking in (held, clashes, fits, too_late):
+        booking.refresh_from_db()
+    assert held.status == BookingStatus.CANCELLED
+    assert (fits.unit, fits.status) == (room, BookingStatus.CONFIRMED)
+    assert clashes.status == too_late.status == BookingStatus.WAITING
+    told = Notification.objects.get(kind="training.booking_assigned")
+    assert (told.recipient, told.email_address) == (None, "remplacant@exemple.fr")
+
+
+def test_nobody_cancels_another_persons_booking_and_a_withdrawn_placement_frees_its_room(territory_a, login):
+    HousingUnitFactory(territory=territory_a)
+    placement = PlacementFactory(territory=territory_a)
+    booking = booking_request(
+        actor=placement.student, placement=placement, start_date=D(2026, 11, 1), end_date=D(2027, 5, 1)
+    )
+    intruder = login(UserFactory())
+    url = reverse("training:booking_cancel", kwargs={"territory_slug": territory_a.slug, "pk": booking.pk})
+    assert intruder.post(url).status_code == 404
+    withdraw = reverse("training:placement_cancel", kwargs={"territory_slug": territory_a.slug, "pk": placement.pk})
+    assert intruder.post(withdraw).status_code == 404
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CONFIRMED
+
+    login(placement.student).post(withdraw)
+
+    booking.refresh_from_db()
+    placement.refresh_from_db()
+    assert (placement.status, booking.status) == ("cancelled", BookingStatus.CANCELLED)

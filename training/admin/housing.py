@@ -16,7 +16,7 @@ from portal.events.admin import _apply_each
 from portal.tenancy.admin import TerritoryScopedAdmin
 from training.enums import BookingStatus
 from training.models import Booking, HousingUnit
-from training.services.housing import booking_assign_first_free, booking_record
+from training.services.housing import booking_assign_first_free, booking_cancel, booking_record
 
 
 @admin.register(HousingUnit)
@@ -110,6 +110,16 @@ class BookingAdmin(TerritoryScopedAdmin):
             lambda n: (
                 ngettext("%(n)d demande a reçu un logement.", "%(n)d demandes ont reçu un logement.", n) % {"n": n}
             ),
+        )
+
+    @admin.action(description=_("Annuler (le logement va à la liste d'attente)"))
+    def cancel(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        _apply_each(
+            self,
+            request,
+            queryset,
+            lambda booking: booking_cancel(actor=request.user, booking=booking),
+            lambda n: ngettext("%(n)d réservation annulée.", "%(n)d réservations annulées.", n) % {"n": n},
         )
 
     record_arrival = admin.action(description=_("Arrivée aujourd'hui"))(_recorder("arrival"))

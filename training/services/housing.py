@@ -212,3 +212,44 @@ def booking_record(*, actor: Any, booking: Booking, step: str, day: datetime.dat
     booking.full_clean()
     booking.save()
     return booking
+
+
+def _may_cancel(actor: Any, booking: Booking) -> bool:
+    actor_id = getattr(actor, "pk", None)
+    own = actor_id is not None and booking.occupant_id == actor_id
+    for_their_placement = (
+        actor_id is not None and booking.placement is not None and booking.placement.student_id == actor_id
+    )
+    return own or for_their_placement or has_role(actor, booking.territory, EDITOR_ROLES)
+
+
+@transaction.atomic
+def booking_cancel(*, actor: Any, booking: Booking) -> list[Booking]:
+    """The occupant or the team cancels a booking. A room it held goes to the waiting list: the
+    oldest requests that fit its dates (and want its kind) get it, and are told. Returns those."""
+    if not _may_cancel(actor, booking):
+        raise PermissionDenied(_("Seuls l'occupant et l'équipe du territoire peuvent annuler cette réservation."))
+    if booking.status in (BookingStatus.CANCELLED, BookingStatus.DEPARTED):
+        return []
+    unit = booking.unit
+    booking.status = BookingStatus.CANCELLED
+    booking.save(update_fields=["status"])
+    if unit is None:
+        return []
+    locked = HousingUnit.objects.for_territory(booking.territory).select_for_update().get(pk=unit.pk)
+    waiting = (
+        Booking.objects.for_territory(booking.territory)
+        .filter(status=BookingStatus.WAITING, wanted_kind__in=["", locked.kind])
+        .overlapping(booking.start_date, booking.end_date)
+        .order_by("created_at", "pk")
+    )
+    if not locked.open_to_locums:
+        waiting = waiting.exclude(source=BookingSource.LOCUM)
+    promoted = []
+    for request in waiting.select_related("territory", "occupant"):
+        if _is_free(locked, request.start_date, request.end_date):
+            request.unit, request.status = locked, BookingStatus.CONFIRMED
+            _save(request)
+            _tell_the_occupant(request, actor=actor)
+            promoted.append(request)
+    return promoted

@@ -14,8 +14,9 @@ from portal.enums import Role
 from portal.models import Membership
 from portal.notifications.services import notify
 from portal.selectors import territory_coordinators
-from training.enums import PlacementStatus
+from training.enums import BookingStatus, PlacementStatus
 from training.models import Offer, Placement
+from training.services.housing import booking_cancel
 
 
 def _full_name(user: Any) -> str:
@@ -103,9 +104,12 @@ def _tell_the_team(placement: Placement, *, actor: Any) -> None:
 
 @transaction.atomic
 def placement_cancel(*, actor: Any, placement: Placement) -> Placement:
-    """The student withdraws their placement (the place is offered again)."""
-    if placement.student_id != getattr(actor, "pk", None):
+    """The student withdraws their placement: the place is offered again, and the rooms booked for
+    it go to the waiting list."""
+    if placement.student_id is None or placement.student_id != getattr(actor, "pk", None):
         raise PermissionDenied(_("Seul l'étudiant peut retirer sa déclaration de stage."))
     placement.status = PlacementStatus.CANCELLED
     placement.save(update_fields=["status"])
+    for booking in placement.bookings.exclude(status=BookingStatus.CANCELLED):
+        booking_cancel(actor=actor, booking=booking)
     return placement

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from training import selectors
 from training.enums import BookingStatus
@@ -118,3 +118,27 @@ def site_placements(request: HttpRequest, territory_slug: str) -> HttpResponse:
         "training/site_placements.html",
         {"territory": territory, "sites": site_list, "placements": selectors.site_placements(sites=sites)},
     )
+
+
+@login_required
+@require_POST
+def placement_cancel(request: HttpRequest, territory_slug: str, pk: int) -> HttpResponse:
+    territory = request.territory  # type: ignore[attr-defined]
+    placement = selectors.student_placement(user=request.user, territory=territory, pk=pk)
+    if placement is None:
+        raise Http404(_("Ce stage n'existe pas."))
+    placements.placement_cancel(actor=request.user, placement=placement)
+    messages.success(request, _("Votre déclaration de stage est retirée, et le logement réservé pour ce stage libéré."))
+    return redirect("training:offer_list", territory_slug=territory.slug)
+
+
+@login_required
+@require_POST
+def booking_cancel(request: HttpRequest, territory_slug: str, pk: int) -> HttpResponse:
+    territory = request.territory  # type: ignore[attr-defined]
+    booking = selectors.student_booking(user=request.user, territory=territory, pk=pk)
+    if booking is None:
+        raise Http404(_("Cette réservation n'existe pas."))
+    housing.booking_cancel(actor=request.user, booking=booking)
+    messages.success(request, _("Votre réservation de logement est annulée."))
+    return redirect("training:my_placements", territory_slug=territory.slug)
