@@ -63,6 +63,7 @@ class BookingAdmin(TerritoryScopedAdmin):
     actions = [
         "export_csv",
         "assign_first_free",
+        "cancel",
         "record_arrival",
         "record_keys_handed",
         "record_keys_returned",
