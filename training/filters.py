@@ -8,6 +8,7 @@ import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.forms import QuickSelect
 from portal.models import Commune
 from training.enums import HostSiteKind, TraineeLevel
 from training.models import HostSite, Offer
@@ -15,13 +16,27 @@ from training.semesters import semester_choices
 
 
 class OfferFilter(django_filters.FilterSet):
-    level = django_filters.ChoiceFilter(label=_("Niveau"), choices=TraineeLevel.choices, empty_label=_("Tous"))
-    semester = django_filters.ChoiceFilter(label=_("Semestre"), choices=[], empty_label=_("Tous"))
+    # Selects written in Python (portal.forms.QuickSelect): the public list is the axis' busiest page.
+    level = django_filters.ChoiceFilter(
+        label=_("Niveau"),
+        choices=TraineeLevel.choices,
+        empty_label=_("Tous"),
+        widget=QuickSelect(fixed_choices=True),
+    )
+    semester = django_filters.ChoiceFilter(label=_("Semestre"), choices=[], empty_label=_("Tous"), widget=QuickSelect)
     commune = django_filters.ModelChoiceFilter(
-        label=_("Commune"), queryset=Commune.objects.none(), empty_label=_("Toutes"), method="filter_commune"
+        label=_("Commune"),
+        queryset=Commune.objects.none(),
+        empty_label=_("Toutes"),
+        method="filter_commune",
+        widget=QuickSelect,
     )
     site_kind = django_filters.ChoiceFilter(
-        label=_("Type de lieu"), choices=HostSiteKind.choices, empty_label=_("Tous"), method="filter_site_kind"
+        label=_("Type de lieu"),
+        choices=HostSiteKind.choices,
+        empty_label=_("Tous"),
+        method="filter_site_kind",
+        widget=QuickSelect(fixed_choices=True),
     )
 
     class Meta:

@@ -99,3 +99,16 @@ def test_where_trainees_can_go_is_grouped_by_commune(client, territory_a, django
     assert [group.commune.name for group in response.context["groups"]] == ["Agen", "Astaffort", "Laplume"]
     assert "Interne (Médecine générale) : 2" in body
     assert "Fermé pour travaux" not in body
+
+
+def test_offers_come_twenty_a_page_and_the_next_page_keeps_the_filters(client, territory_a):
+    for number in range(25):
+        OfferFactory(territory=territory_a, title=f"Offre {number:02d}")
+    OfferFactory(territory=territory_a, title="Externe", level=TraineeLevel.EXTERN, specialty="")
+    titles, response = _offers(client, territory_a, level="intern")
+    assert len(titles) == 20
+    body = response.content.decode()
+    assert "25 offres" in body and "Page 1 sur 2" in body
+    assert "?level=intern&amp;page=2" in body
+    second, _response = _offers(client, territory_a, level="intern", page=2)
+    assert len(second) == 5 and "Externe" not in second

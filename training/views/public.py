@@ -3,13 +3,17 @@ offers (filterable), an offer, and where trainees can go commune by commune."""
 
 from __future__ import annotations
 
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from portal.forms import field_html
 from training import selectors
 from training.filters import OfferFilter
+
+OFFERS_PER_PAGE = 20
 
 
 @require_GET
@@ -22,11 +26,18 @@ def offer_list(request: HttpRequest, territory_slug: str) -> HttpResponse:
     territory = request.territory  # type: ignore[attr-defined]
     filterset = OfferFilter(request.GET or None, queryset=selectors.public_offers(territory), territory=territory)
     # A wrong value is refused next to its field; the other filters still apply.
-    offers = list(filterset.qs)
+    page = Paginator(filterset.qs, OFFERS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "training/offer_list.html",
-        {"territory": territory, "filter": filterset, "form": filterset.form, "offers": offers},
+        {
+            "territory": territory,
+            "form": filterset.form,
+            # The fields as includes/field.html writes them, in Python (portal.forms.field_html).
+            "filter_fields": [field_html(field) for field in filterset.form],
+            "page": page,
+            "offers": page.object_list,
+        },
     )
 
 
