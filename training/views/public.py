@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from portal.forms import field_html
 from training import selectors
+from training.cards import offer_cards
 from training.filters import OfferFilter
 
 OFFERS_PER_PAGE = 20
@@ -37,6 +38,7 @@ def offer_list(request: HttpRequest, territory_slug: str) -> HttpResponse:
             "filter_fields": [field_html(field) for field in filterset.form],
             "page": page,
             "offers": page.object_list,
+            "cards": offer_cards(page.object_list, territory_slug=territory.slug),
         },
     )
 
