@@ -161,13 +161,19 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# Redis when configured (shared by every web process: sessions, rate limits); else local memory.
+# Redis when configured (shared by every web process: rate limits, the case list's counts); else
+# local memory. Nothing in it is needed to answer a request: when Redis is down or hung, the
+# backend answers misses after at most 0.5 s and leaves Redis alone for 5 s (portal/cache.py).
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "portal.cache.ResilientRedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions in the database only: one primary-key read per signed-in request. `cached_db` wrote
+# them to Redis too, so every signed-in page answered 500 when Redis was down; and a cache that
+# silently missed writes during an outage would bring back, once Redis returns, sessions that were
+# signed out or rotated meanwhile (its copy outlives the deleted row).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Sessions expire after 30 minutes without activity (each request pushes the deadline back).
 SESSION_COOKIE_AGE = int(env("SESSION_COOKIE_AGE", str(30 * 60)))
 # Not written at every request (an UPDATE and a cache SET each time): portal.sessions pushes the
