@@ -196,7 +196,14 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Redis hands an unacknowledged message to another worker after this long: above the longest task
+# (a PDF build stops at 360 s, portal/documents/tasks.py), so that a message is never run twice at
+# once, and short enough that the messages of a worker that died come back within 15 minutes. A
+# dead PDF build is noticed sooner through its lease (below).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 900}
+# A PDF build renews its lease every quarter of this; a build silent for longer is dead
+# (portal/documents/lease.py): the sweep, run every minute, marks it failed.
+DOCUMENTS_LEASE_SECONDS = int(env("DOCUMENTS_LEASE_SECONDS", "60"))
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ROUTES = {**DOCUMENTS_TASK_ROUTES}
