@@ -157,9 +157,7 @@ def main():
         people = json.loads(django_script(env, SETUP_PEOPLE).strip().splitlines()[-1])
         people["anonymous"] = ""
         slug, case_pk = people["slug"], people["case"]
-        lists = [
-            "/admin/installations/case/" + query.format(commune=people["commune"]) for query in ROTATION[::3]
-        ]
+        lists = ["/admin/installations/case/" + query.format(commune=people["commune"]) for query in ROTATION[::3]]
         pages = [(path, "coordinator") for path in lists]
         pages += [("/admin/installations/case/{}/change/".format(people["case"]), "coordinator")]
         applicant = ["/espace/", f"/{slug}/installation/mes-demandes/", f"/{slug}/installation/mes-demandes/{case_pk}/"]

@@ -11,7 +11,7 @@ give memory back between documents, and one big annual report can take a minute.
   ~250 MiB RSS and the process keeps ~235 MiB afterwards: benchmarks/documents_render.py);
 - `--concurrency=1` on a 2-core machine leaves a core to the web processes;
 - the task's soft/hard time limits (below) stop a runaway render; the broker's
-  `visibility_timeout` (3600 s in settings) must stay above the hard limit, or Redis hands the
+  `visibility_timeout` (900 s in settings) must stay above the hard limit, or Redis hands the
   message to a second worker while the first is still rendering;
 - routing is in `portal.documents.celery_config`; the periodic sweep is declared on DocumentsConfig;
 - `celery -A config beat` must run for the sweep.
