@@ -167,3 +167,50 @@ def test_signing_out_during_an_outage_holds_once_redis_is_back(settings):
     response = replay.get("/espace/")
     assert response.status_code == 302
     assert reverse("account_login") in response["Location"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_the_one_redis_of_cache_and_broker_down_a_message_is_mailed_exactly_once_when_it_is_back(
+    case_a,  # noqa: F811
+    applicant_a,  # noqa: F811
+    coordinator_a,
+    login,
+    broker_down,
+    settings,
+):
+    """The layout the issue was filed on: cache and broker on one Redis, and it stops."""
+    from celery.contrib.testing.worker import start_worker
+
+    from portal.background import publisher
+    from portal.notifications.enums import EmailState
+    from portal.notifications.models import Notification
+    from portal.notifications.tasks import outbox_sweep
+
+    client = login(applicant_a)
+    working = settings.CACHES
+    settings.CACHES = {"default": {**working["default"], "LOCATION": DEAD_BROKER_URL}}
+    portal_cache._unavailable_until.clear()
+    message_url = reverse(
+        "installations:message_add", kwargs={"territory_slug": case_a.territory.slug, "pk": case_a.pk}
+    )
+
+    posted = timed(lambda: client.post(message_url, {"message-body": "Je serai là mardi."}))
+
+    assert posted.status_code == 302
+    assert publisher.wait_idle(timeout=10)
+    assert publisher.last_error is not None  # the relay could not be published…
+    notification = Notification.objects.get(recipient=coordinator_a)
+    assert notification.email_state == EmailState.PENDING and mail.outbox == []  # …and nothing is lost
+
+    settings.CACHES = working
+    broker_down.come_back()
+    with start_worker(broker_down.app, pool="solo", perform_ping_check=False):
+        outbox_sweep.delay()  # what celery beat does every minute
+        deadline = time.monotonic() + 15
+        while not mail.outbox and time.monotonic() < deadline:
+            time.sleep(0.05)
+        outbox_sweep.delay()  # a second sweep sends nothing again
+        time.sleep(1)
+    assert [m.to for m in mail.outbox] == [[coordinator_a.email]]
+    notification.refresh_from_db()
+    assert notification.email_state == EmailState.SENT
