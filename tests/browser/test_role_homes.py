@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from portal.enums import Role
 from tests.browser.conftest import PHONE
+from tests.installations.factories import CaseFactory
 from tests.portal.factories import MembershipFactory, TerritoryFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -27,12 +28,23 @@ def fits(page, width):
     return page.evaluate("document.documentElement.scrollWidth") <= width
 
 
-def test_coordinator_lands_on_the_dashboard(page, live_server, cotentin, make_person, sign_in, assert_accessible):
+def test_coordinator_lands_on_the_dashboard_and_its_counts_lead_to_the_list(
+    page, live_server, cotentin, make_person, sign_in, assert_accessible, screenshot
+):
     coordinator = make_person("coordination@cotentin.fr", totp=True, staff=True)
     MembershipFactory(user=coordinator, territory=cotentin, role=Role.COORDINATOR)
+    CaseFactory.create_batch(3, territory=cotentin, unconfirmed=True)
+    CaseFactory.create_batch(2, territory=cotentin)
     sign_in(page, coordinator, expect_path="/admin/installations/case/dashboard/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Tableau de bord")
     assert_accessible(page)
+    screenshot(page, "dashboard-1280")
+    page.set_viewport_size(PHONE)
+    assert fits(page, PHONE["width"])
+    screenshot(page, "dashboard-360")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.get_by_role("link", name="2 Nouvelles demandes à prendre en charge").click()
+    expect(page.locator("#result_list tbody tr")).to_have_count(2)
 
 
 def test_elected_official_lands_on_the_governance_page_on_a_phone(
