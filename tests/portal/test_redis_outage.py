@@ -10,10 +10,11 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from installations.models import Message
+from installations.models import Message, Note
 from portal import cache as portal_cache
 from tests.conftest import DEAD_BROKER_URL, HungServer
 from tests.installations.factories import CaseFactory
+from tests.installations.test_admin import _inline_post_data
 from tests.installations.test_applicant_space import applicant_a, case_a  # noqa: F401
 from tests.installations.test_public_request import profile_data, step_url
 from tests.portal.factories import UserFactory
@@ -29,6 +30,8 @@ BOUND_SECONDS = 3.0
 @pytest.fixture(params=["down", "hung"])
 def broken_redis(request, settings):
     """The cache's Redis is down (a closed port) or hung (a server that never answers)."""
+    # The first request of a process compiles templates and URL patterns: not what is measured here.
+    Client().get(reverse("account_login"))
     server = HungServer() if request.param == "hung" else None
     portal_cache._unavailable_until.clear()
     portal_cache._local.clear()
@@ -138,16 +141,23 @@ def test_a_signed_in_applicant_reads_their_space_and_posts_a_message(broken_redi
     assert Message.objects.filter(case=case_a, body="Je serai là mardi.").exists()
 
 
-def test_a_coordinator_opens_the_case_list_and_a_case(broken_redis, territory_a, coordinator_a, login):
+def test_a_coordinator_opens_the_case_list_and_a_case_and_saves_a_note(broken_redis, territory_a, coordinator_a, login):
     cases = CaseFactory.create_batch(3, territory=territory_a)
     client = login(coordinator_a)
 
     listing = timed(lambda: client.get(reverse("admin:installations_case_changelist")))
     assert listing.status_code == 200
     assert all(case.reference in listing.content.decode() for case in cases)
-    page = timed(lambda: client.get(reverse("admin:installations_case_change", args=[cases[0].pk])))
+    case_url = reverse("admin:installations_case_change", args=[cases[0].pk])
+    page = timed(lambda: client.get(case_url))
     assert page.status_code == 200
     assert cases[0].reference in page.content.decode()
+
+    prefixes = {type(i.opts).__name__: i.formset.prefix for i in page.context_data["inline_admin_formsets"]}
+    data = _inline_post_data(page, **{f"{prefixes['NoteAddInline']}-0-body": "Rappeler la mairie lundi."})
+    saved = timed(lambda: client.post(case_url, data))
+    assert saved.status_code == 302
+    assert Note.objects.get(case=cases[0]).body == "Rappeler la mairie lundi."
 
 
 def test_signing_out_during_an_outage_holds_once_redis_is_back(settings):
