@@ -21,6 +21,7 @@ It prints requests/s, p95 latency and errors for each state.
 
     .venv/bin/python benchmarks/redis_faults.py                  # load, then measure
     .venv/bin/python benchmarks/redis_faults.py --skip-load      # measure again
+    .venv/bin/python benchmarks/redis_faults.py --skip-load --before   # the configuration before issue 9
 
 Needs: PostgreSQL (DATABASE_URL's server; the database BENCH_DB is dropped and created),
 `redis-server` and `redis-cli`, `wrk`, gunicorn.
@@ -135,6 +136,9 @@ def main():
     parser.add_argument("--duration", type=int, default=20, help="seconds per state")
     parser.add_argument("--clients", type=int, default=10)
     parser.add_argument("--skip-load", action="store_true", help="reuse the loaded database")
+    parser.add_argument(
+        "--before", action="store_true", help="Django's RedisCache and cached_db sessions, as before issue 9"
+    )
     args = parser.parse_args()
     if args.redis_port == 6379:
         raise SystemExit("6379 is the shared Redis: give this benchmark a port of its own")
@@ -146,13 +150,16 @@ def main():
     redis.start()
     admin_url, db_url = database_urls(args.db)
     env = environment(db_url, redis.url)
+    if args.before:
+        env["DJANGO_SETTINGS_MODULE"] = "redis_faults_before_settings"
     server = None
     script = None
     results = []
     try:
         if not args.skip_load:
             create_database(admin_url, args.db)
-            migrate(env)
+        migrate(env)  # with --skip-load too: the code may have new migrations since the load
+        if not args.skip_load:
             load(db_url, args.cases)
         people = json.loads(django_script(env, SETUP_PEOPLE).strip().splitlines()[-1])
         people["anonymous"] = ""
@@ -186,7 +193,7 @@ def main():
             log(
                 f"· Redis {state:<5} {result['rps']:7.1f} req/s  p50 {result['p50']:6.1f} ms  "
                 f"p95 {result['p95']:7.1f} ms  p99 {result['p99']:7.1f} ms  "
-                f"errors {result['errors']} {result['error_kinds'] or ''}"
+                f"errors {result['errors']} {result['error_kinds'] or ''}  ({len(pages)} pages rotating)"
             )
 
         measure("up")
@@ -208,7 +215,8 @@ def main():
 
     log("")
     log(
-        f"{args.cases} cases, gunicorn {args.workers} sync workers, wrk {args.clients} connections, "
+        ("Before issue 9 (RedisCache, cached_db sessions): " if args.before else "")
+        + f"{args.cases} cases, gunicorn {args.workers} sync workers, wrk {args.clients} connections, "
         f"{args.duration} s per state, {os.cpu_count()} CPUs; pages rotating: {len(pages)} "
         f"({kinds['coordinator']} coordinator, {kinds['applicant']} applicant, {kinds['anonymous']} anonymous)"
     )
