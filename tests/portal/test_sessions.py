@@ -61,3 +61,17 @@ def test_session_is_written_at_most_once_a_minute(db, login):
     session_queries = [q["sql"] for q in queries.captured_queries if "django_session" in q["sql"]]
     assert len(session_queries) == 1 and session_queries[0].startswith("SELECT")
     assert Session.objects.get(session_key=key).expire_date == refreshed
+
+
+def test_expired_sessions_are_deleted_every_night_and_live_ones_kept(db, login):
+    from portal.hooks import beat_schedule
+    from portal.tasks import sessions_clear_expired
+
+    live = login(UserFactory()).session.session_key
+    expired = login(UserFactory()).session.session_key
+    Session.objects.filter(session_key=expired).update(expire_date=timezone.now() - MINUTE)
+
+    sessions_clear_expired.delay()  # eager in tests
+
+    assert list(Session.objects.values_list("session_key", flat=True)) == [live]
+    assert beat_schedule()["sessions-clear-expired"]["task"] == sessions_clear_expired.name
