@@ -28,6 +28,9 @@ a misspelt declaration fails `manage.py check` rather than a page or a night's r
 - `settled_people`: `f(*, territory, user_ids) -> dict[int, date | None]`, which of these people
   (user ids) settled on the territory, and when (portal.reporting.settled_people): how the
   training axis counts "trainees who later settled" without importing installations.
+- `role_homes`: where a person holding a role in a territory lands after signing in
+  (portal/homes.py): the coordinator on the dashboard, the elected official on the governance
+  page… A person with several homes picks one.
 - `periodic_tasks`: the app's celery beat entries; config/celery.py assembles the schedule from
   them (`beat_schedule()`). A task meant to run periodically says so where it is defined,
   `@shared_task(periodic=True)`, and a test fails when such a task is scheduled nowhere.
@@ -66,6 +69,18 @@ class PeriodicTask:
 
 
 @dataclass(frozen=True)
+class RoleHome:
+    """The page a person holding one of `roles` in a territory lands on after signing in. A page of
+    the territory's site is reversed with its slug (`territory_in="slug"`); an admin page bare, the
+    territory added as `?territory=<pk>` (`territory_in="query"`)."""
+
+    roles: tuple[str, ...]
+    url_name: str
+    title: Any  # lazy translated string: what the page is, as the chooser lists it
+    territory_in: str = "slug"
+
+
+@dataclass(frozen=True)
 class AppHooks:
     public_entry: PublicEntry | None = None
     annual_report_section: str | None = None
@@ -73,6 +88,7 @@ class AppHooks:
     document_member_check: str | None = None
     settled_people: str | None = None
     periodic_tasks: tuple[PeriodicTask, ...] = ()
+    role_homes: tuple[RoleHome, ...] = ()
 
     def import_paths(self) -> dict[str, str]:
         """The declared dotted paths by hook name (what the system check imports)."""
