@@ -1,7 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from portal.hooks import AppHooks, PublicEntry
+from portal.enums import Role
+from portal.hooks import AppHooks, PublicEntry, RoleHome
 
 
 class TrainingConfig(AppConfig):
@@ -19,4 +20,9 @@ class TrainingConfig(AppConfig):
         ),
         annual_report_section="training.selectors.annual_report_section",
         demo_data="training.demo.build",
+        # Supervisors and host-site managers get no home: the site page answers only those linked
+        # to a site (404 otherwise), which a role alone does not say.
+        role_homes=(
+            RoleHome(roles=(Role.STUDENT,), url_name="training:my_placements", title=_("Mes stages et mon logement")),
+        ),
     )

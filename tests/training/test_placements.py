@@ -206,3 +206,12 @@ def test_the_coordinators_hear_who_arrives_when_where_needing_what(territory_a, 
     assert "Urgences du CHPC" in notification.body
     assert "Besoins : un logement, une solution de transport, être accueilli." in notification.body
     assert notification.url == reverse("admin:training_placement_change", args=[Placement.objects.get().pk])
+
+
+def test_a_student_lands_on_their_placements_after_signing_in(territory_a, login):
+    placement = PlacementFactory(territory=territory_a)
+    Membership.objects.create(user=placement.student, territory=territory_a, role=Role.STUDENT)
+    client = login(placement.student)
+    response = client.get("/accueil/")
+    assert response["Location"] == f"/{territory_a.slug}/formation/mes-stages/"
+    assert client.get(response["Location"]).status_code == 200
