@@ -138,21 +138,24 @@ def annual_report_section(*, territory: Territory, year: int) -> ReportSection |
     """Placements, trainees per site, housing and welcome kits of `year`, and the trainees who later
     settled (portal.reporting contract). A fixed number of queries whatever the row counts."""
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    placements = list(
-        Placement.objects.for_territory(territory)
-        .active()
-        .filter(start_date__lte=end, end_date__gte=start)
-        .values("pk", "semester", "student_email", "offer_id")
+    placements_of_year = (
+        Placement.objects.for_territory(territory).active().filter(start_date__lte=end, end_date__gte=start)
     )
-    bookings = list(
-        Booking.objects.for_territory(territory)
-        .holding()
-        .filter(start_date__lte=end, end_date__gt=start)
-        .values("unit__residence", "unit__kind", "start_date", "end_date")
+    bookings_of_year = (
+        Booking.objects.for_territory(territory).holding().filter(start_date__lte=end, end_date__gt=start)
     )
-    kits = WelcomeKit.objects.for_territory(territory).filter(handed_on__range=(start, end)).count()
-    if not placements and not bookings and not kits:
+    kits_of_year = WelcomeKit.objects.for_territory(territory).filter(handed_on__range=(start, end))
+    # Every annual report and dashboard asks, most territories have nothing that year: one query says so.
+    anything = (
+        placements_of_year.order_by()
+        .values("pk")
+        .union(bookings_of_year.order_by().values("pk"), kits_of_year.order_by().values("pk"), all=True)
+    )
+    if not anything.exists():
         return None
+    placements = list(placements_of_year.values("pk", "semester", "student_email", "offer_id"))
+    bookings = list(bookings_of_year.values("unit__residence", "unit__kind", "start_date", "end_date"))
+    kits = kits_of_year.count()
     offer_ids = {row["offer_id"] for row in placements}
     sites_per_offer: dict[int, list[tuple[str, str]]] = defaultdict(list)
     for offer_id, site_name, commune in OfferSite.objects.filter(offer_id__in=offer_ids).values_list(

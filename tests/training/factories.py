@@ -63,7 +63,7 @@ class OfferFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     territory = factory.SubFactory(TerritoryFactory)
-    title = factory.Sequence(lambda n: f"Offre de stage {n}")
+    title = factory.Sequence(lambda n: f"Médecine générale en MSP {n}")
     level = TraineeLevel.INTERN
     specialty = "Médecine générale"
     semester = SEMESTER.code
