@@ -13,10 +13,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from installations.enums import HOUSEHOLD_NEEDS, CurrentSituation, NeedKind, StructureType
-from installations.services.exchanges import sniff_document
 from installations.services.submission import HOUSEHOLD_RETENTION
 from portal.enums import PracticeMode, Profession
 from portal.models import Commune
+from portal.uploads import sniff_document
 from portal.validators import validate_rpps
 
 # The period stated next to the consent box is the one the service applies.
