@@ -43,7 +43,7 @@ def _space_url(application: ScholarshipApplication) -> str:
     return reverse("training_space:application", args=[application.pk])
 
 
-def _tell_applicant(application: ScholarshipApplication, *, actor: User, kind: str, subject: str, body: str) -> None:
+def _tell_applicant(application: ScholarshipApplication, *, actor: User | None, kind: str, subject: str, body: str) -> None:
     notify(
         territory=application.territory,
         recipients=[application.applicant],
@@ -137,7 +137,7 @@ def application_submit(
     )
     _tell_applicant(
         application,
-        actor=actor,
+        actor=None,  # the receipt goes to the person who acts (notify skips the actor)
         kind="training.application_received",
         subject=_("Votre candidature à « %(programme)s » est bien reçue") % {"programme": programme.name},
         body=_("L'équipe du territoire l'examine et vous dira sa décision par e-mail."),
