@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -24,8 +25,33 @@ from portal.tenancy.admin import TerritoryScopedAdmin, scoped_choices
 from training.models import Session
 from training.services.sessions import EVENT_FIELDS, session_save
 
+# The event's fields, shown on the session's page (admin's date and time widgets for the datetimes).
+_EVENT_FIELDS = forms.fields_for_model(Event, fields=EVENT_FIELDS)
+for _name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
+    _model_field = Event._meta.get_field(_name)
+    _EVENT_FIELDS[_name] = forms.SplitDateTimeField(
+        label=_model_field.verbose_name,
+        required=not _model_field.blank,
+        help_text=_model_field.help_text,
+        widget=AdminSplitDateTime,
+    )
+
 
 class SessionAdminForm(forms.ModelForm):
+    title = _EVENT_FIELDS["title"]
+    description = _EVENT_FIELDS["description"]
+    audience = _EVENT_FIELDS["audience"]
+    status = _EVENT_FIELDS["status"]
+    starts_at = _EVENT_FIELDS["starts_at"]
+    ends_at = _EVENT_FIELDS["ends_at"]
+    place = _EVENT_FIELDS["place"]
+    commune = _EVENT_FIELDS["commune"]
+    capacity = _EVENT_FIELDS["capacity"]
+    registration_opens_at = _EVENT_FIELDS["registration_opens_at"]
+    registration_closes_at = _EVENT_FIELDS["registration_closes_at"]
+    allow_anonymous = _EVENT_FIELDS["allow_anonymous"]
+    organiser = _EVENT_FIELDS["organiser"]
+
     class Meta:
         model = Session
         fields = ["territory", "theme", "trainer", "dpc_reference"]
@@ -33,10 +59,10 @@ class SessionAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         event = self.instance.event if self.instance.event_id else Event()
-        for name in EVENT_FIELDS:
-            field = Event._meta.get_field(name).formfield()
-            field.initial = getattr(event, name)
-            self.fields[name] = field
+        if event.pk:
+            for name in EVENT_FIELDS:
+                value = getattr(event, name)
+                self.initial[name] = value.pk if hasattr(value, "pk") else value
         if event.status != EventStatus.CANCELLED:
             # Cancelling tells everyone registered: it is the action "Annuler", not a field.
             self.fields["status"].choices = [c for c in self.fields["status"].choices if c[0] != EventStatus.CANCELLED]

@@ -43,7 +43,9 @@ def _space_url(application: ScholarshipApplication) -> str:
     return reverse("training_space:application", args=[application.pk])
 
 
-def _tell_applicant(application: ScholarshipApplication, *, actor: User | None, kind: str, subject: str, body: str) -> None:
+def _tell_applicant(
+    application: ScholarshipApplication, *, actor: User | None, kind: str, subject: str, body: str
+) -> None:
     notify(
         territory=application.territory,
         recipients=[application.applicant],
