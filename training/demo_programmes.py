@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.utils import timezone
 
 from portal.enums import Profession
@@ -66,7 +66,7 @@ def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
 
 def _next_semester_starts(today: dt.date, count: int = 2) -> list[dt.date]:
     """The next `count` French semester starts (1 November, 1 May) after today."""
-    starts = []
+    starts: list[dt.date] = []
     year = today.year
     while len(starts) < count:
         for month in (5, 11):
@@ -129,7 +129,7 @@ def _apply(student: User, programme: ScholarshipProgramme, **fields) -> Scholars
     )
     if existing.exists():
         return existing.get()
-    documents = {
+    documents: dict[str, UploadedFile | None] = {
         kind: SimpleUploadedFile(f"{kind}.pdf", DEMO_PDF, content_type="application/pdf")
         for kind in programme.required_documents
     }

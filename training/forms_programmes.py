@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.enums import Profession
 from training.enums_programmes import DocumentKind
 from training.models import ScholarshipApplication, ScholarshipProgramme
-from training.services.scholarships import document_field
+from training.services.scholarships import document_field, missing_document_message
 
 ACCEPTED = "application/pdf,image/png,image/jpeg"
 
@@ -36,25 +36,27 @@ class ApplicationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.programme = programme
         # Students' studies: the professions they train for.
-        self.fields["studies"].choices = [("", "---------")] + [
+        studies = self.fields["studies"]
+        assert isinstance(studies, forms.ChoiceField)
+        studies.choices = [("", "---------")] + [
             c for c in Profession.choices if c[0] not in (Profession.REPLACEMENT_DOCTOR, Profession.OTHER)
         ]
         year = dt.date.today().year
         self.fields["graduation_year"].widget.attrs.update({"min": year, "max": year + 12, "inputmode": "numeric"})
-        # Required documents first; the others may be joined too. The service checks the presence
-        # and the content: the form says which are needed, with the format, beside each field.
+        # Required documents first; the others may be joined too. The form says which are needed
+        # (the service checks again, and checks each file's content).
         required = list(programme.required_documents)
         for kind in required + [k for k in DocumentKind.values if k not in required]:
+            label = str(DocumentKind(kind).label)
             self.fields[document_field(kind)] = forms.FileField(
-                label=DocumentKind(kind).label,
-                required=False,
-                help_text=_("Obligatoire. PDF, PNG ou JPEG, 10 Mo au plus.")
+                label=label,
+                required=kind in required,
+                error_messages={"required": missing_document_message(label)},
+                help_text=_("PDF, PNG ou JPEG, 10 Mo au plus.")
                 if kind in required
                 else _("Facultatif. PDF, PNG ou JPEG, 10 Mo au plus."),
                 widget=forms.ClearableFileInput(attrs={"accept": ACCEPTED}),
             )
-            if kind in required:
-                self.fields[document_field(kind)].widget.attrs["aria-required"] = "true"
 
     def clean_graduation_year(self):
         value = self.cleaned_data["graduation_year"]

@@ -74,7 +74,7 @@ def programmes_report(*, territory: Territory, year: int) -> tuple[list[tuple[st
         OutreachAction.objects.for_territory(territory)
         .filter(held_on__year=year)
         .values("kind")
-        .annotate(actions=Count("pk", distinct=True), speakers=Count("speakers", distinct=True))
+        .annotate(actions=Count("pk", distinct=True), speaker_total=Count("speakers", distinct=True))
         .order_by("kind")
     )
     # Pupils are summed apart from the join on speakers (which repeats each action's row).
@@ -125,7 +125,7 @@ def programmes_report(*, territory: Territory, year: int) -> tuple[list[tuple[st
                 [
                     _label(OutreachKind, r["kind"]),
                     str(r["actions"]),
-                    str(r["speakers"]),
+                    str(r["speaker_total"]),
                     str(pupils_by_kind.get(r["kind"], 0)),
                 ]
                 for r in outreach

@@ -4,10 +4,13 @@ event (portal.events' admin and attendance sheet)."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.html import format_html
@@ -28,7 +31,7 @@ from training.services.sessions import EVENT_FIELDS, session_save
 # The event's fields, shown on the session's page (admin's date and time widgets for the datetimes).
 _EVENT_FIELDS = forms.fields_for_model(Event, fields=EVENT_FIELDS)
 for _name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
-    _model_field = Event._meta.get_field(_name)
+    _model_field = cast(models.Field, Event._meta.get_field(_name))
     _EVENT_FIELDS[_name] = forms.SplitDateTimeField(
         label=_model_field.verbose_name,
         required=not _model_field.blank,

@@ -39,6 +39,10 @@ def document_field(kind: str) -> str:
     return f"document_{kind}"
 
 
+def missing_document_message(label: str) -> str:
+    return _("Ce justificatif est obligatoire : joignez « %(label)s ».") % {"label": label}
+
+
 def _space_url(application: ScholarshipApplication) -> str:
     return reverse("training_space:application", args=[application.pk])
 
@@ -75,9 +79,7 @@ def _checked_documents(
             errors[document_field(kind)] = list(error.messages)
     for kind in programme.required_documents:
         if kind not in checked and document_field(kind) not in errors:
-            errors[document_field(kind)] = [
-                _("Ce justificatif est obligatoire : joignez « %(label)s ».") % {"label": DocumentKind(kind).label}
-            ]
+            errors[document_field(kind)] = [missing_document_message(str(DocumentKind(kind).label))]
     if errors:
         raise ValidationError(errors)
     return checked
