@@ -148,3 +148,31 @@ def test_programme_list_query_count_is_pinned(client, territory_a, django_assert
 def test_personal_space_links_to_the_applications(client):
     client.force_login(UserFactory())
     assert reverse("training_space:applications") in client.get(reverse("portal:personal_space")).content.decode()
+
+
+def test_training_pages_render_every_variable(client, territory_a, pdf):
+    """The test settings render an undefined variable as !!MISSING:…!!: none on training's pages."""
+    from tests.training_programmes.factories import SessionFactory
+
+    SessionFactory(territory=territory_a, trainer="Dr Formatrice", dpc_reference="12345")
+    SessionFactory(territory=territory_a, welcome=True, event__capacity=None)
+    programme = ScholarshipProgrammeFactory(territory=territory_a, funder=None)
+    granted = CommitmentFactory(territory=territory_a, practising=True).application
+    refused = ScholarshipApplicationFactory(territory=territory_a, refused=True, applicant=granted.applicant)
+    pending = ScholarshipApplicationFactory(territory=territory_a, applicant=granted.applicant)
+    anonymous_pages = [
+        client.get(reverse("training:sessions", args=[territory_a.slug])),
+        client.get(reverse("training:sessions", args=[territory_a.slug]), {"theme": "x"}),
+        client.get(reverse("training:programmes", args=[territory_a.slug])),
+        client.get(reverse("training:programme", args=[territory_a.slug, programme.pk])),
+    ]
+    client.force_login(granted.applicant)
+    pages = anonymous_pages + [
+        client.get(reverse("training:programme", args=[territory_a.slug, programme.pk])),
+        client.post(reverse("training:programme", args=[territory_a.slug, programme.pk]), {"studies": "nope"}),
+        client.get(reverse("training_space:applications")),
+        *(client.get(reverse("training_space:application", args=[a.pk])) for a in (granted, refused, pending)),
+    ]
+    for response in pages:
+        assert response.status_code == 200
+        assert "MISSING" not in response.content.decode(), response.request["PATH_INFO"]
