@@ -146,3 +146,19 @@ def test_only_the_territory_team_decides(territory_a, territory_b, coordinator_b
             scholarships.application_grant(actor=actor, application=application)
     application.refresh_from_db()
     assert application.status == ApplicationStatus.SUBMITTED
+
+
+def test_a_failure_after_the_files_are_written_leaves_no_file_behind(territory_a, pdf, tmp_path, monkeypatch):
+    programme = ScholarshipProgrammeFactory(territory=territory_a)
+
+    def broken_notify(**kwargs):
+        raise RuntimeError("outbox unavailable")
+
+    monkeypatch.setattr(scholarships, "notify", broken_notify)
+    with pytest.raises(RuntimeError):
+        scholarships.application_submit(
+            actor=UserFactory(), programme=programme, fields=FIELDS, documents={"identity": pdf(), "enrolment": pdf()}
+        )
+
+    assert not ScholarshipApplication.objects.exists()
+    assert not [path for path in (tmp_path / "media").rglob("*") if path.is_file()]

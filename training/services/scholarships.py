@@ -118,34 +118,42 @@ def application_submit(
             application.save()
     except IntegrityError as error:  # the same person submitting twice at the same instant
         raise ValidationError(_("Vous avez déjà une candidature en cours d'examen pour ce programme.")) from error
-    for kind, (upload, content_type) in checked.items():
-        document = ApplicationDocument(
-            territory_id=programme.territory_id,
-            application=application,
-            kind=kind,
-            original_name=(upload.name or "document").rsplit("/", 1)[-1][:200],
-            content_type=content_type,
-            size=size_of(upload),
+    stored: list[ApplicationDocument] = []
+    try:
+        for kind, (upload, content_type) in checked.items():
+            document = ApplicationDocument(
+                territory_id=programme.territory_id,
+                application=application,
+                kind=kind,
+                original_name=(upload.name or "document").rsplit("/", 1)[-1][:200],
+                content_type=content_type,
+                size=size_of(upload),
+            )
+            document.file.save(document.original_name, upload, save=False)
+            stored.append(document)
+            document.save()
+        notify(
+            territory=programme.territory,
+            recipients=territory_coordinators(programme.territory),
+            kind="training.application_submitted",
+            subject=_("Nouvelle candidature : %(programme)s") % {"programme": programme.name},
+            body=_("%(name)s a déposé une candidature avec %(count)s justificatif(s).")
+            % {"name": actor.get_full_name() or actor.email, "count": len(checked)},
+            url=reverse("admin:training_scholarshipapplication_change", args=[application.pk]),
+            actor=actor,
         )
-        document.file.save(document.original_name, upload, save=False)
-        document.save()
-    notify(
-        territory=programme.territory,
-        recipients=territory_coordinators(programme.territory),
-        kind="training.application_submitted",
-        subject=_("Nouvelle candidature : %(programme)s") % {"programme": programme.name},
-        body=_("%(name)s a déposé une candidature avec %(count)s justificatif(s).")
-        % {"name": actor.get_full_name() or actor.email, "count": len(checked)},
-        url=reverse("admin:training_scholarshipapplication_change", args=[application.pk]),
-        actor=actor,
-    )
-    _tell_applicant(
-        application,
-        actor=None,  # the receipt goes to the person who acts (notify skips the actor)
-        kind="training.application_received",
-        subject=_("Votre candidature à « %(programme)s » est bien reçue") % {"programme": programme.name},
-        body=_("L'équipe du territoire l'examine et vous dira sa décision par e-mail."),
-    )
+        _tell_applicant(
+            application,
+            actor=None,  # the receipt goes to the person who acts (notify skips the actor)
+            kind="training.application_received",
+            subject=_("Votre candidature à « %(programme)s » est bien reçue") % {"programme": programme.name},
+            body=_("L'équipe du territoire l'examine et vous dira sa décision par e-mail."),
+        )
+    except BaseException:
+        # The rows roll back with the transaction; the files written so far must go with them.
+        for document in stored:
+            document.file.delete(save=False)
+        raise
     return application
 
 
