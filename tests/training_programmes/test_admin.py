@@ -192,3 +192,57 @@ def test_application_export_is_scoped_and_query_count_pinned(
         )
         body = b"".join(response.streaming_content).decode("utf-8-sig")
     assert body.count("Bourse Alpha") == 10 and "Bourse Bêta" not in body
+
+
+def test_application_page_shows_documents_and_the_commitment_to_follow(
+    territory_a, coordinator_a, login, django_assert_max_num_queries
+):
+    commitment = CommitmentFactory(territory=territory_a)
+    for kind in ("identity", "enrolment", "resources"):
+        ApplicationDocumentFactory(territory=territory_a, application=commitment.application, kind=kind)
+    client = login(coordinator_a)
+    with django_assert_max_num_queries(30):
+        response = client.get(reverse("admin:training_scholarshipapplication_change", args=[commitment.application_id]))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert page.count("/justificatifs/") == 3
+    assert 'name="commitment-0-practice_place"' in page
+
+
+def test_commitment_followed_after_graduation_refuses_practice_before_the_diploma(territory_a, coordinator_a, login):
+    commitment = CommitmentFactory(territory=territory_a)
+    client = login(coordinator_a)
+    response = client.post(
+        reverse("admin:training_commitment_change", args=[commitment.pk]),
+        {
+            "status": "practising",
+            "graduated_on": "01/07/2026",
+            "practice_place": "Maison de santé de Valognes",
+            "practice_started_on": "01/03/2026",
+            "years_done": "0",
+            "notes": "",
+        },
+    )
+    assert response.status_code == 200
+    assert "L&#x27;exercice ne peut pas commencer avant le diplôme." in response.content.decode()
+    commitment.refresh_from_db()
+    assert commitment.practice_place == ""
+
+
+def test_the_trainer_named_organiser_takes_the_attendance(territory_a, coordinator_a, staff_of, login):
+    from portal.enums import Role
+
+    trainer = staff_of(territory_a, Role.SUPERVISOR)
+    client = login(coordinator_a)
+    response = client.post(
+        reverse("admin:training_session_add"), _session_form(territory_a, organiser_users=[trainer.pk])
+    )
+    assert response.status_code == 302
+    session = Session.objects.get()
+    assert list(session.event.organiser_users.all()) == [trainer]
+    sheet = reverse("events:attendance", args=[territory_a.slug, session.event_id])
+    assert login(trainer).get(sheet).status_code == 200
+
+    # The change page shows the organiser chosen, and saving it again keeps them.
+    page = client.get(reverse("admin:training_session_change", args=[session.pk])).content.decode()
+    assert f'<option value="{trainer.pk}" selected>' in page

@@ -60,10 +60,10 @@ class ScholarshipProgrammeAdmin(TerritoryScopedAdmin):
 class DocumentInline(TerritoryScopedInline, admin.TabularInline):
     model = ApplicationDocument
     fields = readonly_fields = ("kind", "download", "content_type", "size", "created_at")
-    extra = 0
     can_delete = False
 
-    def has_add_permission(self, request, obj=None):
+    def may_write(self, request, obj) -> bool:
+        # Joined by the student with their application, checked by the service: read-only here.
         return False
 
     @admin.display(description=_("fichier"))
@@ -73,6 +73,29 @@ class DocumentInline(TerritoryScopedInline, admin.TabularInline):
             reverse("admin:training_scholarshipapplication_document", args=[obj.application_id, obj.pk]),
             obj.original_name,
         )
+
+
+class CommitmentInline(TerritoryScopedInline, admin.StackedInline):
+    """The commitment of a granted study grant, followed on the application's page after graduation."""
+
+    model = Commitment
+    fields = [
+        "status",
+        "years_committed",
+        "graduated_on",
+        "practice_place",
+        "practice_commune",
+        "practice_started_on",
+        "years_done",
+        "notes",
+    ]
+    readonly_fields = ["years_committed"]
+    raw_id_fields = ["practice_commune"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        # Opened by the grant (application_grant), for programmes that ask for years of practice.
+        return False
 
 
 class DecisionForm(forms.Form):
@@ -109,7 +132,7 @@ class ScholarshipApplicationAdmin(TerritoryScopedAdmin):
     list_select_related = ["applicant", "programme"]
     date_hierarchy = "submitted_at"
     actions = ["export_csv", "start_review"]
-    inlines = [DocumentInline]
+    inlines = [DocumentInline, CommitmentInline]
     fields = readonly_fields = (
         "territory",
         "programme",

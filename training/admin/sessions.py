@@ -22,7 +22,7 @@ from portal.events import services as events
 from portal.events.admin import apply_each
 from portal.events.enums import EventStatus, RegistrationStatus
 from portal.events.models import Event
-from portal.models import Commune
+from portal.models import Commune, User
 from portal.tenancy.access import territory_ids_for
 from portal.tenancy.admin import TerritoryScopedAdmin, scoped_choices
 from training.models import Session
@@ -54,6 +54,7 @@ class SessionAdminForm(forms.ModelForm):
     registration_closes_at = _EVENT_FIELDS["registration_closes_at"]
     allow_anonymous = _EVENT_FIELDS["allow_anonymous"]
     organiser = _EVENT_FIELDS["organiser"]
+    organiser_users = _EVENT_FIELDS["organiser_users"]
 
     class Meta:
         model = Session
@@ -65,6 +66,8 @@ class SessionAdminForm(forms.ModelForm):
         if event.pk:
             for name in EVENT_FIELDS:
                 value = getattr(event, name)
+                if name == "organiser_users":
+                    value = list(value.values_list("pk", flat=True))
                 self.initial[name] = value.pk if hasattr(value, "pk") else value
         if event.status != EventStatus.CANCELLED:
             # Cancelling tells everyone registered: it is the action "Annuler", not a field.
@@ -79,7 +82,8 @@ class SessionAdminForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         # The event is checked here so that its errors show next to its fields; the service checks again.
-        event = Event(territory=cleaned.get("territory"), **{k: v for k, v in self.event_fields().items()})
+        fields = {k: v for k, v in self.event_fields().items() if k != "organiser_users"}
+        event = Event(territory=cleaned.get("territory"), **fields)
         try:
             event.full_clean(exclude=["kind", "territory"])
         except ValidationError as error:
@@ -111,7 +115,7 @@ class SessionAdmin(TerritoryScopedAdmin):
     fieldsets = [
         (None, {"fields": ["territory", "theme", "title", "description", "audience", "status"]}),
         (_("Date et lieu"), {"fields": ["starts_at", "ends_at", "place", "commune"]}),
-        (_("Formation"), {"fields": ["trainer", "dpc_reference", "organiser"]}),
+        (_("Formation"), {"fields": ["trainer", "dpc_reference", "organiser", "organiser_users"]}),
         (
             _("Inscriptions"),
             {
@@ -146,6 +150,7 @@ class SessionAdmin(TerritoryScopedAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         organisations = scoped_choices(Event._meta.get_field("organiser").related_model, request)
+        people = scoped_choices(User, request)
         ids = territory_ids_for(request.user, roles=EDITOR_ROLES)
         communes = Commune.objects.all() if request.user.is_superuser else Commune.objects.filter(territories__in=ids)
         # Fields added in __init__ are not seen by formfield_for_foreignkey: scope them here.
@@ -155,6 +160,8 @@ class SessionAdmin(TerritoryScopedAdmin):
                 super().__init__(*args, **inner)
                 if organisations is not None:
                     self.fields["organiser"].queryset = organisations
+                if people is not None:
+                    self.fields["organiser_users"].queryset = people
                 self.fields["commune"].queryset = communes.distinct().order_by("name")
 
         return ScopedForm

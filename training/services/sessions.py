@@ -31,6 +31,7 @@ EVENT_FIELDS = (
     "registration_closes_at",
     "allow_anonymous",
     "organiser",
+    "organiser_users",
 )
 
 
@@ -48,12 +49,17 @@ def session_save(*, actor: User, session: Session, event_fields: dict[str, Any])
     if event.territory_id != session.territory_id:
         raise ValidationError({"territory": [_("Une formation et son événement sont du même territoire.")]})
     capacity_before = event.capacity if event.pk else None
-    for name, value in event_fields.items():
+    fields = dict(event_fields)
+    # Many-to-many: set once the event has its row.
+    organiser_users = fields.pop("organiser_users", None)
+    for name, value in fields.items():
         setattr(event, name, value)
     event.kind = session.event_kind
     event.full_clean()
     creating = event.pk is None
     event.save()
+    if organiser_users is not None:
+        event.organiser_users.set(organiser_users)
     session.event = event
     session.full_clean()
     session.save()
