@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from portal.enums import Profession
+from portal.uploads import sniff_document
 from training.enums_programmes import DocumentKind
 from training.models import ScholarshipApplication, ScholarshipProgramme
 from training.services.scholarships import document_field, missing_document_message
@@ -63,6 +64,20 @@ class ApplicationForm(forms.ModelForm):
         if value is not None and value < dt.date.today().year:
             raise forms.ValidationError(_("L'année de fin d'études ne peut pas être passée."))
         return value
+
+    def clean(self):
+        cleaned = super().clean()
+        # Each file's content checked here too, so that every refusal shows at once (the service,
+        # which is what decides, checks again).
+        for kind in DocumentKind.values:
+            name = document_field(kind)
+            upload = cleaned.get(name)
+            if upload:
+                try:
+                    sniff_document(upload)
+                except ValidationError as error:
+                    self.add_error(name, error)
+        return cleaned
 
     def documents(self) -> dict[str, object]:
         return {kind: self.cleaned_data.get(document_field(kind)) for kind in DocumentKind.values}
