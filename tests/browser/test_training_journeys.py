@@ -212,3 +212,45 @@ def test_training_pages_at_desktop_width(
         page.goto(f"{live_server.url}{path}")
         assert_accessible(page)
         screenshot(page, name)
+
+
+def test_coordinator_refuses_then_grants_in_the_admin_and_the_students_are_told(
+    page, live_server, cotentin, make_person, sign_in, screenshot
+):
+    from portal.enums import Role
+    from portal.notifications.models import Notification
+    from tests.portal.factories import MembershipFactory
+    from tests.training_programmes.factories import ApplicationDocumentFactory, ScholarshipApplicationFactory
+
+    claire = make_person("claire@cotentin.fr", totp=True, is_staff=True, first_name="Claire", last_name="Lebrun")
+    MembershipFactory(user=claire, territory=cotentin, role=Role.COORDINATOR)
+    first = ScholarshipApplicationFactory(
+        territory=cotentin, applicant__first_name="Léa", applicant__last_name="Hébert"
+    )
+    second = ScholarshipApplicationFactory(territory=cotentin, programme=first.programme)
+    ApplicationDocumentFactory(territory=cotentin, application=first)
+
+    sign_in(page, claire, expect_path=None)
+    page.goto(f"{live_server.url}/admin/training/scholarshipapplication/")
+    screenshot(page, "training-admin-applications-1280")
+    page.get_by_role("link", name="Léa Hébert").click()
+    page.get_by_role("link", name="Accorder ou refuser").click()
+    page.get_by_label("Refuser la candidature").check()
+    page.get_by_role("button", name="Enregistrer la décision").click()
+    expect(page.get_by_text("Indiquez le motif du refus : il est envoyé à la personne.")).to_be_visible()
+    screenshot(page, "training-admin-decision-refused-1280")
+    page.get_by_label("Motif du refus").fill("Ressources au-dessus du plafond du programme.")
+    page.get_by_role("button", name="Enregistrer la décision").click()
+    expect(page.locator(".messagelist")).to_contain_text("Décision enregistrée")
+    assert Notification.objects.get(recipient=first.applicant, kind="training.application_refused").body == (
+        "Motif : Ressources au-dessus du plafond du programme."
+    )
+
+    page.goto(f"{live_server.url}/admin/training/scholarshipapplication/{second.pk}/decision/")
+    page.get_by_label("Accorder la bourse").check()
+    page.get_by_label("Nombre de mois").fill("24")
+    page.get_by_role("button", name="Enregistrer la décision").click()
+    expect(page.locator(".messagelist")).to_contain_text("Décision enregistrée")
+    second.refresh_from_db()
+    assert second.status == "granted" and second.granted_months == 24 and second.commitment.years_committed == 5
+    screenshot(page, "training-admin-application-1280")
