@@ -246,3 +246,22 @@ def test_the_trainer_named_organiser_takes_the_attendance(territory_a, coordinat
     # The change page shows the organiser chosen, and saving it again keeps them.
     page = client.get(reverse("admin:training_session_change", args=[session.pk])).content.decode()
     assert f'<option value="{trainer.pk}" selected>' in page
+
+
+def test_raising_a_session_capacity_in_the_admin_promotes_the_waiting_list(territory_a, coordinator_a, login):
+    from portal.events.enums import RegistrationStatus
+
+    session = SessionFactory(territory=territory_a, event__capacity=1)
+    RegistrationFactory(territory=territory_a, event=session.event)
+    waiting = RegistrationFactory(territory=territory_a, event=session.event, waitlisted=True)
+    client = login(coordinator_a)
+    form = _session_form(territory_a, capacity="2", title=session.event.title)
+    del form["territory"]  # read-only once the session exists
+
+    response = client.post(reverse("admin:training_session_change", args=[session.pk]), form)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    waiting.refresh_from_db()
+    assert waiting.status == RegistrationStatus.REGISTERED
+    session.event.refresh_from_db()
+    assert session.event.capacity == 2 and session.event.territory == territory_a

@@ -22,6 +22,8 @@ class OutreachActionAdmin(TerritoryScopedAdmin):
     list_filter = ["kind", "level"]
     search_fields = ["school", "topic", "speakers__name"]
     date_hierarchy = "held_on"
+    # Explicit: the count's GROUP BY drops Meta.ordering, and the autocomplete pages need an order.
+    ordering = ("-held_on", "-pk")
     list_select_related = ["commune"]
     raw_id_fields = ["commune"]
     inlines = [SpeakerInline]

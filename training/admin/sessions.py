@@ -83,7 +83,8 @@ class SessionAdminForm(forms.ModelForm):
         cleaned = super().clean()
         # The event is checked here so that its errors show next to its fields; the service checks again.
         fields = {k: v for k, v in self.event_fields().items() if k != "organiser_users"}
-        event = Event(territory=cleaned.get("territory"), **fields)
+        territory = cleaned.get("territory") or getattr(self.instance, "territory", None)
+        event = Event(territory=territory, **fields)
         try:
             event.full_clean(exclude=["kind", "territory"])
         except ValidationError as error:
@@ -146,6 +147,13 @@ class SessionAdmin(TerritoryScopedAdmin):
                 attended_count=Count(registrations, filter=Q(**{f"{registrations}__attended": True})),
             )
         )
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            # A session and its event, registrations and certificates belong to one territory.
+            fields.append("territory")
+        return fields
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
