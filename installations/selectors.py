@@ -490,7 +490,9 @@ def follow_up_totals(*, territory: Territory) -> list[FollowUpTotals]:
 
 
 def follow_up_totals_text(totals: list[FollowUpTotals]) -> str:
-    """ "4 sur 5 à 1 an, 2 sur 2 à 3 ans, — à 5 ans"."""
+    """Such as "4 sur 5 à 1 an, 2 sur 2 à 3 ans, — à 5 ans", or "aucun suivi enregistré"."""
+    if not any(row.answered for row in totals):
+        return _("aucun suivi enregistré")
     parts = []
     for row in totals:
         when = ngettext("à %(years)s an", "à %(years)s ans", row.years) % {"years": row.years}

@@ -95,3 +95,9 @@ def test_still_practising_is_totalled_for_the_dashboard_and_the_report(territory
     )
     page = login(coordinator_a).get(reverse("admin:installations_dashboard")).content.decode()
     assert "Toujours en exercice sur le territoire" in page
+
+
+def test_no_follow_up_recorded_yet_says_so(territory_a):
+    from installations.selectors import follow_up_totals_text
+
+    assert follow_up_totals_text(follow_up_totals(territory=territory_a)) == "aucun suivi enregistré"
