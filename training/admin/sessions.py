@@ -17,6 +17,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from portal.admin_pages import label_widget
 from portal.enums import EDITOR_ROLES
 from portal.events import services as events
 from portal.events.admin import apply_each
@@ -32,11 +33,14 @@ from training.services.sessions import EVENT_FIELDS, session_save
 _EVENT_FIELDS = forms.fields_for_model(Event, fields=EVENT_FIELDS)
 for _name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
     _model_field = cast(models.Field, Event._meta.get_field(_name))
-    _EVENT_FIELDS[_name] = forms.SplitDateTimeField(
-        label=_model_field.verbose_name,
-        required=not _model_field.blank,
-        help_text=_model_field.help_text,
-        widget=AdminSplitDateTime,
+    # label_widget: each half of the date/time input gets a name screen readers read (portal.admin_pages).
+    _EVENT_FIELDS[_name] = label_widget(
+        forms.SplitDateTimeField(
+            label=_model_field.verbose_name,
+            required=not _model_field.blank,
+            help_text=_model_field.help_text,
+            widget=AdminSplitDateTime,
+        )
     )
 
 
