@@ -158,11 +158,11 @@ def test_review_action_moves_submitted_applications(territory_a, coordinator_a, 
 @pytest.mark.parametrize(
     ("admin_name", "build", "maximum"),
     [
-        ("scholarshipapplication", lambda t: ScholarshipApplicationFactory(territory=t), 13),  # + date hierarchy
+        ("scholarshipapplication", lambda t: ScholarshipApplicationFactory(territory=t), 14),  # + date hierarchy
         ("scholarshipprogramme", lambda t: ScholarshipProgrammeFactory(territory=t), 12),
         ("commitment", lambda t: CommitmentFactory(territory=t), 12),
         ("tutorpair", lambda t: TutorPairFactory(territory=t), 12),
-        ("outreachaction", lambda t: OutreachSpeakerFactory(territory=t).action, 12),
+        ("outreachaction", lambda t: OutreachSpeakerFactory(territory=t).action, 14),  # + date hierarchy
         ("outreachspeaker", lambda t: OutreachSpeakerFactory(territory=t), 12),
     ],
 )

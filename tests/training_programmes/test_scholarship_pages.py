@@ -129,10 +129,11 @@ def test_space_pages_query_counts_are_pinned(client, territory_a, django_assert_
         ApplicationDocumentFactory(territory=territory_a, application=application)
     client.force_login(student)
     client.get(reverse("portal:personal_space"))  # the first request after a login saves the session
-    with django_assert_max_num_queries(3):
+    # The session (read from the database), the user, the applications, the unread notifications.
+    with django_assert_max_num_queries(4):
         page = client.get(reverse("training_space:applications")).content.decode()
     assert page.count('class="card"') == 12
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(5):
         page = client.get(reverse("training_space:application", args=[applications[0].pk])).content.decode()
     assert "piece-identite.pdf" in page
 
