@@ -68,9 +68,7 @@ def case_page_data(case: Case) -> CasePageData:
         Q(published=True) | Q(pk__in=linked_opportunity_ids), territory_id=territory_id
     )
     team = list(
-        User.objects.filter(
-            is_active=True, memberships__territory_id=territory_id, memberships__role__in=EDITOR_ROLES
-        )
+        User.objects.filter(is_active=True, memberships__territory_id=territory_id, memberships__role__in=EDITOR_ROLES)
         .distinct()
         .order_by("last_name", "first_name", "email")
     )

@@ -67,10 +67,11 @@ def version_token(values: Mapping[str, Any]) -> str:
 
 @dataclass
 class Stale:
-    """What changed since a form was read: the fields, and when the form had read them."""
+    """What changed since a form was read: the fields, the values the form had shown, when it read them."""
 
     fields: list[str]
     read_at: datetime.datetime | None
+    shown: dict[str, Any]
 
 
 def stale_changes(token: str | None, current: Mapping[str, Any]) -> Stale | None:
@@ -80,9 +81,9 @@ def stale_changes(token: str | None, current: Mapping[str, Any]) -> Stale | None
         payload = signing.loads(token or "", salt=SALT)
         shown, read_at = payload["v"], datetime.datetime.fromisoformat(payload["t"])
     except (signing.BadSignature, KeyError, TypeError, ValueError):
-        return Stale(fields=list(current), read_at=None)
+        return Stale(fields=list(current), read_at=None, shown={})
     changed = [name for name, value in current.items() if name in shown and shown[name] != _plain(value)]
-    return Stale(fields=changed, read_at=read_at) if changed else None
+    return Stale(fields=changed, read_at=read_at, shown=shown) if changed else None
 
 
 @dataclass
@@ -91,9 +92,23 @@ class LastChange:
     at: datetime.datetime
 
 
+class StaleEdit(ValidationError):
+    """The refusal of a save over a newer version, with what a form needs to be shown again: what
+    changed (`stale`) and the values stored now (`current`, by field name)."""
+
+    stale: Stale
+    current: dict[str, Any]
+
+
 def stale_error(
-    stale: Stale, *, what: str, labels: Mapping[str, str], now_shown: Mapping[str, str], last: LastChange | None
-) -> ValidationError:
+    stale: Stale,
+    *,
+    what: str,
+    labels: Mapping[str, str],
+    now_shown: Mapping[str, str],
+    last: LastChange | None,
+    current: Mapping[str, Any] | None = None,
+) -> StaleEdit:
     """The refusal, in French: who changed what and when, each changed field with its value now."""
     if last is not None:
         intro = _("%(what)s a été modifié par %(who)s à %(time)s depuis que vous l'avez ouvert.") % {
@@ -107,18 +122,20 @@ def stale_error(
         _("%(field)s : désormais « %(value)s »") % {"field": labels.get(name, name), "value": now_shown.get(name, "—")}
         for name in stale.fields
     )
-    return ValidationError(
+    error = StaleEdit(
         "%(intro)s %(changes)s. %(advice)s",
         code="stale",
         params={
             "intro": intro,
             "changes": changes[:1].upper() + changes[1:],
             "advice": _(
-                "Votre saisie est conservée ci-dessous : enregistrez à nouveau pour l'appliquer à la version "
-                "actuelle, ou rechargez la page pour repartir de celle-ci."
+                "Votre saisie est conservée ci-dessous, avec ces changements là où vous n'aviez rien modifié : "
+                "vérifiez puis enregistrez à nouveau, ou rechargez la page pour repartir de la version actuelle."
             ),
         },
     )
+    error.stale, error.current = stale, dict(current or {})
+    return error
 
 
 def shown_value(instance: models.Model, name: str) -> str:
@@ -152,11 +169,36 @@ def last_admin_change(instance: models.Model, since: datetime.datetime | None) -
     return LastChange(who=entry.user.get_full_name() or entry.user.email, at=entry.action_time)
 
 
-def replace_token(form: forms.BaseForm, token: str) -> None:
-    """A refused form is shown again with the current snapshot: saving it again is a choice made
-    over the values now stored."""
+def _put(data: Any, form: forms.BaseForm, name: str, value: Any) -> None:
+    """Writes `value` in a form's data as the browser would post it."""
+    field, key = form.fields[name], form.add_prefix(name)
+    widget, prepared = field.widget, field.prepare_value(value)
+    if isinstance(widget, forms.CheckboxInput):
+        if prepared:
+            data[key] = "on"
+        else:
+            data.pop(key, None)
+    elif isinstance(widget, forms.MultiWidget):
+        for suffix, subwidget, part in zip(widget.widgets_names, widget.widgets, widget.decompress(prepared), strict=True):
+            data[f"{key}{suffix}"] = subwidget.format_value(part) or ""
+    elif isinstance(prepared, (list, tuple)):
+        data.setlist(key, [str(item) for item in prepared])
+    else:
+        data[key] = widget.format_value(prepared) or ""
+
+
+def show_again(form: forms.BaseForm, error: StaleEdit, *, raw: Mapping[str, Any] | None = None) -> None:
+    """A refused form is shown again with what the person typed, the other person's changes carried
+    into the fields this person had left as they were, and the current snapshot: saving it again is
+    a choice made over the values now stored. `raw` gives the stored values as the form's fields take
+    them when they differ from `error.current` (a datetime, rather than its text)."""
     data = form.data.copy()  # type: ignore[attr-defined]
-    data[form.add_prefix(FIELD_NAME)] = token
+    cleaned = getattr(form, "cleaned_data", {})
+    for name in error.stale.fields:
+        untouched = name in cleaned and name in error.stale.shown and _plain(cleaned[name]) == error.stale.shown[name]
+        if untouched and name in form.fields:
+            _put(data, form, name, (raw or error.current)[name])
+    data[form.add_prefix(FIELD_NAME)] = version_token(error.current)
     form.data = data
 
 
@@ -215,17 +257,17 @@ class VersionedFormMixin:
         if self.stale is not None:
             labels = {name: str(self.instance._meta.get_field(name).verbose_name) for name in current}
             what = self.version_what or _("Cet élément (%(name)s)") % {"name": stored}
-            self.add_error(
-                None,
-                stale_error(
-                    self.stale,
-                    what=what,
-                    labels=labels,
-                    now_shown={name: shown_value(stored, name) for name in self.stale.fields},
-                    last=self.last_change(stored, self.stale.read_at),
-                ),
+            error = stale_error(
+                self.stale,
+                what=what,
+                labels=labels,
+                now_shown={name: shown_value(stored, name) for name in self.stale.fields},
+                last=self.last_change(stored, self.stale.read_at),
+                current=current,
             )
-            replace_token(self, version_token(current))  # type: ignore[arg-type]
+            self.add_error(None, error)
+            raw = {name: self.instance._meta.get_field(name).value_from_object(stored) for name in current}  # type: ignore[union-attr]
+            show_again(self, error, raw=raw)  # type: ignore[arg-type]
         return cleaned
 
 

@@ -159,4 +159,3 @@ class FollowUpForm(forms.Form):
 
     def __init__(self, *args, follow_up, **kwargs):
         super().__init__(*args, prefix=f"followup-{follow_up.pk}", **kwargs)
-

@@ -49,7 +49,7 @@ from installations.services.lifecycle import case_take_charge, follow_up_record
 from installations.services.needs import need_add, need_refer, need_update, referral_answer, referral_message
 from installations.services.personal_data import case_export_personal_data
 from installations.services.versions import links_token, need_token
-from portal.concurrency import replace_token
+from portal.concurrency import StaleEdit, show_again
 from portal.tenancy.admin import admin_context_without_sidebar
 
 # The actions the page's forms post to (`case_action_view`), each handled by `_action_<name>`.
@@ -70,12 +70,11 @@ CASE_ACTIONS = (
 
 @dataclass
 class CardPost:
-    """A card's form as posted, the service call it leads to, and the version to carry if refused."""
+    """A card's form as posted, and the service call it leads to."""
 
     anchor: str
     form: forms.Form
     call: Callable[[dict[str, Any]], str]
-    fresh_version: str | None = None
 
 
 @dataclass
@@ -244,10 +243,11 @@ class CasePageMixin:
         if post.form.is_valid():
             try:
                 done = post.call(post.form.cleaned_data)
+            except StaleEdit as error:
+                post.form.add_error(None, error)
+                show_again(post.form, error)
             except ValidationError as error:
                 add_service_errors(post.form, error)
-                if post.fresh_version and any(e.code == "stale" for e in error.error_list):
-                    replace_token(post.form, post.fresh_version)
             except PermissionDenied as error:
                 post.form.add_error(None, str(error))
             else:
@@ -308,8 +308,7 @@ class CasePageMixin:
             )
             return _("Besoin « %(kind)s » enregistré.") % {"kind": need.get_kind_display()}
 
-        form = NeedForm(request.POST, need=need, team=data.team)
-        return CardPost(f"need-{need.pk}", form, call, fresh_version=need_token(need))
+        return CardPost(f"need-{need.pk}", NeedForm(request.POST, need=need, team=data.team), call)
 
     def _action_refer(self, request, case, data):
         need = self._need_of(request, data)
@@ -365,8 +364,7 @@ class CasePageMixin:
             )
             return _("Aides et opportunités enregistrées.")
 
-        fresh = links_token(data.linked_aid_ids, data.linked_opportunity_ids)
-        return CardPost("links", form, call, fresh_version=fresh)
+        return CardPost("links", form, call)
 
     def _action_document(self, request, case, data):
         def call(cleaned):

@@ -25,7 +25,7 @@ from installations.case_selectors import referral_detail, referrals_of
 from installations.enums import NeedState, ReferralAnswer
 from installations.services.needs import need_update, referral_answer, referral_message
 from installations.services.versions import need_token
-from portal.concurrency import replace_token
+from portal.concurrency import StaleEdit, show_again
 from portal.tenancy.admin import admin_context_without_sidebar
 
 
@@ -99,10 +99,14 @@ class ReferralsMixin:
             if done:
                 return HttpResponseRedirect(reverse("admin:installations_referral", args=[need.pk]) + f"#{action}")
         context = {
-            **self._context(request, _("%(kind)s — demande %(reference)s") % {
-                "kind": need.get_kind_display(),
-                "reference": need.case.reference,
-            }),
+            **self._context(
+                request,
+                _("%(kind)s — demande %(reference)s")
+                % {
+                    "kind": need.get_kind_display(),
+                    "reference": need.case.reference,
+                },
+            ),
             "need": need,
             "case": need.case,
             "thread": list(need.notes.all()),
@@ -138,10 +142,12 @@ class ReferralsMixin:
             else:
                 referral_message(actor=request.user, need=need, body=data["body"])
                 text = _("Message envoyé à la coordination.")
+        except StaleEdit as error:
+            form.add_error(None, error)
+            show_again(form, error)
+            return False
         except ValidationError as error:
             add_service_errors(form, error)
-            if action == "state" and any(e.code == "stale" for e in error.error_list):
-                replace_token(form, need_token(need))
             return False
         except PermissionDenied as error:
             form.add_error(None, str(error))

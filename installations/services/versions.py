@@ -58,6 +58,7 @@ def require_fresh_need(need: Need, version: str | None) -> None:
         labels=labels,
         now_shown={name: shown_value(need, name) for name in stale.fields},
         last=last_case_change(need.case, stale.read_at, need=need),
+        current=current,
     )
 
 
@@ -72,4 +73,5 @@ def require_fresh_links(case: Case, version: str | None, current: Mapping[str, A
         labels={"aids": _("aides associées"), "opportunities": _("opportunités liées")},
         now_shown=shown,
         last=last_case_change(case, stale.read_at),
+        current=current,
     )
