@@ -138,6 +138,12 @@ def stale_error(
     return error
 
 
+def field_label(instance: models.Model | type[models.Model], name: str) -> str:
+    """A model field's name as a person reads it."""
+    field: Any = instance._meta.get_field(name)
+    return str(getattr(field, "verbose_name", name))
+
+
 def shown_value(instance: models.Model, name: str) -> str:
     """A field's stored value as a person reads it (a choice's label, a linked object's name)."""
     field = instance._meta.get_field(name)
@@ -166,7 +172,8 @@ def last_admin_change(instance: models.Model, since: datetime.datetime | None) -
     entry = entries.select_related("user").order_by("-action_time").first()
     if entry is None:
         return None
-    return LastChange(who=entry.user.get_full_name() or entry.user.email, at=entry.action_time)
+    user: Any = entry.user
+    return LastChange(who=user.get_full_name() or user.email, at=entry.action_time)
 
 
 def _put(data: Any, form: forms.BaseForm, name: str, value: Any) -> None:
@@ -179,7 +186,9 @@ def _put(data: Any, form: forms.BaseForm, name: str, value: Any) -> None:
         else:
             data.pop(key, None)
     elif isinstance(widget, forms.MultiWidget):
-        for suffix, subwidget, part in zip(widget.widgets_names, widget.widgets, widget.decompress(prepared), strict=True):
+        names: list[str] = getattr(widget, "widgets_names", [])
+        parts = widget.decompress(prepared) or [None] * len(names)
+        for suffix, subwidget, part in zip(names, widget.widgets, parts, strict=True):
             data[f"{key}{suffix}"] = subwidget.format_value(part) or ""
     elif isinstance(prepared, (list, tuple)):
         data.setlist(key, [str(item) for item in prepared])
@@ -207,7 +216,7 @@ class VersionedFormMixin:
     a lock when a transaction is open, as the admin's saves are). Override `version_fields` (default:
     the form's fields that are model fields), `version_what` or `last_change`."""
 
-    version_what: str = ""
+    version_what: Any = ""  # a text, possibly lazy
     version_fields: tuple[str, ...] | None = None
     stale: Stale | None = None
 
@@ -217,7 +226,7 @@ class VersionedFormMixin:
     add_error: Callable[..., None]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        super().__init__(*args, **kwargs)
         self.fields.setdefault(FIELD_NAME, forms.CharField(widget=forms.HiddenInput, required=False))
         if self.instance.pk is not None:
             self.fields[FIELD_NAME].initial = version_token(self._stored_values(self.instance))
@@ -255,7 +264,7 @@ class VersionedFormMixin:
         current = self._stored_values(stored)
         self.stale = stale_changes(cleaned.get(FIELD_NAME), current)
         if self.stale is not None:
-            labels = {name: str(self.instance._meta.get_field(name).verbose_name) for name in current}
+            labels = {name: field_label(self.instance, name) for name in current}
             what = self.version_what or _("Cet élément (%(name)s)") % {"name": stored}
             error = stale_error(
                 self.stale,

@@ -215,7 +215,11 @@ class CasePageMixin:
             refer_form=bound.get(f"refer-{need.pk}")
             or (ReferForm(need=need, referents=data.referents) if referable else None),
             answer_form=bound.get(f"answer-{need.pk}")
-            or (AnswerForm(prefix=f"answer-{need.pk}") if referred and need.state == NeedState.REFERRED else None),
+            or (
+                AnswerForm(prefix=f"answer-{need.pk}")
+                if referred and need.state == NeedState.REFERRED and not need.referral_answer
+                else None
+            ),
             thread_form=bound.get(f"thread-{need.pk}")
             or (
                 ThreadForm(

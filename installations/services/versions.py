@@ -10,7 +10,15 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from installations.models import Case, CaseEvent, Need
-from portal.concurrency import LastChange, model_values, shown_value, stale_changes, stale_error, version_token
+from portal.concurrency import (
+    LastChange,
+    field_label,
+    model_values,
+    shown_value,
+    stale_changes,
+    stale_error,
+    version_token,
+)
 
 # What the need card shows and writes (its referral has its own form and service).
 NEED_FIELDS = ("state", "owner", "due_date", "details")
@@ -51,7 +59,7 @@ def require_fresh_need(need: Need, version: str | None) -> None:
     stale = stale_changes(version, current)
     if stale is None:
         return
-    labels = {name: str(Need._meta.get_field(name).verbose_name) for name in current}
+    labels = {name: field_label(Need, name) for name in current}
     raise stale_error(
         stale,
         what=_("Ce besoin (« %(kind)s »)") % {"kind": need.get_kind_display()},
