@@ -38,7 +38,12 @@ def _plain(value: Any) -> Any:
         return value.pk
     if isinstance(value, (models.QuerySet, list, tuple, set, frozenset)):
         return sorted(_plain(item) for item in value)
-    if isinstance(value, (datetime.date, datetime.datetime, datetime.time)):
+    if isinstance(value, datetime.datetime):
+        # The same instant read from the database (UTC) and from a form (local time, no microseconds).
+        if timezone.is_aware(value):
+            value = value.astimezone(datetime.UTC)
+        return value.replace(microsecond=0).isoformat()
+    if isinstance(value, (datetime.date, datetime.time)):
         return value.isoformat()
     if isinstance(value, decimal.Decimal):
         return str(value)

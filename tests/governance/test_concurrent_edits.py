@@ -58,3 +58,16 @@ def test_two_saves_of_an_unchanged_meeting_both_pass(body_a, staff_of, login):
         page = a.get(url).content.decode()
         assert a.post(url, form_data(page, form_id="meeting_form") | {"place": place}).status_code == 302
     assert Meeting.objects.get(pk=meeting.pk).place == "Salle B"
+
+
+def test_a_new_start_time_survives_the_second_persons_save_again(body_a, staff_of, login):
+    a, b = two_coordinators(body_a.territory, staff_of, login)
+    meeting = MeetingFactory(territory=body_a.territory, body=body_a)
+    url = reverse("admin:governance_meeting_change", args=[meeting.pk])
+    page_a, page_b = a.get(url).content.decode(), b.get(url).content.decode()
+    assert a.post(url, form_data(page_a, form_id="meeting_form") | {"starts_at_1": "09:30:00"}).status_code == 302
+    refused = b.post(url, form_data(page_b, form_id="meeting_form") | {"place": "Salle B"})
+    assert refused.status_code == 200 and "Début : désormais" in refused.content.decode()
+    assert b.post(url, form_data(refused.content.decode(), form_id="meeting_form")).status_code == 302
+    meeting.refresh_from_db()
+    assert timezone.localtime(meeting.starts_at).strftime("%H:%M") == "09:30" and meeting.place == "Salle B"
