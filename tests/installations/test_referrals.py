@@ -108,7 +108,7 @@ def test_partner_accepts_writes_to_the_coordinator_and_settles_the_need(
     assert CaseEvent.objects.filter(need=need, summary__contains="accepte").exists()
 
     page = client.get(referral_url(need)).content.decode()
-    thread = form_data(page, form_id="thread-form") | { "thread-body": "Rendez-vous pris le 12."}
+    thread = form_data(page, form_id="thread-form") | {"thread-body": "Rendez-vous pris le 12."}
     assert client.post(referral_url(need), thread).status_code == 302
     assert Note.objects.filter(need=need, author=partner_a, body="Rendez-vous pris le 12.").exists()
     assert Notification.objects.filter(recipient=coordinator_a, kind="installations.referral_message").exists()
