@@ -62,8 +62,13 @@ class ReferralsMixin:
         }
 
     def referrals_view(self, request):
-        """What was referred to this partner referent, those waiting for their answer first."""
-        needs = list(referrals_of(request.user, self._partner_territories(request)))
+        """What was referred to this partner referent, those waiting for their answer first; in one
+        territory when the sign-in's role home says which (`?territory=`)."""
+        territories = self._partner_territories(request)
+        wanted = request.GET.get("territory", "")
+        if wanted.isdigit() and int(wanted) in territories:
+            territories = {int(wanted)}
+        needs = list(referrals_of(request.user, territories))
         today = timezone.localdate()
         context = {
             **self._context(request, _("Besoins qui vous sont orientés")),

@@ -15,6 +15,9 @@ from portal.enums import ArsZone, Role
 from tests.installations.factories import CaseFactory, NeedFactory
 from tests.portal.factories import CommuneFactory, MembershipFactory, OrganisationFactory, TerritoryFactory
 
+# Where a coordinator lands after signing in (their role home).
+DASHBOARD = "/admin/installations/case/dashboard/"
+
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
@@ -53,7 +56,7 @@ def test_coordinator_handles_a_case_from_new_to_settled_on_the_case_page(
     NeedFactory(territory=cotentin, case=case, kind=NeedKind.HOUSING_LONG)
     older = CaseFactory(territory=cotentin, supported=True)
 
-    sign_in(page, claire)
+    sign_in(page, claire, expect_path=DASHBOARD)
     page.goto(f"{live_server.url}/admin/installations/case/?status=submitted")
     results = page.locator("#result_list")
     expect(results).not_to_contain_text(older.reference)
@@ -136,8 +139,8 @@ def test_partner_accepts_a_referral_and_answers_the_coordinator(
         contact_consent=True,
     )
 
-    sign_in(page, remi)
-    page.goto(f"{live_server.url}/admin/installations/need/")
+    # A partner referent lands on their referrals (their role home).
+    sign_in(page, remi, expect_path="/admin/installations/need/orientations/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Besoins qui vous sont orientés")
     assert_accessible(page, "referrals")
     no_sideways_scroll(page)
@@ -172,7 +175,7 @@ def test_coordinator_filters_the_list_and_confides_the_page_in_one_go(
     MembershipFactory(user=marc, territory=cotentin, role=Role.COORDINATOR)
     nurses = [CaseFactory(territory=cotentin, profession="nurse") for _ in range(3)]
     doctor = CaseFactory(territory=cotentin, profession="doctor_gp")
-    sign_in(page, claire)
+    sign_in(page, claire, expect_path=DASHBOARD)
 
     page.goto(f"{live_server.url}/admin/installations/case/")
     expect(page.get_by_role("link", name="Nouvelle demande (4)")).to_be_visible()

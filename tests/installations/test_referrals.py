@@ -124,3 +124,16 @@ def test_the_referral_notification_leads_to_the_partners_page(territory_a, coord
     need = referred(territory_a, coordinator_a, partner_a)
     notification = Notification.objects.get(recipient=partner_a, kind="installations.need_referred")
     assert notification.url == referral_url(need)
+
+
+def test_partner_lands_on_their_referrals_of_the_territory_their_home_names(
+    territory_a, territory_b, coordinator_a, partner_a, login
+):
+    here = referred(territory_a, coordinator_a, partner_a)
+    client = login(partner_a)
+    home = client.get("/accueil/")
+    assert home.status_code == 302 and home["Location"] == f"{REFERRALS}?territory={territory_a.pk}"
+    MembershipFactory(user=partner_a, territory=territory_b, role=Role.PARTNER, organisation=partner_a.organisation)
+    listed = client.get(REFERRALS, {"territory": territory_b.pk}).context_data
+    assert listed["waiting"] == []
+    assert [n.pk for n in client.get(REFERRALS, {"territory": territory_a.pk}).context_data["waiting"]] == [here.pk]
