@@ -174,6 +174,7 @@ class CasePageMixin:
             else reverse("admin:installations_case_personal_data", args=[case.pk]),
             "changelist_url": reverse("admin:installations_case_changelist"),
             "has_errors": bool(bound),
+            "workflow_errors": bound["workflow"].non_field_errors() if "workflow" in bound else [],
         }
         return TemplateResponse(request, "admin/installations/case/page.html", context, status=status)
 
@@ -353,7 +354,10 @@ class CasePageMixin:
             referral_message(actor=request.user, need=need, body=cleaned["body"])
             return _("Message envoyé à %(name)s.") % {"name": person_label(need.referent)}
 
-        return CardPost(f"thread-{need.pk}", ThreadForm(request.POST, prefix=f"thread-{need.pk}"), call)
+        if need.referent is None:
+            raise Http404(_("Ce besoin n'est orienté vers aucun partenaire."))
+        label = _("Message à %(name)s (référent partenaire)") % {"name": person_label(need.referent)}
+        return CardPost(f"thread-{need.pk}", ThreadForm(request.POST, prefix=f"thread-{need.pk}", label=label), call)
 
     def _action_links(self, request, case, data):
         form = self._links_form(data, request.POST)

@@ -251,6 +251,8 @@ def referral_message(*, actor: User, need: Need, body: str) -> None:
     (a note on the need: never shown to the applicant); the other side is told."""
     team = _require_referent_or_team(actor, need)
     require_not_erased(need.case)
+    if need.referent_id is None:
+        raise ValidationError(_("Ce besoin n'est orienté vers aucun partenaire."))
     note_add(actor=actor, case=need.case, body=body, need=need)
     subject = _("Demande %(reference)s, besoin « %(kind)s » : nouveau message") % {
         "reference": need.case.reference,

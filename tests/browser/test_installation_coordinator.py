@@ -216,3 +216,44 @@ def test_coordinator_filters_the_list_and_confides_the_page_in_one_go(
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360, f"the page scrolls sideways on a phone ({width} px)"
     screenshot(page, "case-list-360")
+
+
+def test_second_coordinator_saving_an_old_page_is_told_who_changed_what(
+    page, browser, live_server, cotentin, make_person, sign_in, assert_accessible, screenshot
+):
+    alice = make_person("alice@cotentin.fr", totp=True, is_staff=True, first_name="Alice", last_name="Martin")
+    bruno = make_person("bruno@cotentin.fr", totp=True, is_staff=True, first_name="Bruno", last_name="Roux")
+    for person in (alice, bruno):
+        MembershipFactory(user=person, territory=cotentin, role=Role.COORDINATOR)
+    case = CaseFactory(territory=cotentin, supported=True, assigned_to=alice)
+    need = NeedFactory(territory=cotentin, case=case, kind=NeedKind.HOUSING_LONG, details="")
+    url = f"{live_server.url}/admin/installations/case/{case.pk}/change/"
+
+    context = browser.new_context(locale="fr-FR", viewport={"width": 360, "height": 780})
+    bruno_page = context.new_page()
+    sign_in(page, alice, expect_path=DASHBOARD)
+    sign_in(bruno_page, bruno, expect_path=DASHBOARD)
+    page.goto(url)
+    bruno_page.goto(url)
+
+    card = page.locator(f"#need-{need.pk}")
+    card.get_by_label("État").select_option(label="Résolu")
+    card.get_by_role("button", name="Enregistrer ce besoin").click()
+    expect(page.locator(".messagelist")).to_contain_text("Besoin « Logement durable » enregistré.")
+
+    card = bruno_page.locator(f"#need-{need.pk}")
+    card.get_by_label("Précisions").fill("T3 à Valognes, loyer sous 700 €")
+    card.get_by_role("button", name="Enregistrer ce besoin").click()
+    card = bruno_page.locator(f"#need-{need.pk}")
+    expect(card.locator(".error-summary")).to_contain_text("a été modifié par Alice Martin à")
+    expect(card.locator(".error-summary")).to_contain_text("État : désormais « Résolu »")
+    expect(card.get_by_label("Précisions")).to_have_value("T3 à Valognes, loyer sous 700 €")
+    expect(card.get_by_label("État")).to_have_value(NeedState.DONE)
+    assert_accessible(bruno_page, "refused stale need")
+    screenshot(bruno_page, "case-page-stale-360")
+
+    card.get_by_role("button", name="Enregistrer ce besoin").click()
+    expect(bruno_page.locator(".messagelist")).to_contain_text("Besoin « Logement durable » enregistré.")
+    need.refresh_from_db()
+    assert (need.state, need.details) == (NeedState.DONE, "T3 à Valognes, loyer sous 700 €")
+    context.close()
