@@ -110,10 +110,15 @@ def test_form_choices_offer_nothing_from_other_territory(model, pair, client_a, 
         if other is not Territory:
             build(other, territory_b)
     if model._meta.label == "installations.Case":
-        # The case page's need cards offer owners and referents: give it one.
+        # The case page's need cards offer owners and referents: give it a need, and B a referent.
+        from portal.enums import Role
         from tests.installations.factories import NeedFactory
+        from tests.portal.factories import MembershipFactory, OrganisationFactory
 
         NeedFactory(territory=obj_a.territory, case=obj_a)
+        MembershipFactory(
+            territory=territory_b, role=Role.PARTNER, organisation=OrganisationFactory(territory=territory_b)
+        )
     pages = [_url(model, "change", obj_a.pk), _url(model, "add")]
     for page in pages:
         response = client_a.get(page)
