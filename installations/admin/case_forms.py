@@ -38,7 +38,11 @@ class NeedForm(forms.Form):
         self.fields["state"].choices = [
             (value, label) for value, label in NeedState.choices if value != NeedState.REFERRED
         ] + ([(NeedState.REFERRED, NeedState.REFERRED.label)] if need.state == NeedState.REFERRED else [])
-        self.fields["owner"].choices = [("", _("Personne"))] + [(user.pk, person_label(user)) for user in team]
+        owners = list(team)
+        if need.owner is not None and need.owner not in owners:
+            # Left the team since: still shown, so that saving the card does not drop them silently.
+            owners.append(need.owner)
+        self.fields["owner"].choices = [("", _("Personne"))] + [(user.pk, person_label(user)) for user in owners]
 
 
 class ReferForm(forms.Form):

@@ -299,7 +299,7 @@ class CasePageMixin:
 
     def _action_need(self, request, case, data):
         need = self._need_of(request, data)
-        owners = {user.pk: user for user in data.team}
+        owners = {user.pk: user for user in [*data.team, *([need.owner] if need.owner else [])]}
 
         def call(cleaned):
             need_update(

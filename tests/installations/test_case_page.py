@@ -263,3 +263,15 @@ def test_a_need_of_another_case_answers_404(territory_a, client_a):
     need = NeedFactory(territory=territory_a, case=other, kind=NeedKind.PREMISES)
     assert client_a.post(action(case, "need"), need_post(need, state=NeedState.DONE)).status_code == 404
     assert Need.objects.get(pk=need.pk).state == NeedState.OPEN
+
+
+def test_a_need_owner_who_left_the_team_is_kept_when_the_card_is_saved(territory_a, client_a, staff_of):
+    former = staff_of(territory_a, Role.COORDINATOR, email="ancienne@exemple.fr")
+    case = CaseFactory(territory=territory_a)
+    need = NeedFactory(territory=territory_a, case=case, kind=NeedKind.PREMISES, owner=former)
+    former.is_active = False
+    former.save()
+    response = client_a.post(action(case, "need"), need_post(need, details="Local trouvé"))
+    assert response.status_code == 302
+    need.refresh_from_db()
+    assert need.owner == former and need.details == "Local trouvé"
