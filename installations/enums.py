@@ -87,6 +87,7 @@ class EventKind(models.TextChoices):
     OPPORTUNITY_UNLINKED = "opportunity_unlinked", _("Opportunité retirée")
     REFERRAL_ANSWERED = "referral_answered", _("Réponse du partenaire")
     FOLLOW_UP_DONE = "follow_up_done", _("Suivi réalisé")
+    FOLLOW_UP_ASKED = "follow_up_asked", _("Suivi demandé au professionnel")
     REMINDER = "reminder", _("Relance")
     DATA_EXPORTED = "data_exported", _("Données personnelles exportées")
     DATA_ERASED = "data_erased", _("Données personnelles effacées")
