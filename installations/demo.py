@@ -338,6 +338,8 @@ def _build_case(territory, spec: DemoCase, number: int, communes, coordinator, p
                 organisation=partner_membership.organisation,
                 referent=partner_membership.user,
                 message="Pouvez-vous accompagner ce professionnel dans ses démarches ?",
+                # The demo applicant agreed: the partner's page shows how to reach them.
+                contact_consent=True,
             )
         if spec.answer and case.applicant is not None:
             message_post(actor=case.applicant, case=case, body=spec.answer)

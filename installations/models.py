@@ -29,6 +29,7 @@ from installations.enums import (
     NeedKind,
     NeedState,
     OpportunityKind,
+    ReferralAnswer,
     StructureType,
 )
 from portal.enums import PracticeMode, Profession
@@ -286,6 +287,23 @@ class Need(TerritoryScopedModel):
         related_name="referred_installation_needs",
     )
     referred_at = models.DateTimeField(_("orienté le"), null=True, blank=True)
+    # Asked at referral time: may the partner see the applicant's e-mail and phone?
+    contact_consent = models.BooleanField(
+        _("le demandeur accepte que ses coordonnées soient transmises au partenaire"), default=False
+    )
+    referral_answer = models.CharField(
+        _("réponse du partenaire"), max_length=10, choices=ReferralAnswer.choices, blank=True, default=""
+    )
+    referral_reason = models.TextField(_("motif de la réponse"), blank=True)
+    referral_answered_at = models.DateTimeField(_("réponse reçue le"), null=True, blank=True)
+    referral_answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("réponse enregistrée par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 

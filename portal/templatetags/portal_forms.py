@@ -37,3 +37,21 @@ def error_summary(*forms):
                 {"anchor": field.id_for_label, "label": field.label, "message": error} for error in field.errors
             )
     return {"errors": errors}
+
+
+@register.filter
+def fields_html(form):
+    """What `includes/form.html` writes for `form` (its error summary, hidden fields, each field with
+    its label, help and errors), with the fields written in Python (`portal.forms.field_html`): for
+    pages with many small forms, such as the coordinator's case page."""
+    from django.template.loader import render_to_string
+    from django.utils.safestring import mark_safe
+
+    from portal.forms import field_html
+
+    parts = []
+    if form.is_bound and form.errors:
+        parts.append(render_to_string("includes/error_summary.html", error_summary(form)))
+    parts.extend(str(field) for field in form.hidden_fields())
+    parts.extend(field_html(field) for field in form.visible_fields())
+    return mark_safe("\n".join(parts))  # noqa: S308 (each part escaped by its writer)
