@@ -36,7 +36,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.module_loading import import_string
 
-from portal.enums import OrganisationKind, PracticeMode, Profession, Role, TerritoryKind
+from portal.enums import OrganisationKind, PracticeMode, Profession, Role, TerritoryKind, ZoningProfession
 from portal.hooks import declared_hooks
 from portal.importing import Refusals
 from portal.management.commands.import_ars_zoning import ars_zoning_import
@@ -45,7 +45,13 @@ from portal.models import Commune, Membership, Organisation, ProfessionalProfile
 
 # Shared by every demo account and printed by seed_demo: demo only, never on a real deployment.
 DEMO_PASSWORD = "demo-guichet-2026"  # noqa: S105 - public on purpose, demo accounts only
-DEMO_ZONING = Path(__file__).resolve().parent / "data" / "ars_zoning_demo.csv"
+_DATA = Path(__file__).resolve().parent / "data"
+# One file per profession's zoning (illustrative values). The Deux-Sèvres has not imported the nurses'
+# zoning and no territory the others': the portal says so rather than guess.
+DEMO_ZONINGS = {
+    ZoningProfession.DOCTORS: _DATA / "ars_zoning_demo.csv",
+    ZoningProfession.NURSES: _DATA / "ars_zoning_demo_nurses.csv",
+}
 
 
 @dataclass(frozen=True)
@@ -364,7 +370,8 @@ def build() -> DemoTerritories:
         imported = communes_import(territory=territory, epci=spec.epci or None, departement=spec.departement or None)
         _refuse_partial_demo_data(imported.refusals)
         territories[spec.slug] = territory
-    _refuse_partial_demo_data(ars_zoning_import(path=DEMO_ZONING).refusals)
+    for profession, path in DEMO_ZONINGS.items():
+        _refuse_partial_demo_data(ars_zoning_import(path=path, profession=profession).refusals)
     for spec in TERRITORIES:
         organisations_ensure(territories[spec.slug], spec)
     for spec in TERRITORIES:
