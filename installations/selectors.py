@@ -26,6 +26,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, ExtractYear, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from installations import list_cache
 from installations.enums import CaseStatus, NeedKind, NeedState
@@ -514,8 +515,11 @@ def annual_report_section(*, territory: Territory, year: int) -> ReportSection |
             "territoire, de la première demande à l'installation, puis les suit à 1, 3 et 5 ans."
         ),
         figures=[
-            (_("Demandes reçues"), str(figures.total)),
-            (_("Professionnels installés"), str(settled_this_year)),
+            (ngettext("Demande reçue", "Demandes reçues", figures.total), str(figures.total)),
+            (
+                ngettext("Professionnel installé", "Professionnels installés", settled_this_year),
+                str(settled_this_year),
+            ),
             (_("Délai médian avant le premier contact"), _days(figures.median_days_to_first_contact)),
             (_("Délai médian jusqu'à l'installation"), _days(figures.median_days_to_settlement)),
         ],

@@ -36,7 +36,15 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.module_loading import import_string
 
-from portal.enums import OrganisationKind, PracticeMode, Profession, Role, TerritoryKind, ZoningProfession
+from portal.enums import (
+    OrganisationKind,
+    PracticeMode,
+    Profession,
+    Role,
+    TerritoryArticle,
+    TerritoryKind,
+    ZoningProfession,
+)
 from portal.hooks import declared_hooks
 from portal.importing import Refusals
 from portal.management.commands.import_ars_zoning import ars_zoning_import
@@ -58,6 +66,7 @@ DEMO_ZONINGS = {
 class TerritorySpec:
     slug: str
     name: str
+    article: str
     kind: str
     region: str
     siren: str
@@ -79,6 +88,7 @@ TERRITORIES = (
     TerritorySpec(
         slug="cotentin",
         name="Communauté d'agglomération du Cotentin",
+        article=TerritoryArticle.LA,
         kind=TerritoryKind.COMMUNAUTE_AGGLOMERATION,
         region="Normandie",
         siren="200067205",
@@ -111,6 +121,7 @@ TERRITORIES = (
     TerritorySpec(
         slug="deux-sevres",
         name="Département des Deux-Sèvres",
+        article=TerritoryArticle.LE,
         kind=TerritoryKind.DEPARTEMENT,
         region="Nouvelle-Aquitaine",
         siren="",
@@ -145,6 +156,7 @@ TERRITORIES = (
     TerritorySpec(
         slug="agen",
         name="Agglomération d'Agen",
+        article=TerritoryArticle.L,
         kind=TerritoryKind.COMMUNAUTE_AGGLOMERATION,
         region="Nouvelle-Aquitaine",
         siren="200096956",
@@ -277,6 +289,7 @@ def territory_ensure(spec: TerritorySpec) -> Territory:
         "siren": spec.siren,
         "contact_email": spec.contact_email,
         "contact_phone": spec.contact_phone,
+        "article": spec.article,
         "main_colour": spec.main_colour,
         "presentation": spec.presentation,
         "is_active": True,

@@ -23,6 +23,16 @@ class ZoningProfession(models.TextChoices):
     DENTISTS = "dentists", _("chirurgiens-dentistes")
 
 
+class TerritoryArticle(models.TextChoices):
+    """The article a territory's name takes in a sentence (portal/french.py writes "de la", "du"…)."""
+
+    LA = "la", _("la (la Communauté d'agglomération…)")
+    LE = "le", _("le (le Département…)")
+    L = "l", _("l' (l'Agglomération…)")
+    LES = "les", _("les (les Communes…)")
+    NONE = "", _("sans article (Agen)")
+
+
 class ArsZone(models.TextChoices):
     """Every category of every zoning; ZONES_BY_PROFESSION says which belong to which profession."""
 

@@ -26,13 +26,6 @@ def _starts_with_vowel(name: str) -> bool:
     return name.startswith(_VOWELS)
 
 
-def guess_article(name: str, *, feminine: bool) -> str:
-    """The article a name most likely takes; the territory record says it for certain."""
-    if _starts_with_vowel(name):
-        return "l"
-    return "la" if feminine else "le"
-
-
 def with_article(name: str, article: str) -> str:
     """ "la Communauté d'agglomération du Cotentin", "l'Agglomération d'Agen", "Agen"."""
     return _FORMS.get(article, _FORMS[""])[0] + name

@@ -57,10 +57,10 @@ def case_send_confirmation(*, case: Case, link: str = "") -> None:
     days = CONFIRMATION_MAX_AGE.days
     body = _(
         "Bonjour,\n\nVous avez déposé une demande d'accompagnement à l'installation (référence %(reference)s) "
-        "auprès du guichet unique santé de %(territory)s.\n\nPour la confirmer, ouvrez ce lien dans les "
+        "auprès du guichet unique santé %(of_territory)s.\n\nPour la confirmer, ouvrez ce lien dans les "
         "%(days)s jours :\n%(link)s\n\nSi vous n'êtes pas à l'origine de cette demande, ignorez ce message : "
         "elle sera supprimée."
-    ) % {"reference": case.reference, "territory": case.territory.name, "days": days, "link": link}
+    ) % {"reference": case.reference, "of_territory": case.territory.of_name, "days": days, "link": link}
     notify_address(
         territory=case.territory,
         email_address=case.applicant_email,
@@ -90,9 +90,14 @@ def queue_applicant_news(case: Case) -> None:
     link = absolute_url(reverse_or_empty("installations:case_list", territory_slug=case.territory.slug))
     body = _(
         "Bonjour,\n\nIl y a du nouveau sur votre demande d'accompagnement %(reference)s auprès du guichet "
-        "unique santé de %(territory)s.\n\nPour le lire et répondre, connectez-vous ou créez votre compte "
+        "unique santé %(of_territory)s.\n\nPour le lire et répondre, connectez-vous ou créez votre compte "
         "avec cette adresse e-mail (%(email)s) :\n%(link)s"
-    ) % {"reference": case.reference, "territory": case.territory.name, "email": case.applicant_email, "link": link}
+    ) % {
+        "reference": case.reference,
+        "of_territory": case.territory.of_name,
+        "email": case.applicant_email,
+        "link": link,
+    }
     notify_address(
         territory=case.territory,
         email_address=case.applicant_email,

@@ -63,6 +63,7 @@ class TerritoryFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Territoire {n}")
     slug = factory.LazyAttribute(lambda o: slugify(o.name))
     kind = TerritoryKind.COMMUNAUTE_AGGLOMERATION
+    article = "le"  # "le Territoire Alpha", "du Territoire Alpha"
     region = "Normandie"
     contact_email = factory.LazyAttribute(lambda o: f"guichet@{o.slug}.fr")
     contact_phone = "02 33 00 00 00"
