@@ -6,6 +6,7 @@ Templates reach these through the `portal_french` filters; e-mails and documents
 from __future__ import annotations
 
 import datetime
+import unicodedata
 
 from django.utils import formats, timezone
 
@@ -72,3 +73,17 @@ def time(value: datetime.datetime | datetime.time) -> str:
 def datetime_(value: datetime.datetime, fmt: str = "j F Y") -> str:
     """ "1er septembre 2026 à 18 h 00"."""
     return f"{date(value, fmt)} à {time(value)}"
+
+
+def sort_key(text: str) -> tuple[str, str]:
+    """French dictionary order, as PostgreSQL's ICU "fr" collation sorts at its first level: accents
+    and case do not count ("Écausseville" between "Digosville" and "Flottemanville"), then the text
+    itself breaks ties. The same on SQLite, where no collation knows French."""
+    base = unicodedata.normalize("NFKD", text)
+    base = "".join(c for c in base if not unicodedata.combining(c)).casefold()
+    return base.replace("œ", "oe").replace("æ", "ae"), text
+
+
+def sorted_by_name(items, name=lambda item: item.name):
+    """`items` in French order of their name."""
+    return sorted(items, key=lambda item: sort_key(name(item)))

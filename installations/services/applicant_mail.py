@@ -10,8 +10,12 @@ lost. Nothing here talks to the broker or the mail server.
 from __future__ import annotations
 
 import datetime
+import secrets
+from collections.abc import Callable
 
 from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +27,9 @@ from portal.notifications.services import address_notifications_withdraw, notify
 CONFIRMATION_SALT = "installations.case-confirmation"
 # How long an e-mail confirmation link stays valid.
 CONFIRMATION_MAX_AGE = datetime.timedelta(days=7)
+
+# A confirmation e-mail is sent again at most once a minute: a button, not a way to flood an inbox.
+RESEND_INTERVAL = datetime.timedelta(minutes=1)
 
 CONFIRMATION_KIND = "installations.case_confirmation"
 NEWS_KIND = "installations.applicant_news"
@@ -68,6 +75,35 @@ def case_send_confirmation(*, case: Case, link: str = "") -> None:
         subject=_confirmation_subject(case),
         body=body,
     )
+
+
+@transaction.atomic
+def case_confirmation_resend(*, case: Case, email: str = "", link_for: Callable[[Case], str] | None = None) -> Case:
+    """Sends the confirmation e-mail of an unconfirmed anonymous request again, to `email` when the
+    applicant corrects their address. A corrected address gets a new link: the one sent to the
+    wrong address stops working. `link_for(case)` builds the absolute link (default: PORTAL_BASE_URL).
+    Refused (ValidationError, in French) once confirmed, or within a minute of the last sending."""
+    case = Case.objects.select_for_update().get(pk=case.pk, territory_id=case.territory_id)
+    if case.confirmed_at is not None or case.applicant_id is not None or case.erased_at is not None:
+        raise ValidationError(_("Cette demande est déjà confirmée : il n'y a plus d'e-mail de confirmation à envoyer."))
+    email = email.strip()
+    if email:
+        validate_email(email)
+    now = timezone.now()
+    if case.confirmation_sent_at and now - case.confirmation_sent_at < RESEND_INTERVAL:
+        raise ValidationError(
+            _("L'e-mail vient d'être envoyé : attendez une minute avant de le renvoyer."), code="too_soon"
+        )
+    fields = ["confirmation_sent_at"]
+    if email and email.lower() != case.applicant_email.lower():
+        case.applicant_email = email
+        case.confirmation_nonce = secrets.token_hex(16)  # as new_confirmation_nonce: the old link dies
+        fields += ["applicant_email", "confirmation_nonce"]
+    case.confirmation_sent_at = None
+    case.save(update_fields=fields)
+    case_send_confirmation(case=case, link=link_for(case) if link_for else "")
+    case.refresh_from_db(fields=["confirmation_sent_at"])
+    return case
 
 
 def confirmation_link(case: Case) -> str:

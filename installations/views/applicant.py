@@ -27,6 +27,8 @@ from installations.models import CaseDocument
 from installations.services import exchanges, lifecycle
 from installations.services.personal_data import case_erase_personal_data, case_export_personal_data
 from installations.services.submission import cases_claim
+from portal import french
+from portal.documents.rendering import render_pdf
 
 # --- the applicant's space ----------------------------------------------------------------------
 
@@ -163,6 +165,31 @@ def case_withdraw(request, territory_slug, pk):
     return render(
         request, "installations/case_withdraw.html", {"territory": request.territory, "case": case, "form": form}
     )
+
+
+@never_cache
+@login_required
+def case_summary_pdf(request, territory_slug, pk):
+    return summary_pdf_response(_own_case(request, pk))
+
+
+def summary_pdf_response(case):
+    """The request's summary as a PDF (as Démarches Simplifiées gives one): every answer, the
+    reference and the guichet's contact. A page or two, rendered at once."""
+    rendered = render_pdf(
+        template_name="installations/case_summary_pdf.html",
+        context={
+            "title": _("Récapitulatif de la demande %(reference)s") % {"reference": case.reference},
+            "subtitle": _("Demande d'accompagnement à l'installation"),
+            "territory": case.territory,
+            "case": case,
+            "communes": french.sorted_by_name(case.target_communes.all()),
+            "needs": list(case.needs.all()),
+        },
+    )
+    response = HttpResponse(rendered.content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="demande-{case.reference}.pdf"'
+    return response
 
 
 @never_cache

@@ -60,7 +60,7 @@ def visible_text(html: str) -> str:
 
 
 def faults_in(text: str) -> list[str]:
-    found = []
+    found: list[str] = []
     for pattern, why in FAULTS:
         found.extend(f"{why}: « {m.group(0)} »" for m in re.finditer(pattern, text))
     return found
