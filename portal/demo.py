@@ -33,6 +33,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.module_loading import import_string
 
@@ -300,6 +301,10 @@ def territory_ensure(spec: TerritorySpec) -> Territory:
         territory.save()
     else:
         _sync(territory, values)
+    logo = _DATA / "logos" / f"{spec.slug}.svg"
+    if not territory.logo and logo.exists():
+        # Drawn for the demo (portal/data/logos); a real territory uploads its own in the admin.
+        territory.logo.save(logo.name, ContentFile(logo.read_bytes()), save=True)
     return territory
 
 

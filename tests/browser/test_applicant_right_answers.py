@@ -175,7 +175,9 @@ def test_a_doctor_chooses_communes_by_typing_reviews_every_answer_and_gets_the_r
         "julien.morvan@exemple.fr",
     ):
         expect(body).to_contain_text(answer)
-    expect(page.get_by_role("link", name="Modifier votre profession, votre situation ou votre numéro RPPS")).to_be_visible()
+    expect(
+        page.get_by_role("link", name="Modifier votre profession, votre situation ou votre numéro RPPS")
+    ).to_be_visible()
     assert_accessible(page, "vérification")
     screenshot(page, "request-review-360")
     assert fits_the_screen(page)
