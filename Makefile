@@ -9,7 +9,7 @@ SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext 
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/guichet
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test install system-deps services lint typecheck hooks format migrations-check messages lock check-deploy worker beat clean
+.PHONY: run test install system-deps services lint typecheck hooks format migrations-check messages lock check-deploy screenshots worker beat clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,10 @@ endif
 ## coverage; a whole run fails under COVERAGE_FLOOR %
 test: install system-deps services
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest --create-db $(COVERAGE_ARGS) $(PYTEST_ARGS)
+
+## make screenshots — the public pages of each demo territory at 360 and 1,280 px, in var/screenshots/
+screenshots: install system-deps services
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest --create-db tests/browser/test_demo_screenshots.py
 
 services:
 	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
