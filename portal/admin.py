@@ -63,7 +63,8 @@ class TerritoryAdmin(TerritoryScopedAdmin):
     def get_readonly_fields(self, request, obj=None):
         if request.user.is_superuser:
             return []
-        return ["slug", "kind", "siren", "is_active", "communes"]
+        # A domain opens a host name to the whole portal: the superuser sets it.
+        return ["slug", "kind", "siren", "is_active", "communes", "domain"]
 
     def has_add_permission(self, request):
         return request.user.is_superuser

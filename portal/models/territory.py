@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal import french
 from portal.enums import TerritoryArticle, TerritoryKind
-from portal.validators import validate_brand_colour, validate_territory_slug
+from portal.validators import validate_brand_colour, validate_domain, validate_territory_slug
 
 
 class Territory(models.Model):
@@ -36,6 +36,19 @@ class Territory(models.Model):
         _("couleur principale"), max_length=7, default="#1d4f91", validators=[validate_brand_colour]
     )
     is_active = models.BooleanField(_("actif"), default=True)
+    # NULL, not "", when unused: the unique constraint leaves territories without one alone.
+    domain = models.CharField(
+        _("nom de domaine propre"),
+        max_length=253,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[validate_domain],
+        help_text=_(
+            "Facultatif : l'adresse où le territoire sert son site à la racine (par exemple sante.agglo-agen.fr). "
+            "Le nom doit pointer vers le portail ; il est accepté dès l'enregistrement."
+        ),
+    )
     communes = models.ManyToManyField(
         "portal.Commune", verbose_name=_("communes couvertes"), related_name="territories", blank=True
     )
@@ -50,6 +63,11 @@ class Territory(models.Model):
 
     def get_absolute_url(self):
         return reverse("portal:territory_home", kwargs={"territory_slug": self.slug})
+
+    def clean_fields(self, exclude=None):
+        # "Santé.Agen.fr." and "" are written as people type them: stored lower case, or NULL.
+        self.domain = (self.domain or "").strip().lower().rstrip(".") or None
+        super().clean_fields(exclude=exclude)
 
     @property
     def name_with_article(self) -> str:

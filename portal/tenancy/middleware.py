@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponseBase
 from django.shortcuts import get_object_or_404
 
 IDENTITY_COOKIE = "territoire"  # read by portal.context_processors
@@ -46,6 +46,11 @@ class TerritoryMiddleware:
         slug = view_kwargs.get("territory_slug")
         if slug is not None:
             from portal.models import Territory
+
+            host_slug = getattr(request, "host_territory_slug", None)
+            if host_slug is not None and slug != host_slug:
+                # A territory's own domain serves only that territory (portal.tenancy.hosts).
+                raise Http404
 
             request.territory = get_object_or_404(Territory, slug=slug, is_active=True)  # type: ignore[attr-defined]
         return None
