@@ -29,7 +29,7 @@ def _blank(label):
     return [("", label)]
 
 
-class _FrenchOrderIterator(ModelChoiceIterator):
+class FrenchOrderIterator(ModelChoiceIterator):
     """The communes in French order ("Écausseville" among the E's, not after "Yvetot-Bocage")."""
 
     def __iter__(self):
@@ -40,14 +40,14 @@ class _FrenchOrderIterator(ModelChoiceIterator):
 
 
 class CommuneChoiceField(forms.ModelMultipleChoiceField):
-    iterator = _FrenchOrderIterator
+    iterator = FrenchOrderIterator
 
     def label_from_instance(self, obj):
         return obj.name
 
 
 class CommuneSingleChoiceField(forms.ModelChoiceField):
-    iterator = _FrenchOrderIterator
+    iterator = FrenchOrderIterator
 
     def label_from_instance(self, obj):
         return obj.name

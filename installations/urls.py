@@ -17,6 +17,7 @@ urlpatterns = [
     path("demande/<slug:step>/", request.request_step, name="request_step"),
     path("confirmer/<str:token>/", request.confirm, name="confirm"),
     path("mes-demandes/", applicant.case_list, name="case_list"),
+    path("messages/<str:token>/", applicant.conversation, name="conversation"),
     path("mes-demandes/<int:pk>/", applicant.case_detail, name="case_detail"),
     path("mes-demandes/<int:pk>/message/", applicant.message_add, name="message_add"),
     path("mes-demandes/<int:pk>/documents/", applicant.document_add, name="document_add"),

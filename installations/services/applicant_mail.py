@@ -31,6 +31,11 @@ CONFIRMATION_MAX_AGE = datetime.timedelta(days=7)
 # A confirmation e-mail is sent again at most once a minute: a button, not a way to flood an inbox.
 RESEND_INTERVAL = datetime.timedelta(minutes=1)
 
+# The link of the news e-mail: an applicant without an account reads and answers the conversation
+# of their case there, without signing in. Tied to the case's nonce (a corrected address ends it).
+CONVERSATION_SALT = "installations.case-conversation"
+CONVERSATION_MAX_AGE = datetime.timedelta(days=30)
+
 CONFIRMATION_KIND = "installations.case_confirmation"
 NEWS_KIND = "installations.applicant_news"
 
@@ -115,6 +120,46 @@ def confirmation_link(case: Case) -> str:
     return absolute_url(path)
 
 
+def conversation_token(case: Case) -> str:
+    return signing.dumps({"c": case.pk, "n": case.confirmation_nonce}, salt=CONVERSATION_SALT, compress=True)
+
+
+def case_from_conversation_token(*, token: str, territory_id: int) -> Case:
+    """The case a conversation link names, if the link is sound, recent, of this territory, and the
+    case still has no account (then signing in is the way). ValidationError in French otherwise."""
+    try:
+        data = signing.loads(token, salt=CONVERSATION_SALT, max_age=CONVERSATION_MAX_AGE)
+    except signing.SignatureExpired as error:
+        raise ValidationError(
+            _("Ce lien a expiré. Connectez-vous ou créez votre compte avec votre adresse e-mail pour répondre."),
+            code="expired",
+        ) from error
+    except signing.BadSignature as error:
+        raise ValidationError(_("Ce lien n'est pas valide."), code="invalid") from error
+    case = (
+        Case.objects.filter(territory_id=territory_id, pk=data.get("c"), confirmation_nonce=data.get("n"))
+        .select_related("territory")
+        .first()
+    )
+    if case is None or case.erased_at is not None:
+        raise ValidationError(_("Ce lien n'est pas valide."), code="invalid")
+    if case.applicant_id is not None:
+        raise ValidationError(
+            _("Cette demande est rattachée à un compte : connectez-vous pour lire et répondre."), code="account"
+        )
+    return case
+
+
+def conversation_link(case: Case) -> str:
+    from portal.notifications.emails import absolute_url
+
+    return absolute_url(
+        reverse_or_empty(
+            "installations:conversation", territory_slug=case.territory.slug, token=conversation_token(case)
+        )
+    )
+
+
 def queue_applicant_news(case: Case) -> None:
     """An applicant without an account hears of news by e-mail at their address, without the
     content: they sign in with that address to read it. News arriving while such an e-mail is still
@@ -126,11 +171,15 @@ def queue_applicant_news(case: Case) -> None:
     link = absolute_url(reverse_or_empty("installations:case_list", territory_slug=case.territory.slug))
     body = _(
         "Bonjour,\n\nIl y a du nouveau sur votre demande d'accompagnement %(reference)s auprès du guichet "
-        "unique santé %(of_territory)s.\n\nPour le lire et répondre, connectez-vous ou créez votre compte "
-        "avec cette adresse e-mail (%(email)s) :\n%(link)s"
+        "unique santé %(of_territory)s.\n\nPour le lire et répondre, sans compte, ouvrez ce lien (valable "
+        "%(days)s jours ; ne répondez pas à cet e-mail, la réponse n'arriverait pas dans votre dossier) :\n"
+        "%(conversation)s\n\nVous pouvez aussi vous connecter ou créer votre compte avec cette adresse "
+        "e-mail (%(email)s) :\n%(link)s"
     ) % {
         "reference": case.reference,
         "of_territory": case.territory.of_name,
+        "days": CONVERSATION_MAX_AGE.days,
+        "conversation": conversation_link(case),
         "email": case.applicant_email,
         "link": link,
     }
