@@ -193,3 +193,45 @@ def test_a_doctor_chooses_communes_by_typing_reviews_every_answer_and_gets_the_r
     screenshot(page, "request-sent-360")
     assert fits_the_screen(page)
     at_1280(page, screenshot, "request-sent")
+
+
+def test_an_applicant_without_account_answers_from_the_e_mail_link(
+    phone_page, live_server, cotentin, screenshot, assert_accessible
+):
+    from django.core import mail
+
+    from installations.services.applicant_mail import case_confirmation_token
+    from installations.services.exchanges import message_post
+    from installations.services.lifecycle import case_take_charge
+    from installations.services.submission import case_confirm_email, case_submit
+    from portal.enums import Role
+    from portal.notifications.tasks import outbox_relay
+    from tests.portal.factories import MembershipFactory, UserFactory
+
+    coordinator = UserFactory(email="coordination@cotentin.example", first_name="Claire", staff=True)
+    MembershipFactory(user=coordinator, territory=cotentin, role=Role.COORDINATOR)
+    case = case_submit(
+        territory=cotentin,
+        actor=None,
+        email="sans.compte@exemple.fr",
+        profession=Profession.NURSE,
+        needs={"premises": ""},
+        idempotency_key="",
+    )
+    case_confirm_email(token=case_confirmation_token(case))
+    case.refresh_from_db()
+    case_take_charge(actor=coordinator, case=case)
+    message_post(actor=coordinator, case=case, body="Bonjour, pouvez-vous passer mardi à 10 h ?")
+    outbox_relay.apply()
+    sent = next(m for m in mail.outbox if m.to == ["sans.compte@exemple.fr"] and "/messages/" in m.body)
+    link = re.search(r"https?://\S+/messages/\S+/", sent.body).group(0)
+    page = phone_page
+    page.goto(f"{live_server.url}/{link.split('://', 1)[1].split('/', 1)[1]}")
+    expect(page.locator("#messages")).to_contain_text("pouvez-vous passer mardi à 10 h ?")
+    assert_accessible(page, "conversation")
+    page.get_by_label("Votre message").fill("Oui, mardi 10 h me convient.")
+    page.get_by_role("button", name="Envoyer le message").click()
+    expect(page.locator("#messages")).to_contain_text("Oui, mardi 10 h me convient.")
+    assert_accessible(page, "conversation, réponse envoyée")
+    screenshot(page, "conversation-link-360")
+    assert fits_the_screen(page)
