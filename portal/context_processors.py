@@ -21,7 +21,8 @@ def identity_territory(request):
     from portal.models import Territory
 
     candidates = [
-        _first_segment(request.GET.get("next", "") or request.POST.get("next", "")),
+        # Never request.POST: an error page (413) must not read a body it refused.
+        _first_segment(request.GET.get("next", "")),
         _first_segment(request.path),
         request.COOKIES.get(IDENTITY_COOKIE, ""),
     ]
