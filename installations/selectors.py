@@ -30,7 +30,17 @@ from django.utils.translation import ngettext
 
 from installations import list_cache
 from installations.enums import CaseStatus, NeedKind, NeedState
-from installations.models import Aid, Case, CaseDocument, CaseEvent, CaseQuerySet, Message, Need, Opportunity
+from installations.models import (
+    Aid,
+    Case,
+    CaseDocument,
+    CaseEvent,
+    CaseQuerySet,
+    FollowUp,
+    Message,
+    Need,
+    Opportunity,
+)
 from portal.enums import EDITOR_ROLES, ArsZone, Profession, Role, zoning_profession
 from portal.models import Commune, CommuneZoning, Membership, Organisation, Territory, User
 from portal.reporting import ReportSection, ReportTable
@@ -468,6 +478,66 @@ def dashboard_figures(
     )
 
 
+def due_follow_ups(queryset: QuerySet[FollowUp], *, today: datetime.date | None = None) -> QuerySet[FollowUp]:
+    """The follow-ups whose date has come and that nobody recorded yet (the dashboard counts them,
+    the follow-ups' list filters them: one definition)."""
+    return queryset.filter(done_at__isnull=True, due_date__lte=today or timezone.localdate())
+
+
+@dataclass
+class FollowUpTotals:
+    years: int
+    answered: int
+    still_practising: int
+
+
+def follow_up_totals(*, territory: Territory) -> list[FollowUpTotals]:
+    """At 1, 3 and 5 years after settlement: how many follow-ups were recorded, and how many of those
+    professionals still practise on the territory — the figure elected officials ask about (one query)."""
+    rows = (
+        FollowUp.objects.for_territory(territory)
+        .filter(done_at__isnull=False, still_practising__isnull=False)
+        .order_by()
+        .values_list("years")
+        .annotate(answered=Count("pk"), still=Count("pk", filter=Q(still_practising=True)))
+    )
+    found = {years: (answered, still) for years, answered, still in rows}
+    return [FollowUpTotals(years, *found.get(years, (0, 0))) for years in (1, 3, 5)]
+
+
+def follow_up_totals_text(totals: list[FollowUpTotals]) -> str:
+    """Such as "4 sur 5 à 1 an, 2 sur 2 à 3 ans, — à 5 ans", or "aucun suivi enregistré"."""
+    if not any(row.answered for row in totals):
+        return _("aucun suivi enregistré")
+    parts = []
+    for row in totals:
+        when = ngettext("à %(years)s an", "à %(years)s ans", row.years) % {"years": row.years}
+        if row.answered:
+            parts.append(
+                _("%(still)s sur %(answered)s %(when)s")
+                % {"still": row.still_practising, "answered": row.answered, "when": when}
+            )
+        else:
+            parts.append(_("— %(when)s") % {"when": when})
+    return ", ".join(parts)
+
+
+@dataclass
+class YearTotals:
+    requests: int
+    settled: int
+
+
+def year_totals(*, territory: Territory, year: int) -> YearTotals:
+    """Requests submitted and professionals settled in `year` (two queries): the dashboard's
+    comparison with the year before."""
+    cases = Case.objects.for_territory(territory).exclude(status=CaseStatus.UNCONFIRMED)
+    return YearTotals(
+        requests=cases.filter(submitted_at__year=year).count(),
+        settled=cases.filter(status=CaseStatus.SETTLED, settlement_date__year=year).count(),
+    )
+
+
 def requests_chart(figures: DashboardFigures) -> str:
     """A bar chart (SVG drawn on the server) of the requests per month, or "" without the charts module."""
     try:
@@ -522,6 +592,10 @@ def annual_report_section(*, territory: Territory, year: int) -> ReportSection |
             ),
             (_("Délai médian avant le premier contact"), _days(figures.median_days_to_first_contact)),
             (_("Délai médian jusqu'à l'installation"), _days(figures.median_days_to_settlement)),
+            (
+                _("Toujours en exercice sur le territoire (suivis enregistrés)"),
+                follow_up_totals_text(follow_up_totals(territory=territory)),
+            ),
         ],
         tables=[
             ReportTable(

@@ -23,7 +23,7 @@ def zoning_from_zones(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("installations", "0005_case_news_in_outbox"),
+        ("installations", "0006_follow_up_asked_professional"),
     ]
 
     operations = [
