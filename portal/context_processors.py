@@ -6,6 +6,7 @@ from django.utils.functional import SimpleLazyObject, lazy
 # Set on the territory's pages: the pages outside any territory (sign-in, sign-up, the personal
 # space, a 404) keep the identity of the territory the person came from.
 from portal.tenancy.middleware import IDENTITY_COOKIE
+from portal.validators import RESERVED_SLUGS
 
 DEFAULT_COLOUR = "#1d4f91"
 
@@ -27,7 +28,7 @@ def identity_territory(request):
         request.COOKIES.get(IDENTITY_COOKIE, ""),
     ]
     for slug in candidates:
-        if slug and len(slug) <= 60 and slug.replace("-", "").isalnum():
+        if slug and slug not in RESERVED_SLUGS and len(slug) <= 60 and slug.replace("-", "").isalnum():
             territory = Territory.objects.filter(slug=slug, is_active=True).first()
             if territory is not None:
                 return territory
