@@ -120,22 +120,27 @@ def confirmation_link(case: Case) -> str:
     return absolute_url(path)
 
 
-def conversation_token(case: Case) -> str:
-    return signing.dumps({"c": case.pk, "n": case.confirmation_nonce}, salt=CONVERSATION_SALT, compress=True)
+def conversation_token(case: Case, *, today: datetime.date | None = None) -> str:
+    """Signed, with its last valid day rather than a timestamp: two news e-mails of the same day carry
+    the same link, so the outbox still coalesces them."""
+    until = (today or timezone.localdate()) + CONVERSATION_MAX_AGE
+    payload = {"c": case.pk, "n": case.confirmation_nonce, "u": until.isoformat()}
+    return signing.Signer(salt=CONVERSATION_SALT).sign_object(payload, compress=True)
 
 
 def case_from_conversation_token(*, token: str, territory_id: int) -> Case:
     """The case a conversation link names, if the link is sound, recent, of this territory, and the
     case still has no account (then signing in is the way). ValidationError in French otherwise."""
     try:
-        data = signing.loads(token, salt=CONVERSATION_SALT, max_age=CONVERSATION_MAX_AGE)
-    except signing.SignatureExpired as error:
+        data = signing.Signer(salt=CONVERSATION_SALT).unsign_object(token)
+        until = datetime.date.fromisoformat(data["u"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError) as error:
+        raise ValidationError(_("Ce lien n'est pas valide."), code="invalid") from error
+    if timezone.localdate() > until:
         raise ValidationError(
             _("Ce lien a expiré. Connectez-vous ou créez votre compte avec votre adresse e-mail pour répondre."),
             code="expired",
-        ) from error
-    except signing.BadSignature as error:
-        raise ValidationError(_("Ce lien n'est pas valide."), code="invalid") from error
+        )
     case = (
         Case.objects.filter(territory_id=territory_id, pk=data.get("c"), confirmation_nonce=data.get("n"))
         .select_related("territory")

@@ -1,14 +1,14 @@
 """An applicant without an account answers the coordinator from the news e-mail's link: signed,
 expiring, of one case and one territory, ended by a corrected address or an account."""
 
+import datetime
 import re
-import time
-from unittest import mock
 
 import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from installations.enums import CaseStatus
 from installations.models import Case, Message
@@ -70,10 +70,8 @@ def test_a_link_of_another_territory_an_old_link_or_a_forged_one_shows_nothing(c
         "installations:conversation", kwargs={"territory_slug": case_with_news.territory.slug, "token": token + "x"}
     )
     assert Client().get(forged).status_code == 404
-    # A link signed 31 days ago.
-    signed_at = time.time() - CONVERSATION_MAX_AGE.total_seconds() - 86400
-    with mock.patch("django.core.signing.time.time", return_value=signed_at):
-        old = conversation_token(case_with_news)
+    # A link sent 31 days ago.
+    old = conversation_token(case_with_news, today=timezone.localdate() - CONVERSATION_MAX_AGE - datetime.timedelta(1))
     url = reverse("installations:conversation", kwargs={"territory_slug": case_with_news.territory.slug, "token": old})
     expired = Client().get(url)
     assert expired.status_code == 404 and "Ce lien a expiré" in expired.content.decode()
