@@ -103,13 +103,6 @@ class Funder(models.TextChoices):
     OTHER = "other", _("Autre financeur")
 
 
-class AidZoning(models.TextChoices):
-    ANY = "any", _("Toutes les communes")
-    ZIP = "zip", _("Communes en ZIP")
-    ZAC = "zac", _("Communes en ZAC")
-    ZIP_OR_ZAC = "zip_or_zac", _("Communes en ZIP ou en ZAC")
-
-
 class OpportunityKind(models.TextChoices):
     PREMISES = "premises", _("Locaux disponibles")
     PRACTICE_TAKEOVER = "practice_takeover", _("Cabinet ou patientèle à reprendre")

@@ -21,7 +21,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from installations.enums import (
-    AidZoning,
     CaseStatus,
     CurrentSituation,
     EventKind,
@@ -32,7 +31,7 @@ from installations.enums import (
     ReferralAnswer,
     StructureType,
 )
-from portal.enums import PracticeMode, Profession
+from portal.enums import ArsZone, PracticeMode, Profession
 from portal.tenancy.models import TerritoryQuerySet, TerritoryScopedModel
 from portal.validators import validate_rpps
 
@@ -460,7 +459,9 @@ class Aid(TerritoryScopedModel):
     )
     conditions = models.TextField(_("conditions"), blank=True)
     professions = models.JSONField(_("professions concernées"), default=list, blank=True)
-    zoning = models.CharField(_("zonage"), max_length=12, choices=AidZoning.choices, default=AidZoning.ANY)
+    # ArsZone values: the aid applies where the commune's zone, in the zoning of the applicant's own
+    # profession, is one of them. Empty: no zoning condition.
+    zones = models.JSONField(_("zones ARS concernées"), default=list, blank=True)
     communes = models.ManyToManyField(
         "portal.Commune",
         verbose_name=_("communes concernées"),
@@ -479,6 +480,11 @@ class Aid(TerritoryScopedModel):
 
     def __str__(self):
         return self.name
+
+    def zones_display(self) -> str:
+        if not self.zones:
+            return str(_("Sans condition de zonage"))
+        return ", ".join(str(ArsZone(z).label) for z in self.zones if z in ArsZone.values)
 
 
 class Opportunity(TerritoryScopedModel):

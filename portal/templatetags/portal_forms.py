@@ -28,7 +28,10 @@ def error_summary(*forms):
     for form in forms:
         if not form or not form.is_bound or not form.errors:
             continue
-        errors.extend({"anchor": None, "label": None, "message": error} for error in form.non_field_errors())
+        # A form may say where its own errors lead (a group of boxes: the first one).
+        anchor = getattr(form, "error_anchor", None)
+        label = getattr(form, "legend", None) if anchor else None
+        errors.extend({"anchor": anchor, "label": label, "message": error} for error in form.non_field_errors())
         for field in form:
             if field.is_hidden:
                 errors.extend({"anchor": None, "label": None, "message": error} for error in field.errors)
