@@ -28,6 +28,7 @@ urlpatterns = [
     # The axis apps, each under its territory's path (the territory middleware resolves the slug).
     path("<slug:territory_slug>/installation/", include("installations.urls")),
     path("<slug:territory_slug>/gouvernance/", include("governance.urls")),
+    path("<slug:territory_slug>/prevention/", include("prevention.urls")),
     path("", include("portal.urls_portal")),
 ]
 
