@@ -48,7 +48,9 @@ def initiatives(*, territory: Territory | None, public: bool) -> InitiativeQuery
         rows = rows.published()
     return (
         rows.select_related("carrier", "replicated_from", "replication_sheet")
-        .prefetch_related(Prefetch("communes", queryset=Commune.objects.order_by("name").only("pk", "name")))
+        .prefetch_related(
+            Prefetch("communes", queryset=Commune.objects.order_by("name").only("pk", "name", "insee_code"))
+        )
         .order_by("title", "pk")
     )
 
@@ -140,7 +142,7 @@ def commune_theme_table(*, territory: Territory | None, public: bool) -> Commune
 def good_practices(*, territory: Territory | None, public: bool) -> InitiativeQuerySet:
     """The territory's good practices, each with its replications (what spread from where)."""
     replications = Initiative.objects.for_territory(territory).prefetch_related(
-        Prefetch("communes", queryset=Commune.objects.order_by("name").only("pk", "name"))
+        Prefetch("communes", queryset=Commune.objects.order_by("name").only("pk", "name", "insee_code"))
     )
     if public:
         replications = replications.published()
@@ -174,7 +176,7 @@ def shared_good_practices(*, reader: Territory) -> list[ReplicationSheet]:
 
 
 SHARED_FIELDS = (
-    "pk",
+    "id",
     "territory_id",
     "territory__name",
     "territory__slug",
@@ -184,7 +186,7 @@ SHARED_FIELDS = (
     "pitfalls",
     "contact",
     "updated_at",
-    "initiative__pk",
+    "initiative__id",
     "initiative__territory_id",
     "initiative__title",
     "initiative__summary",

@@ -96,7 +96,9 @@ class InitiativeAdmin(TerritoryScopedAdmin):
         return (
             super()
             .get_queryset(request)
-            .prefetch_related(Prefetch("communes", queryset=Commune.objects.order_by("name").only("pk", "name")))
+            .prefetch_related(
+                Prefetch("communes", queryset=Commune.objects.order_by("name").only("pk", "name", "insee_code"))
+            )
         )
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):

@@ -62,7 +62,9 @@ def test_initiative_list_filters_and_query_count(territory_a, communes_a, client
     for i in range(12):
         original = InitiativeFactory(territory=territory_a, theme=Theme.NUTRITION, communes=communes_a[:2])
         ReplicationSheetFactory(territory=territory_a, initiative=original)
-        InitiativeFactory(territory=territory_a, theme=Theme.FIRST_AID, communes=[communes_a[2]], replicated_from=original)
+        InitiativeFactory(
+            territory=territory_a, theme=Theme.FIRST_AID, communes=[communes_a[2]], replicated_from=original
+        )
     with django_assert_max_num_queries(10):
         response = client.get(_url("initiatives", territory_a), {"theme": Theme.FIRST_AID, "commune": communes_a[2].pk})
     assert response.status_code == 200
