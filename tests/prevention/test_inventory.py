@@ -59,7 +59,7 @@ def test_commune_table_query_count_does_not_grow(territory_a, communes_a, client
 
 
 def test_initiative_list_filters_and_query_count(territory_a, communes_a, client, django_assert_max_num_queries):
-    for i in range(12):
+    for _i in range(12):
         original = InitiativeFactory(territory=territory_a, theme=Theme.NUTRITION, communes=communes_a[:2])
         ReplicationSheetFactory(territory=territory_a, initiative=original)
         InitiativeFactory(
