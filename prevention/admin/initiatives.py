@@ -79,7 +79,7 @@ class InitiativeAdmin(TerritoryScopedAdmin):
     list_filter = ["theme", "status", "published"]
     search_fields = ["title", "summary"]
     list_select_related = ["carrier", "replicated_from", "replication_sheet"]
-    filter_horizontal = ["communes", "partners"]
+    # Plain multiple selects: Django's two-box widget puts aria-label on a <span> (axe: aria-prohibited-attr).
     inlines = [FundingInline, ReplicationSheetInline, DocumentInline]
     readonly_fields = ["replicate_link", "created_at", "updated_at"]
     raw_id_fields = ["replicated_from"]
@@ -104,7 +104,10 @@ class InitiativeAdmin(TerritoryScopedAdmin):
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "communes":
             kwargs["queryset"] = communes_of(request)
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if field is not None:
+            field.widget.attrs["size"] = 10
+        return field
 
     @admin.display(description=_("communes"))
     def commune_names(self, obj):
