@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.tenancy.models import TerritoryQuerySet, TerritoryScopedModel
 from prevention.enums import FundingSource, InitiativeStatus, Theme
+from prevention.models.base import FieldChecks
 
 # A CLS action sheet is named by its code ("4.2"), unique in its territory (governance.ActionSheet).
 # Prevention keeps the code, not a foreign key: axis apps never import one another, and the
@@ -62,7 +63,7 @@ class InitiativeQuerySet(TerritoryQuerySet["Initiative"]):
 InitiativeManager = models.Manager.from_queryset(InitiativeQuerySet)
 
 
-class Initiative(TerritoryScopedModel):
+class Initiative(FieldChecks, TerritoryScopedModel):
     title = models.CharField(_("intitulé"), max_length=200)
     summary = models.TextField(_("présentation"), blank=True, help_text=_("Montrée sur le site public."))
     theme = models.CharField(_("thème"), max_length=30, choices=Theme.choices, db_index=True)
@@ -122,18 +123,13 @@ class Initiative(TerritoryScopedModel):
     def __str__(self):
         return self.title
 
-    def clean(self):
+    def field_errors(self):
         errors = {}
-        try:
-            super().clean()
-        except ValidationError as exc:
-            errors.update(exc.update_error_dict({}))
         if self.start_date and self.end_date and self.end_date < self.start_date:
-            errors.setdefault("end_date", []).append(_("La fin doit être après le début de l'action."))
+            errors["end_date"] = [_("La fin doit être après le début de l'action.")]
         if self.replicated_from_id and self.replicated_from_id == self.pk:
-            errors.setdefault("replicated_from", []).append(_("Une action ne peut pas être sa propre réplique."))
-        if errors:
-            raise ValidationError(errors)
+            errors["replicated_from"] = [_("Une action ne peut pas être sa propre réplique.")]
+        return errors
 
     def get_audiences_display(self) -> list[str]:
         from prevention.enums import Audience
@@ -142,7 +138,7 @@ class Initiative(TerritoryScopedModel):
         return [str(labels.get(code, code)) for code in self.audiences or []]
 
 
-class Funding(TerritoryScopedModel):
+class Funding(FieldChecks, TerritoryScopedModel):
     """One funder's part of an initiative's budget; the CLS prevention envelope names its action sheet."""
 
     initiative = models.ForeignKey(
@@ -178,18 +174,12 @@ class Funding(TerritoryScopedModel):
     def __str__(self):
         return f"{self.get_source_display()} {self.year} — {self.amount} €"
 
-    def clean(self):
-        errors = {}
-        try:
-            super().clean()
-        except ValidationError as exc:
-            errors.update(exc.update_error_dict({}))
+    def field_errors(self):
         if self.source == FundingSource.CLS_ENVELOPE and not self.cls_action_code:
-            errors.setdefault("cls_action_code", []).append(
-                _("L'enveloppe prévention du CLS finance une fiche action : indiquez son numéro.")
-            )
-        if errors:
-            raise ValidationError(errors)
+            return {
+                "cls_action_code": [_("L'enveloppe prévention du CLS finance une fiche action : indiquez son numéro.")]
+            }
+        return {}
 
 
 def initiative_document_path(instance, filename):

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from typing import ClassVar, Self
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from portal.tenancy.models import TerritoryQuerySet, TerritoryScopedModel
 from prevention.enums import InterventionStatus, SiteKind, StudentProgramme, Theme
+from prevention.models.base import FieldChecks
 
 
 def academic_year_label(year: int) -> str:
@@ -66,7 +66,7 @@ class StudentTeam(TerritoryScopedModel):
         return f"{self.name} ({academic_year_label(self.academic_year)})"
 
 
-class HealthStudent(TerritoryScopedModel):
+class HealthStudent(FieldChecks, TerritoryScopedModel):
     academic_year = models.PositiveSmallIntegerField(
         _("année universitaire (début)"), help_text=_("2026 pour 2026-2027.")
     )
@@ -97,10 +97,10 @@ class HealthStudent(TerritoryScopedModel):
     def __str__(self):
         return f"{self.first_name} {self.last_name}"
 
-    def clean(self):
-        super().clean()
+    def field_errors(self):
         if self.team_id and self.team.academic_year != self.academic_year:
-            raise ValidationError({"team": _("Cette équipe est celle d'une autre année universitaire.")})
+            return {"team": [_("Cette équipe est celle d'une autre année universitaire.")]}
+        return {}
 
 
 class InterventionQuerySet(TerritoryQuerySet["Intervention"]):
@@ -111,7 +111,7 @@ class InterventionQuerySet(TerritoryQuerySet["Intervention"]):
 InterventionManager = models.Manager.from_queryset(InterventionQuerySet)
 
 
-class Intervention(TerritoryScopedModel):
+class Intervention(FieldChecks, TerritoryScopedModel):
     team = models.ForeignKey(
         StudentTeam, verbose_name=_("équipe"), on_delete=models.CASCADE, related_name="interventions"
     )
@@ -139,15 +139,10 @@ class Intervention(TerritoryScopedModel):
     def __str__(self):
         return f"{self.team.name} — {self.site.name}"
 
-    def clean(self):
+    def field_errors(self):
         errors = {}
-        try:
-            super().clean()
-        except ValidationError as exc:
-            errors.update(exc.update_error_dict({}))
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
-            errors.setdefault("ends_on", []).append(_("Le dernier jour doit être après le premier."))
+            errors["ends_on"] = [_("Le dernier jour doit être après le premier.")]
         if self.site_id and not self.site.can_host and self._state.adding:
-            errors.setdefault("site", []).append(_("Ce lieu n'accueille plus d'équipe d'étudiants."))
-        if errors:
-            raise ValidationError(errors)
+            errors["site"] = [_("Ce lieu n'accueille plus d'équipe d'étudiants.")]
+        return errors
