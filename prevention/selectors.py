@@ -28,6 +28,7 @@ from prevention.models import (
     Initiative,
     InitiativeDocument,
     Intervention,
+    InterventionSite,
     PreventionSettings,
     ReplicationSheet,
 )
@@ -262,6 +263,36 @@ def sanitary_planning(*, territory: Territory | None, year: int) -> list[Commune
         commune = row.site.commune
         grouped.setdefault(commune.pk, CommunePlanning(commune=commune, interventions=[])).interventions.append(row)
     return list(grouped.values())
+
+
+@dataclass
+class HostingSite:
+    site: InterventionSite
+    teams_planned: int
+
+    @property
+    def places_left(self) -> int | None:
+        if self.site.max_teams is None:
+            return None
+        return max(self.site.max_teams - self.teams_planned, 0)
+
+
+def hosting_sites(*, territory: Territory | None, year: int) -> list[HostingSite]:
+    """The sites that can host a team, by commune, with how many teams the year already sends there."""
+    rows = (
+        InterventionSite.objects.for_territory(territory)
+        .filter(can_host=True)
+        .select_related("commune")
+        .annotate(
+            planned=Count(
+                "interventions",
+                filter=Q(interventions__team__academic_year=year)
+                & ~Q(interventions__status=InterventionStatus.CANCELLED),
+            )
+        )
+        .order_by("commune__name", "name", "pk")
+    )
+    return [HostingSite(site=row, teams_planned=row.planned) for row in rows]
 
 
 def ambassadors_by_commune(*, territory: Territory | None) -> list[tuple[Commune, list[Ambassador]]]:

@@ -6,9 +6,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from portal.tenancy.models import TerritoryScopedModel
+from prevention.models.base import ThemesDisplay
 
 
-class Ambassador(TerritoryScopedModel):
+class Ambassador(ThemesDisplay, TerritoryScopedModel):
     first_name = models.CharField(_("prénom"), max_length=100)
     last_name = models.CharField(_("nom"), max_length=100)
     email = models.EmailField(_("e-mail"), blank=True)
@@ -31,10 +32,3 @@ class Ambassador(TerritoryScopedModel):
 
     def __str__(self):
         return f"{self.first_name} {self.last_name}"
-
-    @property
-    def themes_display(self) -> list[str]:
-        from prevention.enums import Theme
-
-        labels = dict(Theme.choices)
-        return [str(labels.get(code, code)) for code in self.themes or []]

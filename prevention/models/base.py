@@ -24,3 +24,16 @@ class FieldChecks:
             errors.setdefault(field, []).extend(messages)
         if errors:
             raise ValidationError(errors)
+
+
+class ThemesDisplay:
+    """`themes_display`: the French labels of a `themes` list of Theme values."""
+
+    themes: Any
+
+    @property
+    def themes_display(self) -> list[str]:
+        from prevention.enums import Theme
+
+        labels = dict(Theme.choices)
+        return [str(labels.get(code, code)) for code in self.themes or []]

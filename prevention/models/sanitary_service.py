@@ -11,14 +11,14 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.tenancy.models import TerritoryQuerySet, TerritoryScopedModel
 from prevention.enums import InterventionStatus, SiteKind, StudentProgramme, Theme
-from prevention.models.base import FieldChecks
+from prevention.models.base import FieldChecks, ThemesDisplay
 
 
 def academic_year_label(year: int) -> str:
     return f"{year}-{year + 1}"
 
 
-class InterventionSite(TerritoryScopedModel):
+class InterventionSite(ThemesDisplay, TerritoryScopedModel):
     name = models.CharField(_("nom"), max_length=200)
     kind = models.CharField(_("type de lieu"), max_length=20, choices=SiteKind.choices)
     commune = models.ForeignKey("portal.Commune", verbose_name=_("commune"), on_delete=models.PROTECT, related_name="+")

@@ -71,6 +71,7 @@ def sanitary_service(request, territory_slug):
                 "year_label": academic_year_label(year),
                 "years": [(y, academic_year_label(y)) for y in range(current + 1, current - 4, -1)],
                 "planning": selectors.sanitary_planning(territory=request.territory, year=year),
+                "hosting": selectors.hosting_sites(territory=request.territory, year=year),
                 "ambassadors": selectors.ambassadors_by_commune(territory=request.territory),
             },
         )

@@ -82,3 +82,20 @@ def test_student_in_a_team_of_another_year_is_refused(territory_a):
     )
     with pytest.raises(ValidationError, match="autre année universitaire"):
         student.full_clean()
+
+
+def test_sites_that_can_host_show_the_teams_planned_and_the_places_left(territory_a, coordinator_a, login):
+    commune = CommuneFactory(insee_code="50210", name="Valognes")
+    school = InterventionSiteFactory(territory=territory_a, name="Collège Félix-Buhot", commune=commune, max_teams=3)
+    InterventionSiteFactory(territory=territory_a, name="Ancienne école", commune=commune, can_host=False)
+    for status in ("planned", "done", "cancelled"):
+        InterventionFactory(
+            territory=territory_a, site=school, status=status, team=StudentTeamFactory(territory=territory_a)
+        )
+    InterventionFactory(
+        territory=territory_a, site=school, team=StudentTeamFactory(territory=territory_a, academic_year=2025)
+    )
+    response = login(coordinator_a).get(_url(territory_a), {"annee": "2026"})
+    [row] = response.context["hosting"]
+    assert (row.site.name, row.teams_planned, row.places_left) == ("Collège Félix-Buhot", 2, 1)
+    assert "Ancienne école" not in response.content.decode()
