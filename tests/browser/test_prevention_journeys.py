@@ -188,3 +188,46 @@ def test_coordinator_records_an_initiative_and_another_commune_starts_its_replic
     page.goto(f"{live_server.url}/cotentin/prevention/communes/")
     assert_accessible(page, "commune table 1280")
     screenshot(page, "prevention-communes-1280")
+
+
+def test_prevention_pages_on_the_demo_data_at_360_and_1280(
+    phone_page, page, live_server, make_person, sign_in, assert_accessible, screenshot
+):
+    """Every prevention page, on the demo's Agen and Cotentin, read by a phone and a wide screen."""
+    from portal import demo
+
+    territories = demo.build()
+    claire = make_person("claire@agen.fr", totp=True, is_staff=True, first_name="Claire", last_name="Lebrun")
+    MembershipFactory(user=claire, territory=territories["agen"], role=Role.COORDINATOR)
+    public = [
+        ("agen-agenda", "/agen/prevention/"),
+        ("agen-past", "/agen/prevention/?quand=passes"),
+        ("cotentin-communes", "/cotentin/prevention/communes/"),
+        ("cotentin-initiatives", "/cotentin/prevention/actions/?theme=ageing"),
+        ("cotentin-good-practices", "/cotentin/prevention/bonnes-pratiques/"),
+    ]
+    original = Initiative.objects.get(title="Parcours santé seniors")
+    public.append(("cotentin-initiative", f"/cotentin/prevention/actions/{original.pk}/"))
+    for name, path in public:
+        for viewer, width in ((phone_page, 360), (page, 1280)):
+            viewer.goto(live_server.url + path)
+            assert_accessible(viewer, f"{path} at {width}")
+            if width == 360:
+                assert fits_the_screen(viewer), path
+            screenshot(viewer, f"prevention-{name}-{width}")
+    sign_in(phone_page, claire, expect_path=None)
+    mercredis = Initiative.objects.get(title="Mercredis de la santé")
+    for name, path in (
+        ("agen-team-initiative", f"/agen/prevention/actions/{mercredis.pk}/"),
+        ("agen-shared", "/agen/prevention/bonnes-pratiques/partagees/"),
+        ("agen-sanitary", "/agen/prevention/service-sanitaire/"),
+    ):
+        phone_page.goto(live_server.url + path)
+        assert_accessible(phone_page, path)
+        assert fits_the_screen(phone_page), path
+        screenshot(phone_page, f"prevention-{name}-360")
+    phone_page.get_by_role("link", name="Partagées par d'autres territoires").click()
+    phone_page.get_by_role("link", name="Parcours santé seniors").click()
+    expect(phone_page.get_by_text("Partagée par Communauté d'agglomération du Cotentin")).to_be_visible()
+    assert_accessible(phone_page, "shared sheet")
+    screenshot(phone_page, "prevention-agen-shared-sheet-360")
