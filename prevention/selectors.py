@@ -111,6 +111,14 @@ class CommuneThemeTable:
     def communes_without_any(self) -> list[Commune]:
         return [row.commune for row in self.rows if not any(row.counts)]
 
+    @property
+    def communes_without_theme(self) -> list[int]:
+        """Per theme, how many communes have nothing on it."""
+        return [sum(1 for row in self.rows if not row.counts[i]) for i in range(len(self.themes))]
+
+    def with_actions_only(self) -> list[CommuneRow]:
+        return [row for row in self.rows if any(row.counts)]
+
 
 def commune_theme_table(*, territory: Territory | None, public: bool) -> CommuneThemeTable:
     """Commune × theme: how many live initiatives (neither abandoned nor, for the public, unpublished)

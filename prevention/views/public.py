@@ -80,8 +80,18 @@ def agenda_feed(request, territory_slug):
 def communes(request, territory_slug):
     team = is_team(request)
     table = selectors.commune_theme_table(territory=request.territory, public=not team)
+    # Most communes of a large territory have nothing yet: the reader may keep only those that have.
+    hide_empty = request.GET.get("vides") == "masquer"
     return render(
-        request, "prevention/communes.html", {"territory": request.territory, "table": table, "is_team": team}
+        request,
+        "prevention/communes.html",
+        {
+            "territory": request.territory,
+            "table": table,
+            "rows": table.with_actions_only() if hide_empty else table.rows,
+            "hide_empty": hide_empty,
+            "is_team": team,
+        },
     )
 
 

@@ -190,3 +190,18 @@ def test_period_check_constraint_holds_in_the_database(territory_a):
 
     with pytest.raises(IntegrityError):
         InitiativeFactory(territory=territory_a, start_date=dt.date(2026, 5, 1), end_date=dt.date(2026, 4, 1))
+
+
+def test_commune_table_counts_communes_without_action_per_theme_and_can_hide_empty_ones(
+    territory_a, communes_a, client
+):
+    alpha, bourg, _cap = communes_a
+    InitiativeFactory(territory=territory_a, theme=Theme.NUTRITION, communes=[alpha, bourg])
+    response = client.get(_url("communes", territory_a))
+    table = response.context["table"]
+    themes = [v for v, _l in table.themes]
+    assert table.communes_without_theme[themes.index(Theme.NUTRITION)] == 1
+    assert table.communes_without_theme[themes.index(Theme.FIRST_AID)] == 3
+    assert [r.commune.name for r in response.context["rows"]] == ["Alpha-Ville", "Bourg-d'Alpha", "Cap-Alpha"]
+    hidden = client.get(_url("communes", territory_a), {"vides": "masquer"})
+    assert [r.commune.name for r in hidden.context["rows"]] == ["Alpha-Ville", "Bourg-d'Alpha"]
