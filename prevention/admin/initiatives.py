@@ -115,11 +115,11 @@ class InitiativeAdmin(TerritoryScopedAdmin):
 
     @admin.display(description=_("bonne pratique"), boolean=True)
     def good_practice(self, obj):
-        return hasattr(obj, "replication_sheet")
+        return obj.is_good_practice
 
     @admin.display(description=_("réplication"))
     def replicate_link(self, obj):
-        if obj is None or obj.pk is None or not hasattr(obj, "replication_sheet"):
+        if obj is None or obj.pk is None or not obj.is_good_practice:
             return _("Une bonne pratique (avec sa fiche) peut être reprise par une autre commune.")
         return format_html(
             '<a class="button" href="{}">{}</a>',
@@ -222,7 +222,7 @@ class InitiativeAdmin(TerritoryScopedAdmin):
                 " ; ".join(f"{source} {amount} €" for source, amount in by_source.items()),
                 ", ".join(sorted({f.cls_action_code for f in obj.fundings.all() if f.cls_action_code})),
                 obj.people_reached if obj.people_reached is not None else "",
-                _("oui") if hasattr(obj, "replication_sheet") else _("non"),
+                _("oui") if obj.is_good_practice else _("non"),
                 obj.replicated_from.title if obj.replicated_from else "",
                 _("oui") if obj.published else _("non"),
             ]

@@ -131,6 +131,11 @@ class Initiative(FieldChecks, TerritoryScopedModel):
             errors["replicated_from"] = [_("Une action ne peut pas être sa propre réplique.")]
         return errors
 
+    @property
+    def is_good_practice(self) -> bool:
+        """Has its replication sheet (read with select_related("replication_sheet") in lists)."""
+        return hasattr(self, "replication_sheet")
+
     def get_audiences_display(self) -> list[str]:
         from prevention.enums import Audience
 
