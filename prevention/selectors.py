@@ -11,15 +11,16 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import Any
 
-from django.db.models import Count, F, Prefetch, Q, Sum
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from portal.events.enums import EventStatus, RegistrationStatus
-from portal.events.models import Event, EventQuerySet
-from portal.models import Commune
+from portal.events.models import Event, EventQuerySet, Registration
+from portal.models import Commune, Territory
 from portal.reporting import ReportSection, ReportTable
 from prevention.enums import AGENDA_EVENT_KIND, FundingSource, InitiativeStatus, InterventionStatus, Theme
 from prevention.models import (
@@ -33,10 +34,6 @@ from prevention.models import (
     ReplicationSheet,
 )
 from prevention.models.initiatives import InitiativeQuerySet
-
-if TYPE_CHECKING:
-    from portal.models import Territory
-
 
 # --- the inventory ------------------------------------------------------------------------------
 
@@ -319,6 +316,14 @@ def ambassadors_by_commune(*, territory: Territory | None) -> list[tuple[Commune
 # --- annual report and dashboard ------------------------------------------------------------------
 
 
+def _scalar(rows: QuerySet[Any], aggregate: Count) -> Coalesce:
+    """`aggregate` over `rows` as a value of the outer query (0 when there is no row)."""
+    return Coalesce(
+        Subquery(rows.order_by().annotate(_one=Value(1)).values("_one").annotate(v=aggregate).values("v")[:1]),
+        0,
+    )
+
+
 def _euros(value: Decimal | None) -> str:
     amount = value or Decimal(0)
     return f"{amount:,.0f} €".replace(",", "\u202f")
@@ -327,7 +332,8 @@ def _euros(value: Decimal | None) -> str:
 def annual_report_section(*, territory: Territory, year: int) -> ReportSection | None:
     """The prevention axis's part of the annual report and of the territory dashboard
     (portal.reporting contract): initiatives live that year by theme, the CLS envelope by action
-    sheet, the agenda's attendance, the service sanitaire and the ambassadors. Six queries."""
+    sheet, the agenda's attendance, the service sanitaire and the ambassadors. Three queries, two
+    when the territory has no prevention that year (every report and dashboard pays them)."""
     start, end = date(year, 1, 1), date(year, 12, 31)
     live = (
         Initiative.objects.for_territory(territory)
@@ -335,8 +341,40 @@ def annual_report_section(*, territory: Territory, year: int) -> ReportSection |
         .filter(Q(start_date__isnull=True) | Q(start_date__lte=end))
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
     )
-    by_theme = dict(live.order_by().values_list("theme").annotate(n=Count("pk")))
-    replications = live.filter(replicated_from__isnull=False).count()
+    themes = list(
+        live.order_by()
+        .values_list("theme")
+        .annotate(n=Count("pk"), copies=Count("pk", filter=Q(replicated_from__isnull=False)))
+    )
+    by_theme = {theme: n for theme, n, _copies in themes}
+    replications = sum(copies for _theme, _n, copies in themes)
+    # The other figures in one query: a scalar subquery per table.
+    events = (
+        Event.objects.for_territory(territory)
+        .of_kind(AGENDA_EVENT_KIND)
+        .filter(status=EventStatus.PUBLISHED, starts_at__year=year)
+    )
+    interventions = (
+        Intervention.objects.for_territory(territory)
+        .filter(starts_on__year=year)
+        .exclude(status=InterventionStatus.CANCELLED)
+    )
+    figures = (
+        Territory.objects.filter(pk=territory.pk)
+        .values(
+            held=_scalar(events, Count("pk")),
+            attended=_scalar(
+                Registration.objects.filter(event__in=events, attended=True, status=RegistrationStatus.REGISTERED),
+                Count("pk"),
+            ),
+            interventions=_scalar(interventions, Count("pk")),
+            ambassadors=_scalar(Ambassador.objects.for_territory(territory).filter(active=True), Count("pk")),
+        )
+        .get()
+    )
+    total = sum(by_theme.values())
+    if not (total or figures["held"] or figures["interventions"] or figures["ambassadors"]):
+        return None
     envelope = list(
         Funding.objects.for_territory(territory)
         .filter(year=year, source=FundingSource.CLS_ENVELOPE)
@@ -344,25 +382,6 @@ def annual_report_section(*, territory: Territory, year: int) -> ReportSection |
         .values_list("cls_action_code")
         .annotate(total=Sum("amount"), n=Count("initiative", distinct=True))
     )
-    events = (
-        Event.objects.for_territory(territory)
-        .of_kind(AGENDA_EVENT_KIND)
-        .filter(status=EventStatus.PUBLISHED, starts_at__year=year)
-        .aggregate(
-            held=Count("pk", distinct=True),
-            attended=Count("registrations", filter=Q(registrations__attended=True)),
-        )
-    )
-    interventions = (
-        Intervention.objects.for_territory(territory)
-        .filter(starts_on__year=year)
-        .exclude(status=InterventionStatus.CANCELLED)
-        .aggregate(n=Count("pk"), reached=Sum("people_reached"))
-    )
-    ambassadors = Ambassador.objects.for_territory(territory).filter(active=True).count()
-    total = sum(by_theme.values())
-    if not (total or events["held"] or interventions["n"] or ambassadors):
-        return None
     theme_labels = dict(Theme.choices)
     return ReportSection(
         title=_("Prévention"),
@@ -377,13 +396,18 @@ def annual_report_section(*, territory: Territory, year: int) -> ReportSection |
                 ngettext("réplique d'une bonne pratique", "répliques de bonnes pratiques", replications),
                 str(replications),
             ),
-            (ngettext("événement de l'agenda", "événements de l'agenda", events["held"]), str(events["held"])),
-            (_("présences aux événements"), str(events["attended"])),
+            (ngettext("événement de l'agenda", "événements de l'agenda", figures["held"]), str(figures["held"])),
+            (_("présences aux événements"), str(figures["attended"])),
             (
-                ngettext("intervention du service sanitaire", "interventions du service sanitaire", interventions["n"]),
-                str(interventions["n"]),
+                ngettext(
+                    "intervention du service sanitaire", "interventions du service sanitaire", figures["interventions"]
+                ),
+                str(figures["interventions"]),
             ),
-            (ngettext("ambassadeur santé actif", "ambassadeurs santé actifs", ambassadors), str(ambassadors)),
+            (
+                ngettext("ambassadeur santé actif", "ambassadeurs santé actifs", figures["ambassadors"]),
+                str(figures["ambassadors"]),
+            ),
         ],
         tables=[
             ReportTable(

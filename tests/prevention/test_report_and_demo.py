@@ -45,7 +45,7 @@ def test_section_counts_the_year_s_initiatives_envelope_events_and_people(
     )
     AmbassadorFactory(territory=territory_a)
 
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(3):
         section = selectors.annual_report_section(territory=territory_a, year=2026)
 
     figures = dict(section.figures)
@@ -57,8 +57,10 @@ def test_section_counts_the_year_s_initiatives_envelope_events_and_people(
     assert envelope.rows == [["2.1", "3", "9\u202f000 €"], ["2.2", "3", "9\u202f000 €"]]
 
 
-def test_no_section_for_a_year_without_prevention(territory_a):
-    assert selectors.annual_report_section(territory=territory_a, year=2026) is None
+def test_no_section_for_a_year_without_prevention_in_two_queries(territory_a, django_assert_num_queries):
+    # Every annual report and every dashboard pays for this, prevention or not.
+    with django_assert_num_queries(2):
+        assert selectors.annual_report_section(territory=territory_a, year=2026) is None
 
 
 def test_dashboard_of_the_territory_shows_the_prevention_section(territory_a, staff_of, login):
