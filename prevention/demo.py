@@ -279,15 +279,6 @@ def _build_agen(territory: Territory, territories: Any) -> None:
     initiatives = {spec.title: _initiative(territory, spec, carriers) for spec in AGEN_INITIATIVES}
     today = timezone.localdate()
 
-    # The portal's demo event of Agen is a Mercredi de la santé: it belongs on the prevention agenda.
-    for event in Event.objects.for_territory(territory).filter(kind="", title__startswith="Mercredi de la santé"):
-        event.kind = AGENDA_EVENT_KIND
-        event.save(update_fields=["kind"])
-        AgendaDetails.objects.update_or_create(
-            territory=territory,
-            event=event,
-            defaults={"theme": Theme.CHRONIC_DISEASES, "initiative": initiatives["Mercredis de la santé"]},
-        )
     mercredis = initiatives["Mercredis de la santé"]
     for weeks, subject, theme, attended in (
         (-5, "vaccination", Theme.VACCINATION, 38),
