@@ -19,7 +19,7 @@ from portal.models import Commune, Organisation
 from portal.tenancy.admin import TerritoryScopedAdmin, TerritoryScopedInline, scoped_choices
 from prevention.admin.common import audiences_field, check_communes_in_territory, communes_of
 from prevention.models import Funding, Initiative, InitiativeDocument, PreventionSettings, ReplicationSheet
-from prevention.services.good_practices import replication_start, sharing_set
+from prevention.services.good_practices import good_practice_mark, replication_start, sharing_set
 
 
 class FundingInline(TerritoryScopedInline, admin.TabularInline):
@@ -33,10 +33,13 @@ class DocumentInline(TerritoryScopedInline, admin.TabularInline):
     readonly_fields = ["uploaded_at"]
 
 
+SHEET_FIELDS = ("why_it_works", "key_steps", "resources_needed", "pitfalls", "contact")
+
+
 class ReplicationSheetInline(TerritoryScopedInline, admin.StackedInline):
     model = ReplicationSheet
     verbose_name = _("fiche de bonne pratique (la remplir fait de l'action une bonne pratique)")
-    fields = ["why_it_works", "key_steps", "resources_needed", "pitfalls", "contact"]
+    fields = list(SHEET_FIELDS)
     max_num = 1
 
 
@@ -82,7 +85,7 @@ class InitiativeAdmin(TerritoryScopedAdmin):
     # Plain multiple selects: Django's two-box widget puts aria-label on a <span> (axe: aria-prohibited-attr).
     inlines = [FundingInline, ReplicationSheetInline, DocumentInline]
     readonly_fields = ["replicate_link", "created_at", "updated_at"]
-    raw_id_fields = ["replicated_from"]
+    autocomplete_fields = ["replicated_from"]
     fieldsets = [
         (None, {"fields": ["territory", "title", "summary", "theme", "audiences", "status", "published"]}),
         (_("Où et par qui"), {"fields": ["communes", "carrier", "partners"]}),
@@ -126,6 +129,35 @@ class InitiativeAdmin(TerritoryScopedAdmin):
             reverse("admin:prevention_initiative_replicate", args=[obj.pk]),
             _("Une autre commune reprend cette bonne pratique"),
         )
+
+    def save_formset(self, request, form, formset, change):
+        # The good-practice sheet is written by its service (who may, what a sheet needs).
+        if formset.model is not ReplicationSheet:
+            return super().save_formset(request, form, formset, change)
+        # What the admin's change message reads of a saved formset.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for sheet_form in formset.forms:
+            data = getattr(sheet_form, "cleaned_data", None)
+            if not data or not sheet_form.has_changed():
+                continue
+            if data.get("DELETE"):
+                if sheet_form.instance.pk:
+                    formset.deleted_objects.append(sheet_form.instance)
+                    sheet_form.instance.delete()
+                continue
+            try:
+                sheet = good_practice_mark(
+                    actor=request.user,
+                    initiative=form.instance,
+                    **{name: data.get(name) or "" for name in SHEET_FIELDS},
+                )
+            except PermissionDenied:
+                raise Http404 from None
+            if sheet_form.instance.pk:
+                formset.changed_objects.append((sheet, sheet_form.changed_data))
+            else:
+                formset.new_objects.append(sheet)
+        return None
 
     # --- start a replication ---------------------------------------------------------------------
     def get_urls(self):

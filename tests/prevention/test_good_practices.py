@@ -195,12 +195,19 @@ def test_shared_good_practice_is_readable_by_another_territory_and_nothing_else_
         )
         body = b"".join(export.streaming_content) if export.streaming else export.content
         assert not any(marker.encode() in body for marker in MARKERS.values()), model
-    for model, field in (("initiative", "replicated_from"), ("preventionevent", "organiser")):
+    InitiativeFactory(territory=territory_a, title="ZQX-ACTION-DE-A")
+    InterventionSiteFactory(territory=territory_a, name="ZQX-LIEU-DE-A")
+    for model, field, own in (
+        ("initiative", "replicated_from", "ZQX-ACTION-DE-A"),
+        ("intervention", "site", "ZQX-LIEU-DE-A"),
+    ):
         answer = client.get(
             reverse("admin:autocomplete"),
             {"app_label": "prevention", "model_name": model, "field_name": field, "term": "ZQX"},
         )
-        assert not any(marker in answer.content.decode() for marker in MARKERS.values())
+        assert answer.status_code == 200
+        found = [row["text"] for row in answer.json()["results"]]
+        assert found == [own], (model, found)  # A's own row answers; none of B's
 
     # B's other objects answer 404 through A's site, the shared sheet's initiative page included.
     assert client.get(_url("initiative", territory_a, pk=sharing_b.initiative_id)).status_code == 404

@@ -205,3 +205,21 @@ def test_commune_table_counts_communes_without_action_per_theme_and_can_hide_emp
     assert [r.commune.name for r in response.context["rows"]] == ["Alpha-Ville", "Bourg-d'Alpha", "Cap-Alpha"]
     hidden = client.get(_url("communes", territory_a), {"vides": "masquer"})
     assert [r.commune.name for r in hidden.context["rows"]] == ["Alpha-Ville", "Bourg-d'Alpha"]
+
+
+def test_filling_the_sheet_in_the_admin_makes_a_good_practice_through_its_service(
+    territory_a, communes_a, coordinator_a, login
+):
+    sheet = {
+        "replication_sheet-TOTAL_FORMS": "1",
+        "replication_sheet-0-why_it_works": "Des ateliers près de chez soi.",
+        "replication_sheet-0-key_steps": "Une salle ; deux animateurs.",
+        "replication_sheet-0-resources_needed": "",
+        "replication_sheet-0-pitfalls": "",
+        "replication_sheet-0-contact": "",
+    }
+    response = _admin_post(login(coordinator_a), territory_a, communes_a[:1], **sheet)
+    assert response.status_code == 302
+    practice = Initiative.objects.good_practices().get()
+    assert practice.replication_sheet.key_steps == "Une salle ; deux animateurs."
+    assert practice.replication_sheet.territory == territory_a
