@@ -85,7 +85,8 @@ class InitiativeAdmin(TerritoryScopedAdmin):
     # Plain multiple selects: Django's two-box widget puts aria-label on a <span> (axe: aria-prohibited-attr).
     inlines = [FundingInline, ReplicationSheetInline, DocumentInline]
     readonly_fields = ["replicate_link", "created_at", "updated_at"]
-    autocomplete_fields = ["replicated_from"]
+    # A raw id, not an autocomplete: select2's box has no accessible name (axe: aria-input-field-name).
+    raw_id_fields = ["replicated_from"]
     fieldsets = [
         (None, {"fields": ["territory", "title", "summary", "theme", "audiences", "status", "published"]}),
         (_("Où et par qui"), {"fields": ["communes", "carrier", "partners"]}),

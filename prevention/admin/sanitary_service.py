@@ -69,7 +69,6 @@ class InterventionAdmin(TerritoryScopedAdmin):
     list_filter = ["status", "theme", "team__academic_year"]
     search_fields = ["team__name", "site__name"]
     list_select_related = ["team", "site__commune"]
-    autocomplete_fields = ["team", "site"]
     date_hierarchy = "starts_on"
     export_fields = ("team", "site", "theme", "starts_on", "ends_on", "status", "people_reached")
 
