@@ -6,7 +6,7 @@ link of the applicant's notifications; `confirm` is the link of the confirmation
 
 from django.urls import path
 
-from installations.views import applicant, public, request
+from installations.views import applicant, follow_up, public, request
 
 app_name = "installations"
 
@@ -23,6 +23,7 @@ urlpatterns = [
     path("mes-demandes/<int:pk>/retirer/", applicant.case_withdraw, name="case_withdraw"),
     path("mes-demandes/<int:pk>/mes-donnees.json", applicant.case_export, name="case_export"),
     path("mes-demandes/<int:pk>/effacer/", applicant.case_erase, name="case_erase"),
+    path("suivi/<str:token>/", follow_up.follow_up_answer_view, name="follow_up_answer"),
     path("aides/", public.aids, name="aids"),
     path("opportunites/", public.opportunity_list, name="opportunity_list"),
     path("opportunites/<int:pk>/", public.opportunity_detail, name="opportunity_detail"),
