@@ -296,11 +296,14 @@ class PreventionSettingsAdmin(TerritoryScopedAdmin):
     readonly_fields = ["shared_since"]
 
     def save_model(self, request, obj, form, change):
-        # The sharing goes through its service (who may, since when); the row exists after it.
+        # The sharing goes through its service (who may, since when): a new row is first saved
+        # unshared, then the service shares it and dates it.
+        share = obj.share_good_practices
         if not change:
+            obj.share_good_practices = False
             super().save_model(request, obj, form, change)
         try:
-            saved = sharing_set(actor=request.user, territory=obj.territory, share=obj.share_good_practices)
+            saved = sharing_set(actor=request.user, territory=obj.territory, share=share)
         except PermissionDenied:
             raise Http404 from None
-        obj.pk, obj.shared_since = saved.pk, saved.shared_since
+        obj.pk, obj.share_good_practices, obj.shared_since = saved.pk, saved.share_good_practices, saved.shared_since

@@ -66,6 +66,17 @@ def test_settings_admin_shares_through_the_service(territory_a, coordinator_a, l
     assert settings_row.share_good_practices and settings_row.shared_since is not None
 
 
+def test_settings_added_shared_are_dated_by_the_service(territory_a, coordinator_a, login):
+    response = login(coordinator_a).post(
+        reverse("admin:prevention_preventionsettings_add"), {"territory": territory_a.pk, "share_good_practices": "on"}
+    )
+    assert response.status_code == 302
+    from prevention.models import PreventionSettings
+
+    row = PreventionSettings.objects.get(territory=territory_a)
+    assert row.share_good_practices and row.shared_since is not None
+
+
 def test_initiative_documents_are_downloaded_by_the_team_only(
     territory_a, coordinator_a, login, client, settings, tmp_path
 ):
