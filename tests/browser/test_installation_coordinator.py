@@ -42,7 +42,7 @@ def test_coordinator_triages_assigns_refers_and_settles_a_case(page, live_server
     NeedFactory(territory=cotentin, case=case, kind=NeedKind.ADMIN_STEPS, details="Inscription à la CPAM")
     older = CaseFactory(territory=cotentin, supported=True)
 
-    sign_in(page, claire)
+    sign_in(page, claire, expect_path="/admin/installations/case/dashboard/")
 
     # Triage: the new requests only.
     page.goto(f"{live_server.url}/admin/installations/case/?status=submitted")
@@ -90,7 +90,7 @@ def test_coordinator_filters_the_list_and_confides_the_page_in_one_go(
     MembershipFactory(user=marc, territory=cotentin, role=Role.COORDINATOR)
     nurses = [CaseFactory(territory=cotentin, profession="nurse") for _ in range(3)]
     doctor = CaseFactory(territory=cotentin, profession="doctor_gp")
-    sign_in(page, claire)
+    sign_in(page, claire, expect_path="/admin/installations/case/dashboard/")
 
     page.goto(f"{live_server.url}/admin/installations/case/")
     expect(page.get_by_role("link", name="Nouvelle demande (4)")).to_be_visible()

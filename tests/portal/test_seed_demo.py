@@ -105,7 +105,7 @@ def test_demo_coordinator_signs_in_with_the_demo_password_and_reaches_the_admin(
     )
 
     assert response.status_code == 302
-    assert response.url == reverse("portal:personal_space")
+    assert response.url == reverse("portal:home")
     # Staff must enrol a second factor before the admin lets them in...
     response = client.get("/admin/")
     assert response.status_code == 302 and response.url == reverse("mfa_activate_totp")
