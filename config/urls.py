@@ -32,6 +32,7 @@ urlpatterns = [
     path("<slug:territory_slug>/installation/", include("installations.urls")),
     path("<slug:territory_slug>/gouvernance/", include("governance.urls")),
     path("<slug:territory_slug>/formation/", include("training.urls")),
+    path("<slug:territory_slug>/prevention/", include("prevention.urls")),
     path("", include("portal.urls_portal")),
 ]
 
