@@ -44,8 +44,7 @@ def memberships_of(user: Any) -> QuerySet[Membership]:
 
 
 def territory_coordinators(territory: Territory) -> list[User]:
-    """Who hears of what arrives for the territory's team (a new case, a trainee announced): the
-    coordinators, else the managers."""
+    """Who hears of what a person submits (a case, an application): the coordinators, else the managers."""
     memberships = (
         Membership.objects.for_territory(territory)
         .filter(role__in=[Role.COORDINATOR, Role.MANAGER], user__is_active=True)

@@ -14,7 +14,7 @@ class TrainingConfig(AppConfig):
             title=_("Se former et faire son stage ici"),
             text=_(
                 "Externes, internes, docteurs juniors et étudiants paramédicaux : les offres de stage de chaque "
-                "semestre, les lieux de stage, le logement des internes et l'accueil sur le territoire."
+                "semestre, le logement des internes, l'accueil, les formations et les bourses d'études."
             ),
             url_name="training:home",
         ),

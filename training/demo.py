@@ -449,6 +449,14 @@ def _demo_student(territories: Any, territory: Territory, offer: Offer) -> None:
 
 
 def build(*, territories: Any) -> None:
+    from training.demo_programmes import build as build_programmes
+
+    _build_placements(territories)
+    # Sessions, welcome evenings, scholarships and outreach.
+    build_programmes(territories=territories)
+
+
+def _build_placements(territories: Any) -> None:
     semester = Semester.containing(timezone.localdate())
     for slug in ("agen", "cotentin", "deux-sevres"):
         territory = territories.get(slug)

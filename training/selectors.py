@@ -16,6 +16,7 @@ from portal.models import Commune, Territory
 from portal.reporting import ReportSection, ReportTable, settled_people
 from training.enums import HousingKind
 from training.models import Booking, HostSite, Offer, OfferSite, Placement, WelcomeKit
+from training.reporting_programmes import euros, programmes_report
 from training.semesters import Semester, semester_label
 
 # --- public pages ----------------------------------------------------------------------------------
@@ -135,8 +136,23 @@ def trainees_who_settled(*, territory: Territory) -> int:
 
 
 def annual_report_section(*, territory: Territory, year: int) -> ReportSection | None:
+    """The training axis' section of the annual report (portal.reporting contract): placements,
+    housing and welcome here, then sessions, scholarships and outreach (training.reporting_programmes)."""
+    section = _placements_section(territory=territory, year=year)
+    figures, tables = programmes_report(territory=territory, year=year)
+    has_programmes = bool(tables) or any(value not in ("0", euros(0)) for _label, value in figures)
+    if not has_programmes:
+        return section
+    if section is None:
+        section = ReportSection(title=_("Formation et accueil des internes"), order=30)
+    section.figures += figures
+    section.tables += tables
+    return section
+
+
+def _placements_section(*, territory: Territory, year: int) -> ReportSection | None:
     """Placements, trainees per site, housing and welcome kits of `year`, and the trainees who later
-    settled (portal.reporting contract). A fixed number of queries whatever the row counts."""
+    settled. A fixed number of queries whatever the row counts."""
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     placements_of_year = (
         Placement.objects.for_territory(territory).active().filter(start_date__lte=end, end_date__gte=start)

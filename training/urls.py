@@ -1,9 +1,11 @@
-"""The training axis' pages, mounted by the portal at `<slug:territory_slug>/formation/`.
+"""The training axis' pages, mounted by the portal at `<slug:territory_slug>/formation/`: host sites,
+placements and housing here; sessions, scholarships and outreach in `urls_programmes`.
 
 `training:home` is the entry point shown on the territory's home page."""
 
 from django.urls import path
 
+from training.urls_programmes import urlpatterns as programmes
 from training.views import public, student
 
 app_name = "training"
@@ -19,4 +21,5 @@ urlpatterns = [
     path("mes-stages/<int:pk>/retirer/", student.placement_cancel, name="placement_cancel"),
     path("mes-logements/<int:pk>/annuler/", student.booking_cancel, name="booking_cancel"),
     path("mon-lieu-de-stage/", student.site_placements, name="site_placements"),
+    *programmes,
 ]

@@ -9,7 +9,7 @@ from django.urls import path
 
 from installations import selectors
 from installations.admin.case_list import CaseListMixin
-from installations.admin.case_page import CaseAdminForm, CasePageMixin
+from installations.admin.case_page import CasePageMixin
 from installations.admin.common import ADMIN_CSS, partner_ids, team_ids
 from installations.admin.dashboard import CaseDashboardMixin
 from installations.admin.exports import CaseExportMixin
@@ -23,13 +23,11 @@ class CaseAdmin(
     CaseListMixin, CasePageMixin, CaseWorkflowMixin, CaseExportMixin, CaseDashboardMixin, TerritoryScopedAdmin
 ):
     partner_can_view = True
-    form = CaseAdminForm
     # The case list is a page of its own (changelist_view): Django's generic change list cost about
     # 50 ms of CPU per view, and coordinators reload this list all day (issue 3's load target).
     list_per_page = 25
     ordering = ["-submitted_at", "-id"]
 
-    change_form_template = "admin/installations/case/change_form.html"
     change_list_template = "admin/installations/case/change_list.html"
 
     class Media:
@@ -66,6 +64,11 @@ class CaseAdmin(
         return [
             path("dashboard/", wrap(self.dashboard_view), name="installations_dashboard"),
             path("export/", wrap(self.export_view), name="installations_case_export"),
+            path(
+                "<path:object_id>/page/<str:action>/",
+                wrap(self.case_action_view),
+                name="installations_case_action",
+            ),
             path(
                 "<path:object_id>/workflow/<str:step>/",
                 wrap(self.workflow_view),

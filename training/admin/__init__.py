@@ -1,5 +1,8 @@
-"""The training axis' back office, one module per subject: `sites` (host sites, supervisors and
+"""The back office of training, one module per subject: `sites` (host sites, supervisors and
 capacities), `placements` (offers and who arrives when, where, needing what), `housing` (the stock
-and its bookings), `welcome` (kits handed out). Importing the modules registers their admins."""
+and its bookings), `welcome` (kits handed out), `sessions`, `scholarships`, `outreach`. Importing
+the modules registers their admins."""
 
-from training.admin import housing, placements, sites, welcome  # noqa: F401 (registers the admins)
+from training.admin import housing, outreach, placements, scholarships, sessions, sites, welcome
+
+__all__ = ["housing", "outreach", "placements", "scholarships", "sessions", "sites", "welcome"]

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from portal.events.admin import _apply_each
+from portal.events.admin import apply_each
 from portal.tenancy.admin import TerritoryScopedAdmin
 from training.enums import BookingStatus
 from training.models import Booking, HousingUnit
@@ -32,7 +32,7 @@ class HousingUnitAdmin(TerritoryScopedAdmin):
 def _recorder(step: str) -> Callable[[Any, HttpRequest, QuerySet[Any]], None]:
     def action(model_admin: Any, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         today = timezone.localdate()
-        _apply_each(
+        apply_each(
             model_admin,
             request,
             queryset,
@@ -103,7 +103,7 @@ class BookingAdmin(TerritoryScopedAdmin):
 
     @admin.action(description=_("Attribuer le premier logement libre (liste d'attente)"))
     def assign_first_free(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
-        _apply_each(
+        apply_each(
             self,
             request,
             queryset.filter(status=BookingStatus.WAITING).order_by("created_at", "pk"),
@@ -115,7 +115,7 @@ class BookingAdmin(TerritoryScopedAdmin):
 
     @admin.action(description=_("Annuler (le logement va à la liste d'attente)"))
     def cancel(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
-        _apply_each(
+        apply_each(
             self,
             request,
             queryset,

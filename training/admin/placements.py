@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from portal.events.admin import _apply_each
+from portal.events.admin import apply_each
 from portal.tenancy.admin import TerritoryScopedAdmin, TerritoryScopedInline
 from training.models import Offer, OfferSite, Placement
 from training.services.welcome import welcome_kit_hand
@@ -128,7 +128,7 @@ class PlacementAdmin(TerritoryScopedAdmin):
     @admin.action(description=_("Kit d'accueil remis aujourd'hui"))
     def hand_welcome_kit(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         today = timezone.localdate()
-        _apply_each(
+        apply_each(
             self,
             request,
             queryset,
