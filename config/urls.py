@@ -28,6 +28,8 @@ urlpatterns = [
     # The axis apps, each under its territory's path (the territory middleware resolves the slug).
     path("<slug:territory_slug>/installation/", include("installations.urls")),
     path("<slug:territory_slug>/gouvernance/", include("governance.urls")),
+    # Before portal's `<territory_slug>/`: the national legal pages' segments are reserved slugs.
+    path("", include("portal.privacy.urls")),
     path("", include("portal.urls_portal")),
 ]
 

@@ -23,6 +23,11 @@ urlpatterns = [
     path("mes-demandes/<int:pk>/retirer/", applicant.case_withdraw, name="case_withdraw"),
     path("mes-demandes/<int:pk>/mes-donnees.json", applicant.case_export, name="case_export"),
     path("mes-demandes/<int:pk>/effacer/", applicant.case_erase, name="case_erase"),
+    path(
+        "mes-demandes/<int:pk>/foyer/retirer-consentement/",
+        applicant.household_consent_withdraw,
+        name="household_consent_withdraw",
+    ),
     path("aides/", public.aids, name="aids"),
     path("opportunites/", public.opportunity_list, name="opportunity_list"),
     path("opportunites/<int:pk>/", public.opportunity_detail, name="opportunity_detail"),

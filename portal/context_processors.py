@@ -1,6 +1,9 @@
+from functools import partial
 from urllib.parse import urlencode
 
 from django.conf import settings
+
+from portal.privacy.selectors import footer_links, privacy_url
 
 
 def portal(request):
@@ -12,4 +15,7 @@ def portal(request):
         # On a territory's site, signing in or up brings the person back to the page they were reading
         # (allauth ignores a `next` outside the portal).
         "account_next": f"?{urlencode({'next': request.get_full_path()})}" if territory else "",
+        # Called by the template only where a footer or a form's data notice is written.
+        "legal_links": partial(footer_links, territory),
+        "privacy_url": partial(privacy_url, territory),
     }

@@ -37,6 +37,8 @@ from installations.services.catalogue import case_link_aid, case_link_opportunit
 from installations.services.exchanges import message_post, note_add
 from installations.services.needs import need_add, need_refer, need_update
 from installations.services.personal_data import case_export_personal_data
+from portal.privacy.enums import AccessKind
+from portal.privacy.services import access_record
 
 
 class CaseAdminForm(forms.ModelForm):
@@ -323,6 +325,14 @@ class CasePageMixin:
         case = self._team_case(request, object_id)
         document = get_object_or_404(
             CaseDocument.objects.filter(case=case, territory_id=case.territory_id), pk=document_pk
+        )
+        access_record(
+            user=request.user,
+            territory_ids=[case.territory_id],
+            kind=AccessKind.DOCUMENT,
+            object_ref=f"{case.reference} — {document.original_name}",
+            object_id=document.pk,
+            request=request,
         )
         return FileResponse(
             document.file.open("rb"),

@@ -15,6 +15,8 @@ from installations.admin.dashboard import CaseDashboardMixin
 from installations.admin.exports import CaseExportMixin
 from installations.admin.workflow import CaseWorkflowMixin
 from installations.models import Case, Need
+from portal.privacy.enums import AccessKind
+from portal.privacy.services import access_record
 from portal.tenancy.admin import TerritoryScopedAdmin
 
 
@@ -59,6 +61,21 @@ class CaseAdmin(
     def has_delete_permission(self, request, obj=None):
         # Erasure (anonymisation, keeping the statistics) replaces deletion.
         return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        # Staff reads of an applicant's data are logged (one INSERT, with the case the page read).
+        case = (getattr(response, "context_data", None) or {}).get("original")
+        if case is not None and response.status_code == 200:
+            access_record(
+                user=request.user,
+                territory_ids=[case.territory_id],
+                kind=AccessKind.CASE_PAGE,
+                object_ref=case.reference,
+                object_id=case.pk,
+                request=request,
+            )
+        return response
 
     # --- extra pages
     def get_urls(self):
