@@ -21,9 +21,11 @@ MANAGER_ONLY = (Role.MANAGER,)
 
 class ManagerOnlyAdmin(TerritoryScopedAdmin):
     actions: list[str] = []
+    # Read by the isolation suite (tests/tenancy), which walks these models as a manager.
+    view_roles = MANAGER_ONLY
 
     def _view_roles(self) -> tuple[str, ...]:
-        return MANAGER_ONLY
+        return self.view_roles
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return self._may(request, None, MANAGER_ONLY)

@@ -9,6 +9,7 @@ from tests.portal.factories import TerritoryFactory, UserFactory
 class LegalNoticeFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = LegalNotice
+        django_get_or_create = ("territory",)
 
     territory = factory.SubFactory(TerritoryFactory)
     publication_director = "Mme la Présidente"

@@ -1,0 +1,74 @@
+"""The legal pages a local authority owes: reachable from every footer (public, signed-in, admin), readable
+on a 360px phone, no serious axe-core violation."""
+
+import pytest
+from playwright.sync_api import expect
+
+from portal.enums import Role
+from tests.browser.conftest import PHONE
+from tests.portal.factories import MembershipFactory, TerritoryFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+LINKS = ("Mentions légales", "Données personnelles", "Accessibilité : non conforme")
+
+
+@pytest.fixture
+def cotentin():
+    return TerritoryFactory(name="Communauté d'agglomération du Cotentin", slug="cotentin", siren="200067205")
+
+
+def footer_link(page, name):
+    return page.get_by_role("navigation", name="Informations légales").get_by_role("link", name=name)
+
+
+def test_each_legal_page_is_reached_from_the_footer_on_a_phone(
+    phone_page, live_server, cotentin, assert_accessible, screenshot
+):
+    for name, slug, title in zip(
+        LINKS,
+        ("mentions-legales", "donnees-personnelles", "accessibilite"),
+        ("Mentions légales", "Données personnelles", "Déclaration d'accessibilité"),
+        strict=True,
+    ):
+        phone_page.goto(f"{live_server.url}/cotentin/")
+        footer_link(phone_page, name).click()
+        phone_page.wait_for_url(f"{live_server.url}/cotentin/{slug}/")
+        expect(phone_page.get_by_role("heading", level=1)).to_have_text(title)
+        assert phone_page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], slug
+        assert_accessible(phone_page, slug)
+        screenshot(phone_page, f"legal-{slug}-360")
+
+
+def test_the_data_page_at_1280_and_the_national_pages(page, live_server, cotentin, assert_accessible, screenshot):
+    page.goto(f"{live_server.url}/cotentin/donnees-personnelles/")
+    expect(page.get_by_role("heading", name="Combien de temps")).to_be_visible()
+    screenshot(page, "legal-donnees-personnelles-1280")
+    page.goto(f"{live_server.url}/")
+    footer_link(page, "Données personnelles").click()
+    page.wait_for_url(f"{live_server.url}/donnees-personnelles/")
+    expect(page.get_by_role("link", name="Communauté d'agglomération du Cotentin")).to_be_visible()
+    assert_accessible(page, "national data page")
+    screenshot(page, "legal-national-donnees-personnelles-1280")
+
+
+def test_signed_in_and_admin_pages_link_the_legal_pages(
+    page, live_server, cotentin, make_person, sign_in, assert_accessible
+):
+    person = make_person("medecin@exemple.fr")
+    sign_in(page, person)
+    for name in LINKS:
+        expect(footer_link(page, name)).to_be_visible()
+    footer_link(page, "Mentions légales").click()
+    page.wait_for_url(f"{live_server.url}/mentions-legales/")
+    assert_accessible(page, "national legal notice")
+    page.context.clear_cookies()
+
+    coordinator = make_person("coordination@cotentin.fr", totp=True, is_staff=True)
+    MembershipFactory(user=coordinator, territory=cotentin, role=Role.COORDINATOR)
+    sign_in(page, coordinator, expect_path=None)
+    page.goto(f"{live_server.url}/admin/")
+    for name in LINKS:
+        expect(footer_link(page, name)).to_be_visible()
+    page.goto(f"{live_server.url}/admin/installations/case/")
+    expect(footer_link(page, "Accessibilité : non conforme")).to_be_visible()
