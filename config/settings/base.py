@@ -314,11 +314,11 @@ PERSONAL_DATA_RETENTION_DAYS = {
 }
 # The national legal pages (pages outside a territory's site): who publishes the portal and where it
 # is hosted. Each territory's pages start from its own record and are edited by its manager.
-LEGAL_PUBLISHER = env("LEGAL_PUBLISHER", "Guichet unique santé (démonstration)")
-LEGAL_CONTACT_EMAIL = env("LEGAL_CONTACT_EMAIL", "contact@guichet-sante.localhost")
+LEGAL_PUBLISHER = env("LEGAL_PUBLISHER") or "Guichet unique santé (démonstration)"
+LEGAL_CONTACT_EMAIL = env("LEGAL_CONTACT_EMAIL") or "contact@guichet-sante.localhost"
 # The national pages' RGAA status: "none", "partial" or "full" (only after an audit).
-LEGAL_ACCESSIBILITY_STATUS = env("LEGAL_ACCESSIBILITY_STATUS", "none")
-LEGAL_HOST = env("LEGAL_HOST", "Hébergement de démonstration, sur la machine qui sert le portail")
+LEGAL_ACCESSIBILITY_STATUS = env("LEGAL_ACCESSIBILITY_STATUS") or "none"
+LEGAL_HOST = env("LEGAL_HOST") or "Hébergement de démonstration, sur la machine qui sert le portail"
 
 LOGGING: dict[str, Any] = {
     "version": 1,

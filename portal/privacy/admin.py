@@ -20,7 +20,7 @@ MANAGER_ONLY = (Role.MANAGER,)
 
 
 class ManagerOnlyAdmin(TerritoryScopedAdmin):
-    actions: list[str] = []
+    actions = []  # no bulk action: the log is read-only, one notice per territory
     # Read by the isolation suite (tests/tenancy), which walks these models as a manager.
     view_roles = MANAGER_ONLY
 
@@ -99,7 +99,7 @@ class AccessLogAdmin(ReadOnlyAdminMixin, ManagerOnlyAdmin):
     search_fields = ["object_ref", "user_email"]
     date_hierarchy = "created_at"
     ordering = ["-created_at", "-id"]
-    fields = readonly_fields = [
+    fields = readonly_fields = (
         "created_at",
         "territory",
         "user",
@@ -108,4 +108,4 @@ class AccessLogAdmin(ReadOnlyAdminMixin, ManagerOnlyAdmin):
         "object_ref",
         "object_id",
         "path",
-    ]
+    )

@@ -71,7 +71,7 @@ class LegalNotice(TerritoryScopedModel):
     # --- what the pages show: the field, or what the territory's record gives ------------------
     @property
     def effective_publication_director(self) -> str:
-        return self.publication_director or _g("Le président ou la présidente de %(territory)s") % {
+        return self.publication_director or _g("le président ou la présidente de %(territory)s") % {
             "territory": self.territory.name
         }
 
@@ -81,7 +81,7 @@ class LegalNotice(TerritoryScopedModel):
 
     @property
     def effective_dpo_name(self) -> str:
-        return self.dpo_name or _g("Le délégué ou la déléguée à la protection des données de %(territory)s") % {
+        return self.dpo_name or _g("le délégué ou la déléguée à la protection des données de %(territory)s") % {
             "territory": self.territory.name
         }
 

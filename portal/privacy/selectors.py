@@ -67,7 +67,7 @@ def accessibility_status(territory: Territory | None) -> str:
     if territory is None:
         status: str = settings.LEGAL_ACCESSIBILITY_STATUS
     else:
-        status = cache.get_or_set(
+        status = cache.get_or_set(  # type: ignore[assignment]  # the callable always answers a value
             accessibility_status_cache_key(territory.pk),
             lambda: (
                 LegalNotice.objects.for_territory(territory).values_list("accessibility_status", flat=True).first()
