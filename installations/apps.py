@@ -51,7 +51,7 @@ class InstallationsConfig(AppConfig):
                 "installations.closed_cases",
                 label=_(
                     "Demandes d'accompagnement terminées, retirées ou closes (identité, messages, notes, "
-                    "documents), à compter de leur clôture"
+                    "documents), à compter de leur clôture ou, pour une installation, du dernier suivi (5 ans)"
                 ),
                 outcome=_("anonymisées : seuls restent des chiffres pour les statistiques"),
                 purge="installations.services.retention.closed_cases_anonymise",

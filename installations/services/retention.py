@@ -34,11 +34,14 @@ def unconfirmed_requests_delete(*, territory: Territory, before: datetime.dateti
 
 def closed_cases_anonymise(*, territory: Territory, before: datetime.datetime) -> int:
     """Settled, withdrawn or closed cases, closed before `before`, are anonymised as on an erasure
-    request: the statistics keep profession, communes, needs' kinds and dates."""
+    request: the statistics keep profession, communes, needs' kinds and dates. A settlement's
+    follow-ups (1, 3 and 5 years on) need the person: the period then runs from the last one."""
     ids = list(
         Case.objects.for_territory(territory)
         .filter(status__in=FINAL_STATUSES, closed_at__lt=before, erased_at__isnull=True)
+        .exclude(follow_ups__due_date__gte=before.date())
         .values_list("pk", flat=True)
+        .distinct()
     )
     for pk in ids:
         # One transaction per case: a long purge holds no lock on the others.

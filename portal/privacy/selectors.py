@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from portal.enums import Role
 from portal.hooks import retention_rules
-from portal.models import Territory
+from portal.models import Membership, Territory
 from portal.privacy.enums import AccessibilityStatus
 from portal.privacy.models import LegalNotice
 from portal.privacy.services import retention_days
@@ -26,6 +27,19 @@ def legal_notice_for(territory: Territory) -> LegalNotice:
         notice = LegalNotice(territory=territory)
     notice.territory = territory  # the request's object: no second read for the defaults
     return notice
+
+
+def partner_organisations(territory: Territory) -> list[str]:
+    """The organisations the team may refer a need to (those whose referents hold the partner role):
+    the data page names them among the recipients."""
+    names = (
+        Membership.objects.for_territory(territory)
+        .filter(role=Role.PARTNER, organisation__isnull=False)
+        .values_list("organisation__name", flat=True)
+        .order_by("organisation__name")
+        .distinct()
+    )
+    return list(names)
 
 
 def duration_text(days: int) -> str:

@@ -30,6 +30,8 @@ def privacy(request, territory_slug=None):
     context["retention"] = selectors.retention_table()
     if context["territory"] is None:
         context["territories"] = portal_selectors.active_territories()
+    else:
+        context["partners"] = selectors.partner_organisations(context["territory"])
     return render(request, "privacy/privacy.html", context)
 
 

@@ -46,6 +46,17 @@ def test_the_data_page_states_the_retention_durations_of_the_settings(client, te
 
 
 @pytest.mark.django_db
+def test_the_data_page_names_the_territorys_partners_among_the_recipients(client, territory_a, territory_b):
+    from tests.portal.factories import MembershipFactory, OrganisationFactory, UserFactory
+
+    for territory, name in ((territory_a, "CPAM de la Manche"), (territory_b, "CPAM des Deux-Sèvres")):
+        organisation = OrganisationFactory(territory=territory, name=name, kind="cpam")
+        MembershipFactory(territory=territory, user=UserFactory(), role=Role.PARTNER, organisation=organisation)
+    html = client.get(_url("privacy", territory_a)).content.decode()
+    assert "CPAM de la Manche" in html and "Deux-Sèvres" not in html
+
+
+@pytest.mark.django_db
 def test_what_the_manager_writes_replaces_the_defaults(client, territory_a):
     LegalNoticeFactory(
         territory=territory_a,

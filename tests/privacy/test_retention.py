@@ -19,7 +19,14 @@ from portal.privacy import tasks
 from portal.privacy.models import AccessLog
 from portal.privacy.services import territory_retention_purge
 from tests.events.factories import EventFactory, RegistrationFactory
-from tests.installations.factories import CaseDocumentFactory, CaseFactory, MessageFactory, NeedFactory, NoteFactory
+from tests.installations.factories import (
+    CaseDocumentFactory,
+    CaseFactory,
+    FollowUpFactory,
+    MessageFactory,
+    NeedFactory,
+    NoteFactory,
+)
 from tests.notifications.factories import NotificationFactory
 from tests.privacy.factories import AccessLogFactory
 from tests.privacy.markers import files_containing, tables_containing
@@ -74,6 +81,10 @@ def test_closed_cases_are_anonymised_after_their_period_files_included(
         closed_at=days_ago(3 * 365 - 1),
         applicant_last_name="Recent-GARDE",
     )
+    followed = CaseFactory(
+        territory=territory_a, status=CaseStatus.SETTLED, closed_at=days_ago(4 * 365), applicant_last_name="Suivi-GARDE"
+    )
+    FollowUpFactory(territory=territory_a, case=followed, years=5, due_date=(days_ago(-365)).date())
     open_case = CaseFactory(territory=territory_a, submitted_at=days_ago(5 * 365), applicant_last_name="Ouvert-GARDE")
     assert files_containing(b"MARQUE-FICHIER") == [document.file.path]
 
@@ -93,7 +104,9 @@ def test_closed_cases_are_anonymised_after_their_period_files_included(
     assert "MARQUE" not in text and any("Recent-GARDE" in row for row in rows)
     assert any("Ouvert-GARDE" in row for row in rows)
     young.refresh_from_db()
+    followed.refresh_from_db()
     assert young.erased_at is None and open_case.erased_at is None
+    assert followed.erased_at is None, "the 5-year follow-up still needs the person"
 
 
 def test_registrations_without_account_lose_name_and_email_after_their_period(territory_a):
@@ -142,3 +155,18 @@ def test_the_nightly_task_purges_every_territory(territory_a, territory_b, djang
     with django_capture_on_commit_callbacks(execute=True):  # eager in tests: each territory's task runs
         tasks.retention_purge()
     assert list(AccessLog.objects.values_list("pk", flat=True)) == [kept.pk]
+
+
+def test_a_rule_without_a_duration_or_with_a_misspelt_purge_fails_the_checks(monkeypatch):
+    import dataclasses
+
+    from django.apps import apps
+
+    from portal import checks as portal_checks
+    from portal.hooks import RetentionRule
+
+    config = apps.get_app_config("privacy")
+    rule = RetentionRule("privacy.unknown", label="x", outcome="y", purge="portal.privacy.services.access_log_prune")
+    monkeypatch.setattr(config, "hooks", dataclasses.replace(config.hooks, retention=(rule,)))
+    ids = sorted(error.id for error in portal_checks.check_app_hooks([config]))
+    assert ids == ["portal.E002", "portal.E007"]
