@@ -83,6 +83,16 @@ class LegalNoticeAdmin(ManagerOnlyAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return ["territory"] if obj is not None else []
 
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        # A manager of one territory writes that territory's pages.
+        initial = super().get_changeform_initial_data(request)
+        from portal.tenancy.access import territory_ids_for
+
+        ids = territory_ids_for(request.user, roles=MANAGER_ONLY)
+        if len(ids) == 1:
+            initial.setdefault("territory", next(iter(ids)))
+        return initial
+
     def save_model(self, request: HttpRequest, obj: Any, form: Form, change: bool) -> None:
         super().save_model(request, obj, form, change)
         # The footer's status is cached per territory.
@@ -99,6 +109,16 @@ class AccessLogAdmin(ReadOnlyAdminMixin, ManagerOnlyAdmin):
     search_fields = ["object_ref", "user_email"]
     date_hierarchy = "created_at"
     ordering = ["-created_at", "-id"]
+
+    def get_list_display(self, request: HttpRequest) -> list[str]:
+        # The territory column only helps whoever reads several territories' logs.
+        from portal.tenancy.access import territory_ids_for
+
+        columns = list(super().get_list_display(request))
+        if not request.user.is_superuser and len(territory_ids_for(request.user, roles=MANAGER_ONLY)) < 2:
+            columns.remove("territory")
+        return columns
+
     fields = readonly_fields = (
         "created_at",
         "territory",

@@ -72,3 +72,25 @@ def test_signed_in_and_admin_pages_link_the_legal_pages(
         expect(footer_link(page, name)).to_be_visible()
     page.goto(f"{live_server.url}/admin/installations/case/")
     expect(footer_link(page, "Accessibilité : non conforme")).to_be_visible()
+
+
+def test_the_manager_reads_who_opened_a_case(page, live_server, cotentin, make_person, sign_in, screenshot):
+    from tests.installations.factories import CaseFactory
+
+    case = CaseFactory(territory=cotentin, applicant_last_name="Durand")
+    coordinator = make_person("coordination@cotentin.fr", totp=True, is_staff=True, first_name="Claire")
+    MembershipFactory(user=coordinator, territory=cotentin, role=Role.COORDINATOR)
+    sign_in(page, coordinator, expect_path=None)
+    page.goto(f"{live_server.url}/admin/installations/case/{case.pk}/change/")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    page.context.clear_cookies()
+
+    manager = make_person("direction@cotentin.fr", totp=True, is_staff=True)
+    MembershipFactory(user=manager, territory=cotentin, role=Role.MANAGER)
+    sign_in(page, manager, expect_path=None)
+    page.goto(f"{live_server.url}/admin/privacy/accesslog/")
+    expect(page.get_by_role("cell", name=case.reference)).to_be_visible()
+    expect(page.get_by_text("coordination@cotentin.fr")).to_be_visible()
+    screenshot(page, "admin-access-log-1280")
+    page.set_viewport_size(PHONE)
+    screenshot(page, "admin-access-log-360")
