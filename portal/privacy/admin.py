@@ -90,7 +90,7 @@ class LegalNoticeAdmin(ManagerOnlyAdmin):
 
         ids = territory_ids_for(request.user, roles=MANAGER_ONLY)
         if len(ids) == 1:
-            initial.setdefault("territory", next(iter(ids)))
+            initial.setdefault("territory", str(next(iter(ids))))
         return initial
 
     def save_model(self, request: HttpRequest, obj: Any, form: Form, change: bool) -> None:
@@ -110,7 +110,7 @@ class AccessLogAdmin(ReadOnlyAdminMixin, ManagerOnlyAdmin):
     date_hierarchy = "created_at"
     ordering = ["-created_at", "-id"]
 
-    def get_list_display(self, request: HttpRequest) -> list[str]:
+    def get_list_display(self, request: HttpRequest) -> Any:
         # The territory column only helps whoever reads several territories' logs.
         from portal.tenancy.access import territory_ids_for
 
