@@ -2,7 +2,8 @@ from celery.schedules import crontab
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from portal.hooks import AppHooks, PeriodicTask, PublicEntry
+from portal.enums import Role
+from portal.hooks import AppHooks, PeriodicTask, PublicEntry, RoleHome
 
 
 class GovernanceConfig(AppConfig):
@@ -21,6 +22,13 @@ class GovernanceConfig(AppConfig):
         annual_report_section="governance.selectors.annual_report_section",
         document_member_check="governance.selectors.is_body_member",
         demo_data="governance.demo.build",
+        role_homes=(
+            RoleHome(
+                roles=(Role.ELECTED_OFFICIAL, Role.COUNCIL_MEMBER),
+                url_name="governance:dashboard",
+                title=_("Gouvernance et Contrat local de santé"),
+            ),
+        ),
         periodic_tasks=(
             PeriodicTask(
                 "governance-convocation-reminders",

@@ -2,7 +2,8 @@ from celery.schedules import crontab
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from portal.hooks import AppHooks, PeriodicTask, PublicEntry, RetentionRule
+from portal.enums import Role
+from portal.hooks import AppHooks, PeriodicTask, PublicEntry, RetentionRule, RoleHome
 
 
 class InstallationsConfig(AppConfig):
@@ -21,6 +22,20 @@ class InstallationsConfig(AppConfig):
         ),
         annual_report_section="installations.selectors.annual_report_section",
         demo_data="installations.demo.build",
+        role_homes=(
+            RoleHome(
+                roles=(Role.COORDINATOR, Role.MANAGER),
+                url_name="admin:installations_dashboard",
+                title=_("Tableau de bord de l'accompagnement"),
+                territory_in="query",
+            ),
+            RoleHome(
+                roles=(Role.PARTNER,),
+                url_name="admin:installations_need_changelist",
+                title=_("Les besoins qui vous sont adressés"),
+                territory_in="query",
+            ),
+        ),
         periodic_tasks=(
             PeriodicTask(
                 "installations-daily-reminders",

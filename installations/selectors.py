@@ -29,7 +29,17 @@ from django.utils.translation import gettext as _
 
 from installations import list_cache
 from installations.enums import AidZoning, CaseStatus, NeedKind, NeedState
-from installations.models import Aid, Case, CaseDocument, CaseEvent, CaseQuerySet, Message, Need, Opportunity
+from installations.models import (
+    Aid,
+    Case,
+    CaseDocument,
+    CaseEvent,
+    CaseQuerySet,
+    FollowUp,
+    Message,
+    Need,
+    Opportunity,
+)
 from portal.enums import EDITOR_ROLES, ArsZone, Profession, Role
 from portal.models import Commune, Membership, Organisation, Territory, User
 from portal.reporting import ReportSection, ReportTable
@@ -448,6 +458,28 @@ def dashboard_figures(
         median_days_to_first_contact=_median_days(cases, "submitted_at", "first_contact_at"),
         median_days_to_settlement=_median_days(settled, "submitted_at", "settled_at"),
         settled_per_year=settled_per_year,
+    )
+
+
+def due_follow_ups(queryset: QuerySet[FollowUp], *, today: datetime.date | None = None) -> QuerySet[FollowUp]:
+    """The follow-ups whose date has come and that nobody recorded yet (the dashboard counts them,
+    the follow-ups' list filters them: one definition)."""
+    return queryset.filter(done_at__isnull=True, due_date__lte=today or timezone.localdate())
+
+
+@dataclass
+class YearTotals:
+    requests: int
+    settled: int
+
+
+def year_totals(*, territory: Territory, year: int) -> YearTotals:
+    """Requests submitted and professionals settled in `year` (two queries): the dashboard's
+    comparison with the year before."""
+    cases = Case.objects.for_territory(territory).exclude(status=CaseStatus.UNCONFIRMED)
+    return YearTotals(
+        requests=cases.filter(submitted_at__year=year).count(),
+        settled=cases.filter(status=CaseStatus.SETTLED, settlement_date__year=year).count(),
     )
 
 

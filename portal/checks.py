@@ -84,6 +84,16 @@ def check_app_hooks(app_configs: Iterable[AppConfig] | None = None, **kwargs: An
                     id="portal.E003",
                 )
             )
+        for home in hooks.role_homes:
+            if not _reverses(home.url_name) or home.territory_in not in ("slug", "query"):
+                errors.append(
+                    Error(
+                        f"Role home {home.url_name!r} ({home.territory_in}) of app {config.label!r} does not reverse.",
+                        hint="Use 'namespace:name' of a URL pattern, and territory_in='slug' or 'query'.",
+                        obj=config.__class__,
+                        id="portal.E007",
+                    )
+                )
         for periodic in hooks.periodic_tasks:
             if tasks is None:
                 tasks = celery_tasks()

@@ -25,6 +25,9 @@ a misspelt declaration fails `manage.py check` rather than a page or a night's r
 - `demo_data`: `build(*, territories)` called by seed_demo (portal.demo).
 - `document_member_check`: `f(*, user, territory, body_id) -> bool`, who belongs to a council
   body for its documents (portal.documents.permissions).
+- `role_homes`: where a person holding a role in a territory lands after signing in
+  (portal/homes.py): the coordinator on the dashboard, the elected official on the governance
+  page… A person with several homes picks one.
 - `periodic_tasks`: the app's celery beat entries; config/celery.py assembles the schedule from
   them (`beat_schedule()`). A task meant to run periodically says so where it is defined,
   `@shared_task(periodic=True)`, and a test fails when such a task is scheduled nowhere.
@@ -78,6 +81,18 @@ class RetentionRule:
 
 
 @dataclass(frozen=True)
+class RoleHome:
+    """The page a person holding one of `roles` in a territory lands on after signing in. A page of
+    the territory's site is reversed with its slug (`territory_in="slug"`); an admin page bare, the
+    territory added as `?territory=<pk>` (`territory_in="query"`)."""
+
+    roles: tuple[str, ...]
+    url_name: str
+    title: Any  # lazy translated string: what the page is, as the chooser lists it
+    territory_in: str = "slug"
+
+
+@dataclass(frozen=True)
 class AppHooks:
     public_entry: PublicEntry | None = None
     annual_report_section: str | None = None
@@ -85,6 +100,7 @@ class AppHooks:
     document_member_check: str | None = None
     periodic_tasks: tuple[PeriodicTask, ...] = ()
     retention: tuple[RetentionRule, ...] = ()
+    role_homes: tuple[RoleHome, ...] = ()
 
     def import_paths(self) -> dict[str, str]:
         """The declared dotted paths by hook name (what the system check imports)."""

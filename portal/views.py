@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from portal import selectors, services
 from portal.forms import IdentityForm, ProfessionalProfileForm
+from portal.homes import homes_for
 from portal.models import ProfessionalProfile
 
 
@@ -47,3 +48,14 @@ def profile_edit(request):
             return redirect("portal:personal_space")
         messages.error(request, _("Le profil n'a pas été enregistré : corrigez les champs signalés."))
     return render(request, "portal/profile_form.html", {"identity_form": identity_form, "profile_form": profile_form})
+
+
+@login_required
+def home(request):
+    """After sign-in: the page of the person's role (portal/homes.py), or the choice between them."""
+    homes = homes_for(request.user)
+    if not homes:
+        return redirect("portal:personal_space")
+    if len(homes) == 1:
+        return redirect(homes[0].url)
+    return render(request, "portal/home_choice.html", {"homes": homes})

@@ -252,7 +252,7 @@ ACCOUNT_RATE_LIMITS = {
 # with neither, it uses the socket's address and ignores what a client writes in those headers.
 ALLAUTH_TRUSTED_PROXY_COUNT = int(env("ALLAUTH_TRUSTED_PROXY_COUNT", "0"))
 ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("ALLAUTH_TRUSTED_CLIENT_IP_HEADER") or None
-LOGIN_REDIRECT_URL = "portal:personal_space"
+LOGIN_REDIRECT_URL = "portal:home"  # the page of the person's role (portal/homes.py)
 LOGIN_URL = "account_login"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Guichet unique santé"

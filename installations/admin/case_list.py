@@ -211,11 +211,12 @@ class CaseListMixin:
                 messages.WARNING,
             )
 
-    def case_filterset(self, request) -> CaseListFilter:
-        """The list's filters over the cases the user may see (also what the export reads)."""
+    def case_filterset(self, request, data=None) -> CaseListFilter:
+        """The list's filters over the cases the user may see (also what the export and the
+        dashboard's "to do" counts read); `data` instead of the request's query string."""
         team = self._is_team_user(request)
         return CaseListFilter(
-            request.GET,
+            request.GET if data is None else data,
             self.get_queryset(request),
             request=request,
             team=team,

@@ -20,11 +20,29 @@ class FollowUpForm(forms.ModelForm):
         fields = ["still_practising", "comment"]
 
 
+class FollowUpStateFilter(admin.SimpleListFilter):
+    title = _("état")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("due", _("à faire (échéance passée)")), ("coming", _("à venir")), ("done", _("faits"))]
+
+    def queryset(self, request, queryset):
+        due = selectors.due_follow_ups(queryset)
+        if self.value() == "due":
+            return due
+        if self.value() == "coming":
+            return queryset.filter(done_at__isnull=True).exclude(pk__in=due.values("pk"))
+        if self.value() == "done":
+            return queryset.filter(done_at__isnull=False)
+        return queryset
+
+
 @admin.register(FollowUp)
 class FollowUpAdmin(TerritoryScopedAdmin):
     form = FollowUpForm
     list_display = ["case", "years", "due_date", "done_at", "still_practising"]
-    list_filter = ["years", "still_practising"]
+    list_filter = [FollowUpStateFilter, "years", "still_practising"]
     list_select_related = ["case"]
     search_fields = ["case__reference"]
     ordering = ["done_at", "due_date"]

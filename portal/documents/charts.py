@@ -42,6 +42,11 @@ def nice_ticks(maximum: float, count: int = 5) -> list[float]:
     return [round(i * step, 10) for i in range(int(round(top / step)) + 1)]
 
 
+def _text_width(text: str) -> float:
+    """Width of `text` at the charts' 11 px font, with a margin: ~6.5 px a character, plus 6."""
+    return len(text) * 6.5 + 6
+
+
 def _frame(width: int, height: int, title: str, body: list[str]) -> SafeString:
     # Explicit width/height so WeasyPrint lays it out without guessing; viewBox so CSS may scale it.
     return mark_safe(  # noqa: S308 - every text node is escaped above
@@ -87,20 +92,26 @@ def bar_chart_svg(
     ticks = nice_ticks(max([0, *values]))
     body = _axes(left=left, top=top, plot_w=plot_w, plot_h=plot_h, ticks=ticks, unit=unit)
     slot = plot_w / max(len(values), 1)
-    bar_w = slot * 0.62
+    bar_w = min(slot * 0.62, 48)  # one month alone is a bar, not a wall
+    # Labels that would overlap are thinned out (every n-th one written) and values written above
+    # the bars only when they fit: 36 months on 640 px were an unreadable smear.
+    label_every = max(1, math.ceil(max((_text_width(label) for label in labels), default=0) / slot))
+    values_fit = max((_text_width(format_number(v)) for v in values), default=0) <= slot
     for i, (label, value) in enumerate(zip(labels, values, strict=True)):
         bar_h = plot_h * max(value, 0) / (ticks[-1] or 1)
         x = left + i * slot + (slot - bar_w) / 2
         y = top + plot_h - bar_h
         body.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{bar_h:.1f}" fill="{escape(colour)}"/>')
-        body.append(
-            f'<text x="{x + bar_w / 2:.1f}" y="{y - 4:.1f}" text-anchor="middle" fill="#222">'
-            f"{escape(format_number(value))}</text>"
-        )
-        body.append(
-            f'<text x="{x + bar_w / 2:.1f}" y="{top + plot_h + 16}" text-anchor="middle" fill="#444">'
-            f"{escape(label)}</text>"
-        )
+        if values_fit:
+            body.append(
+                f'<text x="{x + bar_w / 2:.1f}" y="{y - 4:.1f}" text-anchor="middle" fill="#222">'
+                f"{escape(format_number(value))}</text>"
+            )
+        if i % label_every == 0:
+            body.append(
+                f'<text x="{x + bar_w / 2:.1f}" y="{top + plot_h + 16}" text-anchor="middle" fill="#444">'
+                f"{escape(label)}</text>"
+            )
     return _frame(width, height, title, body)
 
 

@@ -76,9 +76,23 @@ def test_anonymous_visitor_is_sent_to_sign_in(territory_a, client):
     assert "/comptes/" in response["Location"]
 
 
-def test_applicant_without_a_role_gets_404(territory_a, login, member_of, territory_b):
+def test_person_without_a_role_is_told_whom_the_page_is_for(territory_a, login, member_of, territory_b):
     outsider = member_of(territory_b, "ailleurs@exemple.fr")
-    assert login(outsider).get(_url(territory_a)).status_code == 404
+    response = login(outsider).get(_url(territory_a))
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Cette page est réservée" in page
+    assert "Élu ou élue" in page and "Membre du conseil" in page
+    assert territory_a.contact_email in page
+
+
+def test_person_without_a_role_gets_404_on_a_meeting_whether_it_exists_or_not(
+    territory_a, territory_b, login, member_of
+):
+    meeting = MeetingFactory(territory=territory_a)
+    client = login(member_of(territory_b, "ailleurs@exemple.fr"))
+    assert client.get(_url(territory_a, f"reunions/{meeting.pk}/")).status_code == 404
+    assert client.get(_url(territory_a, f"reunions/{meeting.pk + 1000}/")).status_code == 404
 
 
 def test_elected_official_sees_figures_meetings_minutes_and_reports(
@@ -121,7 +135,7 @@ def test_member_of_a_cannot_read_territory_b_minutes_or_report(
     for doc_id in (meeting_b.minutes_document_id, report_b.document_id):
         assert _get(client, _url(territory_a, f"documents/{doc_id}/")).status_code == 404
         assert _get(client, _url(territory_b, f"documents/{doc_id}/")).status_code == 404
-    assert client.get(_url(territory_b)).status_code == 404
+    assert client.get(_url(territory_b)).status_code == 403  # "réservée", nothing of B's shown
     assert client.get(_url(territory_a, f"reunions/{meeting_b.pk}/")).status_code == 404
     assert client.get(_url(territory_b, f"reunions/{meeting_b.pk}/")).status_code == 404
 

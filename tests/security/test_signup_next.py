@@ -64,7 +64,7 @@ def test_a_next_outside_the_portal_given_at_sign_up_is_ignored(client):
     assert "ailleurs" not in mail.outbox[-1].body
     confirmed = client.post(link)
 
-    assert confirmed["Location"] == reverse("portal:personal_space")
+    assert confirmed["Location"] == reverse("portal:home")
 
 
 def test_signing_in_still_lands_in_the_personal_space_without_a_next(client):
@@ -72,5 +72,5 @@ def test_signing_in_still_lands_in_the_personal_space_without_a_next(client):
         reverse("account_signup"), {"email": "nouvelle@exemple.fr", "password1": PASSWORD, "password2": PASSWORD}
     )
     link = re.search(r"http://testserver(/comptes/confirm-email/\S+)", mail.outbox[-1].body).group(1)
-    assert client.post(link)["Location"] == reverse("portal:personal_space")
-    assert sign_in(Client(), "nouvelle@exemple.fr")["Location"] == reverse("portal:personal_space")
+    assert client.post(link)["Location"] == reverse("portal:home")
+    assert sign_in(Client(), "nouvelle@exemple.fr")["Location"] == reverse("portal:home")
