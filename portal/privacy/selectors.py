@@ -57,17 +57,30 @@ class RetentionRow:
     key: str
     label: Any
     outcome: Any
-    days: int
-
-    @property
-    def duration(self) -> str:
-        return duration_text(self.days)
+    duration: str
 
 
 def retention_table() -> list[RetentionRow]:
+    """What the data page states: every declared rule with its duration, and the request drafts kept
+    in the session (SESSION_COOKIE_AGE of inactivity; the nightly job deletes expired sessions)."""
+    minutes = settings.SESSION_COOKIE_AGE // 60
     return [
-        RetentionRow(key=rule.key, label=rule.label, outcome=rule.outcome, days=retention_days(rule.key))
-        for rule in retention_rules()
+        RetentionRow(
+            key="sessions",
+            label=_("Brouillon d'une demande en cours de saisie et session de connexion"),
+            outcome=_("effacés"),
+            duration=ngettext("%(count)d minute d'inactivité", "%(count)d minutes d'inactivité", minutes)
+            % {"count": minutes},
+        ),
+        *(
+            RetentionRow(
+                key=rule.key,
+                label=rule.label,
+                outcome=rule.outcome,
+                duration=duration_text(retention_days(rule.key)),
+            )
+            for rule in retention_rules()
+        ),
     ]
 
 

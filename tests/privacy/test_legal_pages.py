@@ -43,6 +43,7 @@ def test_the_data_page_states_the_retention_durations_of_the_settings(client, te
     for key in settings.PERSONAL_DATA_RETENTION_DAYS:
         assert f'id="retention-{key.replace(".", "")}"' in html
     assert "2 ans" in html.split('id="retention-installationshousehold"')[1].split("</tr>")[0]
+    assert "30 minutes d&#x27;inactivité" in html.split('id="retention-sessions"')[1].split("</tr>")[0]
 
 
 @pytest.mark.django_db
