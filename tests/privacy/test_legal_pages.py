@@ -117,6 +117,8 @@ def test_the_footer_status_follows_the_managers_change_through_the_admin(client,
     home = reverse("portal:territory_home", args=[territory_a.slug])
     assert "Accessibilité : non conforme" in _footer(client.get(home).content.decode())  # now cached
     manager = login(staff_of(territory_a, Role.MANAGER))
+    form = manager.get(reverse("admin:privacy_legalnotice_add")).context["adminform"].form
+    assert form.initial["territory"] == str(territory_a.pk)  # a one-territory manager starts on theirs
     response = manager.post(
         reverse("admin:privacy_legalnotice_add"),
         {"territory": territory_a.pk, "accessibility_status": AccessibilityStatus.PARTIAL},
@@ -150,4 +152,9 @@ def test_forms_that_collect_personal_data_show_a_notice_linking_the_data_page(cl
     assert 'class="privacy-notice"' in signup and _url("privacy") in signup
     request = client.get(reverse("installations:request_step", args=[territory_a.slug, "vous"]))
     html = request.content.decode()
+    assert 'class="privacy-notice"' in html and _url("privacy", territory_a) in html
+    from tests.events.factories import EventFactory
+
+    event = EventFactory(territory=territory_a, open_to_all=True)
+    html = client.get(reverse("events:detail", args=[territory_a.slug, event.pk])).content.decode()
     assert 'class="privacy-notice"' in html and _url("privacy", territory_a) in html
