@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from installations.enums import FINAL_STATUSES, HOUSEHOLD_NEEDS, CaseStatus, EventKind
-from installations.models import Case, CaseDocument, CaseEvent, Need
+from installations.models import Case, CaseDocument, CaseEvent, Need, Note
 from installations.permissions import is_applicant
 from installations.services.access import require_team_or_applicant
 from installations.services.applicant_mail import applicant_mail_erase
@@ -161,6 +161,11 @@ def household_erase(cases: QuerySet[Case], *, actor: User | None, kind: str, sum
     needs = Need.objects.filter(case_id__in=ids, kind__in=HOUSEHOLD_NEEDS).exclude(details="")
     with_need_details = set(needs.values_list("case_id", flat=True))
     needs.update(details="")
+    # The team's notes on those needs speak of the household too.
+    erased_note = _("[note effacée]")
+    notes = Note.objects.filter(case_id__in=ids, need__kind__in=HOUSEHOLD_NEEDS).exclude(body=erased_note)
+    with_need_notes = set(notes.values_list("case_id", flat=True))
+    notes.update(body=erased_note)
     Case.objects.filter(pk__in=ids).update(
         household_consent=False,
         household_consent_at=None,
@@ -176,6 +181,7 @@ def household_erase(cases: QuerySet[Case], *, actor: User | None, kind: str, sum
                 ("spouse_profession", bool(spouse)),
                 ("children_ages", bool(ages)),
                 ("household_needs_details", pk in with_need_details),
+                ("household_needs_notes", pk in with_need_notes),
                 ("household_consent", consent),
             )
             if present
@@ -237,7 +243,8 @@ def household_consent_withdraw(*, actor: User, case: Case) -> Case:
         subject=_("Demande %(reference)s : consentement retiré") % {"reference": case.reference},
         body=_(
             "Le demandeur a retiré son consentement pour les informations de son foyer : elles sont effacées "
-            "(profession du conjoint, âge des enfants, précisions des besoins liés au foyer)."
+            "(profession du conjoint, âge des enfants, précisions des besoins liés au foyer et notes de l'équipe "
+            "sur ces besoins)."
         ),
         url=admin_case_url(case),
         actor=actor,

@@ -12,7 +12,7 @@ from installations.enums import EventKind, NeedKind
 from installations.models import Case, CaseEvent, Need
 from portal.notifications.models import Notification
 from portal.privacy.services import territory_retention_purge
-from tests.installations.factories import CaseFactory, NeedFactory
+from tests.installations.factories import CaseFactory, NeedFactory, NoteFactory
 from tests.privacy.markers import tables_containing
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +30,8 @@ def household_case(territory, *, consent_days_ago, marker, **kwargs):
         **kwargs,
     )
     NeedFactory(territory=territory, case=case, kind=NeedKind.CHILDCARE, details=f"Crèche pour 2 ans {marker}-CRECHE")
-    NeedFactory(territory=territory, case=case, kind=NeedKind.SPOUSE_JOB, details=f"Enseignante {marker}-EMPLOI")
+    job = NeedFactory(territory=territory, case=case, kind=NeedKind.SPOUSE_JOB, details=f"Enseignante {marker}-EMPLOI")
+    NoteFactory(territory=territory, case=case, need=job, body=f"Piste au collège {marker}-NOTE")
     NeedFactory(territory=territory, case=case, kind=NeedKind.PREMISES, details="Un cabinet en MSP")
     return case
 
@@ -55,12 +56,18 @@ def test_the_purge_erases_every_household_detail_past_retention_and_keeps_younge
     event = old.events.get(kind=EventKind.HOUSEHOLD_PURGED)
     assert event.actor is None and event.public
     assert event.payload == {
-        "kinds": ["spouse_profession", "children_ages", "household_needs_details", "household_consent"]
+        "kinds": [
+            "spouse_profession",
+            "children_ages",
+            "household_needs_details",
+            "household_needs_notes",
+            "household_consent",
+        ]
     }
     # The younger consent keeps everything.
     young.refresh_from_db()
     assert young.household_consent and young.children_ages == [2, 7]
-    assert len(tables_containing("JEUNE-")) == 2  # the case and its needs
+    assert len(tables_containing("JEUNE-")) == 3  # the case, its needs and the note
     assert not young.events.filter(kind=EventKind.HOUSEHOLD_PURGED).exists()
     # A second run finds nothing more to do.
     assert territory_retention_purge(territory=territory_a)["installations.household"] == 0
@@ -129,3 +136,4 @@ def test_nobody_else_withdraws_an_applicants_consent(territory_a, territory_b, a
     assert Case.objects.get(pk=case.pk).household_consent
     assert not CaseEvent.objects.filter(kind=EventKind.CONSENT_WITHDRAWN).exists()
     assert Need.objects.filter(details__contains="AUTRE-").count() == 2
+    assert tables_containing("AUTRE-NOTE") == ["installations_note"]
