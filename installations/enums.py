@@ -76,6 +76,7 @@ class EventKind(models.TextChoices):
     AID_LINKED = "aid_linked", _("Aide associée")
     OPPORTUNITY_LINKED = "opportunity_linked", _("Opportunité associée")
     FOLLOW_UP_DONE = "follow_up_done", _("Suivi réalisé")
+    FOLLOW_UP_ASKED = "follow_up_asked", _("Suivi demandé au professionnel")
     REMINDER = "reminder", _("Relance")
     DATA_EXPORTED = "data_exported", _("Données personnelles exportées")
     DATA_ERASED = "data_erased", _("Données personnelles effacées")

@@ -508,6 +508,10 @@ class FollowUp(TerritoryScopedModel):
     case = models.ForeignKey(Case, verbose_name=_("demande"), on_delete=models.CASCADE, related_name="follow_ups")
     years = models.PositiveSmallIntegerField(_("après (années)"))
     due_date = models.DateField(_("échéance"))
+    # The professional is asked first (an e-mail with a signed link); the team is reminded only
+    # when they have not answered within FOLLOW_UP_ANSWER_DAYS (services/follow_ups.py).
+    asked_at = models.DateTimeField(_("question envoyée au professionnel le"), null=True, blank=True)
+    answered_by_professional = models.BooleanField(_("réponse du professionnel"), default=False)
     reminded_at = models.DateTimeField(_("rappel envoyé le"), null=True, blank=True)
     done_at = models.DateTimeField(_("fait le"), null=True, blank=True)
     done_by = models.ForeignKey(

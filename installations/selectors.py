@@ -26,6 +26,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, ExtractYear, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from installations import list_cache
 from installations.enums import AidZoning, CaseStatus, NeedKind, NeedState
@@ -468,6 +469,44 @@ def due_follow_ups(queryset: QuerySet[FollowUp], *, today: datetime.date | None 
 
 
 @dataclass
+class FollowUpTotals:
+    years: int
+    answered: int
+    still_practising: int
+
+
+def follow_up_totals(*, territory: Territory) -> list[FollowUpTotals]:
+    """At 1, 3 and 5 years after settlement: how many follow-ups were recorded, and how many of those
+    professionals still practise on the territory — the figure elected officials ask about (one query)."""
+    rows = (
+        FollowUp.objects.for_territory(territory)
+        .filter(done_at__isnull=False, still_practising__isnull=False)
+        .order_by()
+        .values_list("years")
+        .annotate(answered=Count("pk"), still=Count("pk", filter=Q(still_practising=True)))
+    )
+    found = {years: (answered, still) for years, answered, still in rows}
+    return [FollowUpTotals(years, *found.get(years, (0, 0))) for years in (1, 3, 5)]
+
+
+def follow_up_totals_text(totals: list[FollowUpTotals]) -> str:
+    """Such as "4 sur 5 à 1 an, 2 sur 2 à 3 ans, — à 5 ans", or "aucun suivi enregistré"."""
+    if not any(row.answered for row in totals):
+        return _("aucun suivi enregistré")
+    parts = []
+    for row in totals:
+        when = ngettext("à %(years)s an", "à %(years)s ans", row.years) % {"years": row.years}
+        if row.answered:
+            parts.append(
+                _("%(still)s sur %(answered)s %(when)s")
+                % {"still": row.still_practising, "answered": row.answered, "when": when}
+            )
+        else:
+            parts.append(_("— %(when)s") % {"when": when})
+    return ", ".join(parts)
+
+
+@dataclass
 class YearTotals:
     requests: int
     settled: int
@@ -534,6 +573,10 @@ def annual_report_section(*, territory: Territory, year: int) -> ReportSection |
             (_("Professionnels installés"), str(settled_this_year)),
             (_("Délai médian avant le premier contact"), _days(figures.median_days_to_first_contact)),
             (_("Délai médian jusqu'à l'installation"), _days(figures.median_days_to_settlement)),
+            (
+                _("Toujours en exercice sur le territoire (suivis enregistrés)"),
+                follow_up_totals_text(follow_up_totals(territory=territory)),
+            ),
         ],
         tables=[
             ReportTable(

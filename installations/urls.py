@@ -6,7 +6,7 @@ link of the applicant's notifications; `confirm` is the link of the confirmation
 
 from django.urls import path
 
-from installations.views import applicant, public, request
+from installations.views import applicant, follow_up, public, request
 
 app_name = "installations"
 
@@ -28,6 +28,7 @@ urlpatterns = [
         applicant.household_consent_withdraw,
         name="household_consent_withdraw",
     ),
+    path("suivi/<str:token>/", follow_up.follow_up_answer_view, name="follow_up_answer"),
     path("aides/", public.aids, name="aids"),
     path("opportunites/", public.opportunity_list, name="opportunity_list"),
     path("opportunites/<int:pk>/", public.opportunity_detail, name="opportunity_detail"),

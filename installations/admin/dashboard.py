@@ -50,6 +50,7 @@ class CaseDashboardMixin:
             "year": year,
             "figures": figures,
             "to_do": self._to_do(request, now_counts),
+            "follow_up_rows": selectors.follow_up_totals(territory=territory),
             "several_territories": len(territories) > 1,
             "previous": previous,
             "requests_change": _change(figures.total, previous.requests) if previous else None,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from installations.enums import CaseStatus, EventKind
 from installations.models import Case, FollowUp, no_answer_cutoff, waiting_applicant_days, without_answer_condition
+from installations.services.follow_ups import answer_days
 from installations.services.notify import notify_team
 from installations.services.timeline import record
 from portal.models import Territory
@@ -76,13 +77,17 @@ def cases_remind_waiting(*, territory: Territory, now: datetime.datetime | None 
 
 @transaction.atomic
 def follow_ups_remind_due(*, territory: Territory, today: datetime.date | None = None) -> int:
-    """Reminds the coordinator of the follow-ups (1, 3, 5 years after settlement) that fall due."""
+    """Reminds the coordinator of the follow-ups (1, 3, 5 years after settlement) that fell due and
+    that the professional did not answer within FOLLOW_UP_ANSWER_DAYS of being asked, or that nobody
+    could be asked (no address): the professional is asked first (services/follow_ups.py)."""
     today = today or timezone.localdate()
+    asked_long_ago = timezone.now() - datetime.timedelta(days=answer_days())
     follow_ups = list(
         FollowUp.objects.for_territory(territory)
         .select_for_update(skip_locked=True, of=("self",))
         .select_related("case__territory", "case__assigned_to")
         .filter(due_date__lte=today, done_at__isnull=True, reminded_at__isnull=True)
+        .filter(Q(asked_at__lt=asked_long_ago) | Q(asked_at__isnull=True, case__applicant_email=""))
     )
     for follow_up in follow_ups:
         case = follow_up.case
@@ -92,7 +97,10 @@ def follow_ups_remind_due(*, territory: Territory, today: datetime.date | None =
             kind="installations.follow_up_due",
             subject=_("Suivi à %(years)s an(s) de la demande %(reference)s")
             % {"years": follow_up.years, "reference": case.reference},
-            body=_("Le professionnel exerce-t-il toujours sur le territoire ? Enregistrez le suivi."),
+            body=_(
+                "Le professionnel n'a pas répondu à la question envoyée par e-mail. Exerce-t-il toujours sur le "
+                "territoire ? Appelez-le, puis enregistrez le suivi."
+            ),
         )
     FollowUp.objects.filter(pk__in=[f.pk for f in follow_ups]).update(reminded_at=timezone.now())
     return len(follow_ups)

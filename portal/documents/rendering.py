@@ -43,5 +43,7 @@ def render_pdf(*, template_name: str, context: dict, url_fetcher: RestrictedURLF
     fetcher = url_fetcher if url_fetcher is not None else RestrictedURLFetcher()
     with translation.override(settings.LANGUAGE_CODE):
         document = HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=fetcher).render()
-        content = document.write_pdf()
+        # PDF/UA: tagged (headings, tables, reading order), titled and in French, so that a screen
+        # reader reads the report an elected official is sent.
+        content = document.write_pdf(pdf_variant="pdf/ua-1")
     return RenderedPdf(content=content, pages=len(document.pages))

@@ -52,9 +52,16 @@ def test_elected_official_lands_on_the_governance_page_on_a_phone(
 ):
     elected = make_person("elu@cotentin.fr")
     MembershipFactory(user=elected, territory=cotentin, role=Role.ELECTED_OFFICIAL)
+    CaseFactory.create_batch(3, territory=cotentin)
     sign_in(phone_page, elected, expect_path="/cotentin/gouvernance/")
+    # The key figures as numbers and as charts, the charts as wide as the phone.
+    chart = phone_page.get_by_role("img", name="Demandes d'accompagnement par mois", exact=False).first
+    expect(chart).to_be_visible()
+    # Readable on a phone: scrolled sideways inside its own (focusable) frame, the page itself does not scroll.
+    assert chart.bounding_box()["width"] >= 500
     assert fits(phone_page, PHONE["width"])
     assert_accessible(phone_page)
+    screenshot(phone_page, "governance-figures-360")
 
 
 def test_person_with_two_territories_chooses_then_reaches_the_chosen_page(

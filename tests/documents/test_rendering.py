@@ -69,6 +69,44 @@ def test_report_renders_to_a_valid_pdf_with_its_sections_tables_and_page_numbers
     assert reader.metadata.title == "Bilan annuel 2025"
 
 
+def _structure_roles(node, found, depth=0):
+    """The structure element types (/H1, /Table, /TH, /Figure…) under a PDF structure node."""
+    node = node.get_object()
+    if depth > 60:
+        return found
+    role = node.get("/S") if hasattr(node, "get") else None
+    if role:
+        found.add(str(role))
+    kids = node.get("/K") if hasattr(node, "get") else None
+    if kids is None:
+        return found
+    for kid in kids if isinstance(kids, list) else [kids]:
+        kid = kid.get_object() if hasattr(kid, "get_object") else kid
+        if hasattr(kid, "get"):
+            _structure_roles(kid, found, depth + 1)
+    return found
+
+
+def test_report_is_a_tagged_pdf_ua_a_screen_reader_can_follow(territory):
+    section = ReportSection(
+        title="Accompagnement à l'installation",
+        text="Le guichet unique a accompagné les professionnels.",
+        tables=[ReportTable(caption="Par commune", headers=["Commune", "Installations"], rows=[["Valognes", "3"]])],
+        charts=[bar_chart_svg(title="Installations par année", labels=["2023", "2024"], values=[4, 9])],
+    )
+    pdf = render_pdf(
+        template_name="documents/report.html",
+        context=report_context(title="Bilan annuel 2025", territory=territory, sections=[section]),
+    )
+    catalog = PdfReader(io.BytesIO(pdf.content)).trailer["/Root"]
+    assert catalog["/MarkInfo"]["/Marked"] is True or str(catalog["/MarkInfo"]["/Marked"]) == "True"
+    assert str(catalog["/Lang"]).startswith("fr")
+    assert str(catalog["/ViewerPreferences"]["/DisplayDocTitle"]) == "True"  # the title, not the file name
+    roles = _structure_roles(catalog["/StructTreeRoot"], set())
+    assert {"/Table", "/TH", "/TD"} <= roles
+    assert any(role.startswith("/H") for role in roles)
+
+
 def test_cover_date_is_written_in_french(territory):
     import datetime
 

@@ -400,10 +400,14 @@ def test_cases_without_answer_for_n_days_remind_the_coordinator_once(territory_a
     assert late.reference in notification.subject
 
 
-def test_follow_ups_falling_due_remind_the_coordinator(territory_a, coordinator_a):
+def test_follow_ups_unanswered_by_the_professional_remind_the_coordinator(territory_a, coordinator_a, settings):
     from tests.installations.factories import FollowUpFactory
 
-    FollowUpFactory(territory=territory_a, due_date=timezone.localdate())
+    settings.FOLLOW_UP_ANSWER_DAYS = 21
+    long_ago = timezone.now() - datetime.timedelta(days=22)
+    FollowUpFactory(territory=territory_a, due_date=timezone.localdate(), asked_at=long_ago)  # no answer
+    FollowUpFactory(territory=territory_a, due_date=timezone.localdate(), asked_at=timezone.now())  # asked today
+    FollowUpFactory(territory=territory_a, due_date=timezone.localdate())  # not asked yet: asked first
     FollowUpFactory(territory=territory_a, due_date=timezone.localdate() + datetime.timedelta(days=30))
     assert follow_ups_remind_due(territory=territory_a) == 1
     assert Notification.objects.filter(recipient=coordinator_a, kind="installations.follow_up_due").count() == 1
