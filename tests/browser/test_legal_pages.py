@@ -94,3 +94,40 @@ def test_the_manager_reads_who_opened_a_case(page, live_server, cotentin, make_p
     screenshot(page, "admin-access-log-1280")
     page.set_viewport_size(PHONE)
     screenshot(page, "admin-access-log-360")
+
+
+def test_the_applicant_withdraws_household_consent_from_their_space_on_a_phone(
+    phone_page, live_server, cotentin, make_person, sign_in, assert_accessible, screenshot
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from installations.enums import NeedKind
+    from tests.installations.factories import CaseFactory, NeedFactory
+
+    page = phone_page
+    person = make_person("medecin@exemple.fr", first_name="Lucie")
+    now = timezone.now()
+    case = CaseFactory(
+        territory=cotentin,
+        applicant=person,
+        household_consent=True,
+        household_consent_at=now - datetime.timedelta(days=3),
+        household_retention_until=(now + datetime.timedelta(days=727)).date(),
+        children_ages=[2],
+    )
+    NeedFactory(territory=cotentin, case=case, kind=NeedKind.CHILDCARE, details="Crèche pour un enfant de 2 ans.")
+    sign_in(page, person)
+    page.goto(f"{live_server.url}/espace/")
+    button = page.get_by_role("button", name="Retirer mon consentement et effacer les informations de mon foyer")
+    expect(button).to_be_visible()
+    assert_accessible(page, "personal space with a consent")
+    screenshot(page, "space-consent-360")
+    button.click()
+    expect(page.get_by_text("Votre consentement est retiré")).to_be_visible()
+    expect(button).to_have_count(0)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    screenshot(page, "space-consent-withdrawn-360")
+    case.refresh_from_db()
+    assert not case.household_consent and not case.needs.get().details
