@@ -83,11 +83,29 @@ class EventAdminForm(forms.ModelForm):
             status.choices = [c for c in status.choices if c[0] != EventStatus.CANCELLED]
 
 
+class EventKindFilter(admin.SimpleListFilter):
+    """The kinds of the territory's events (each app names its own); an event of no kind is
+    "Sans type" rather than a link without text."""
+
+    title = _("type")
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        kinds = model_admin.get_queryset(request).order_by("kind").values_list("kind", flat=True).distinct()
+        return [(kind or "-", kind or _("Sans type")) for kind in kinds]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value is None:
+            return queryset
+        return queryset.filter(kind="" if value == "-" else value)
+
+
 @admin.register(Event)
 class EventAdmin(TerritoryScopedAdmin):
     form = EventAdminForm
     list_display = ["title", "starts_at", "kind", "audience", "status", "capacity", "registered", "waitlisted"]
-    list_filter = ["status", "audience", "kind"]
+    list_filter = ["status", "audience", EventKindFilter]
     search_fields = ["title", "place"]
     date_hierarchy = "starts_at"
     # Explicit: the counts' GROUP BY drops Meta.ordering, and the autocomplete pages need an order.

@@ -26,6 +26,7 @@ from django.http import Http404, HttpRequest, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.admin_pages import ACCESSIBLE_JS, AdminPageTitles, label_widget
 from portal.enums import ADMIN_ROLES, EDITOR_ROLES
 from portal.tenancy.access import territory_ids_for
 from portal.tenancy.models import TerritoryScopedModel
@@ -117,7 +118,7 @@ def csv_response(rows: Iterable[Sequence[Any]], *, name: str) -> StreamingHttpRe
     return response
 
 
-class TerritoryScopedAdmin(_ModelAdmin):
+class TerritoryScopedAdmin(AdminPageTitles, _ModelAdmin):
     # Partners (ARS, CPAM, Ordre…) read in the admin only what a model opts them into.
     partner_can_view = False
     export_fields: tuple[str, ...] = ()
@@ -127,6 +128,14 @@ class TerritoryScopedAdmin(_ModelAdmin):
     list_per_page = 50
     # Links typed without a scheme are HTTPS (Django 6's default, chosen now).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    class Media:
+        js = (ACCESSIBLE_JS,)
+
+    def formfield_for_dbfield(
+        self, db_field: models.Field[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> forms.Field | None:
+        return label_widget(super().formfield_for_dbfield(db_field, request, **kwargs))
 
     # --- who may do what -------------------------------------------------------------------
     def _view_roles(self) -> Sequence[str]:
@@ -277,6 +286,9 @@ class TerritoryScopedInlineFormSet(_BaseInlineFormSet):
 
     def add_fields(self, form: Any, index: int | None) -> None:
         super().add_fields(form, index)
+        if "DELETE" in form.fields:  # in a table row, its only label is the column header
+            row = _("nouvelle ligne") if index is None else str(index + 1)
+            form.fields["DELETE"].widget.attrs["aria-label"] = _("Supprimer la ligne %(row)s") % {"row": row}
         # Django offers every row of the table as the hidden id's choices: only the parent's
         # territory may be edited through this formset (none while the parent has no territory).
         pk_name: str = self._pk_field.name  # type: ignore[attr-defined]  # set by super().add_fields
@@ -362,4 +374,5 @@ class TerritoryScopedInline(_InlineMixinBase):
             widget = field.widget
             widget.can_add_related = widget.can_change_related = widget.can_delete_related = False
             widget.can_view_related = False
-        return field
+        # In a table the label is only a column header: each field carries its own name.
+        return label_widget(field, in_table=isinstance(self, admin.TabularInline))
