@@ -74,7 +74,9 @@ def test_signed_in_and_admin_pages_link_the_legal_pages(
     expect(footer_link(page, "Accessibilité : non conforme")).to_be_visible()
 
 
-def test_the_manager_reads_who_opened_a_case(page, live_server, cotentin, make_person, sign_in, screenshot):
+def test_the_manager_reads_who_opened_a_case(
+    page, live_server, cotentin, make_person, sign_in, screenshot, assert_accessible
+):
     from tests.installations.factories import CaseFactory
 
     case = CaseFactory(territory=cotentin, applicant_last_name="Durand")
@@ -91,8 +93,20 @@ def test_the_manager_reads_who_opened_a_case(page, live_server, cotentin, make_p
     page.goto(f"{live_server.url}/admin/privacy/accesslog/")
     expect(page.get_by_role("cell", name=case.reference)).to_be_visible()
     expect(page.get_by_text("coordination@cotentin.fr")).to_be_visible()
+    assert page.title().startswith("Journal des consultations de données personnelles")
+    assert_accessible(page, "access log")
     screenshot(page, "admin-access-log-1280")
+    page.locator("#result_list tbody th a").first.click()
+    expect(page.get_by_text("Fiche d'une demande", exact=True)).to_be_visible()
+    assert_accessible(page, "an access log row")
+    # The legal pages' form, as the manager fills it (the admin's other pages: test_admin_accessibility).
+    page.goto(f"{live_server.url}/admin/privacy/legalnotice/add/")
+    expect(page.get_by_label("État de conformité au RGAA")).to_be_visible()
+    assert_accessible(page, "legal notice form")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    screenshot(page, "admin-legal-notice-1280")
     page.set_viewport_size(PHONE)
+    page.goto(f"{live_server.url}/admin/privacy/accesslog/")
     screenshot(page, "admin-access-log-360")
 
 
