@@ -10,44 +10,34 @@ again; they also expire after five minutes (a safety net for a change made outsi
 as an SQL update).
 
 The cache only saves work: when Redis cannot be reached, saving a case still succeeds and the list
-is computed on each view (every call here logs the failure and carries on).
+is computed on each view (the cache backend, portal/cache.py, turns Redis failures into misses and
+logs them).
 """
 
 from __future__ import annotations
 
-import logging
 import uuid
 
 from django.core.cache import cache
 from django.db import transaction
 
-logger = logging.getLogger(__name__)
-
 COUNTS_TIMEOUT = 300
 
 
-def _quietly(operation, default=None):
-    try:
-        return operation()
-    except Exception:  # any cache failure: the caller computes without it
-        logger.warning("The case list cache cannot be reached; going on without it.", exc_info=True)
-        return default
-
-
 def get(key):
-    return _quietly(lambda: cache.get(key))
+    return cache.get(key)
 
 
 def get_many(keys) -> dict:
-    return _quietly(lambda: cache.get_many(keys), {})
+    return cache.get_many(keys)
 
 
 def set_many(values: dict, timeout: int) -> None:
-    _quietly(lambda: cache.set_many(values, timeout))
+    cache.set_many(values, timeout)
 
 
 def store(key, value, timeout: int) -> None:
-    _quietly(lambda: cache.set(key, value, timeout))
+    cache.set(key, value, timeout)
 
 
 def _version_key(territory_id: int) -> str:

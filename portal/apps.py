@@ -1,10 +1,22 @@
+from celery.schedules import crontab
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+from portal.hooks import AppHooks, PeriodicTask
 
 
 class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = _("Portail et territoires")
+    hooks = AppHooks(
+        periodic_tasks=(
+            PeriodicTask(
+                "sessions-clear-expired",
+                task="portal.tasks.sessions_clear_expired",
+                schedule=crontab(hour=3, minute=30),
+            ),
+        ),
+    )
 
     def ready(self):
         from django.core.checks import register

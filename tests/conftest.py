@@ -116,3 +116,50 @@ def broker_down(real_broker):
         real_broker.conf.broker_url = live_url
 
     return SimpleNamespace(app=real_broker, come_back=come_back)
+
+
+# --- a Redis that is down or hung ----------------------------------------------------------------
+
+
+class HungServer:
+    """A TCP server thread that accepts every connection and never answers: a frozen Redis (the
+    kernel of a SIGSTOPped server still completes connections; nobody reads them)."""
+
+    def __init__(self):
+        import socket
+        import threading
+
+        self._listener = socket.socket()
+        self._listener.bind(("127.0.0.1", 0))
+        self._listener.listen(64)
+        self._listener.settimeout(0.2)
+        self._held = []
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._serve, name="hung-redis", daemon=True)
+        self._thread.start()
+        self.url = f"redis://127.0.0.1:{self._listener.getsockname()[1]}/0"
+
+    def _serve(self):
+        while not self._stopping.is_set():
+            try:
+                connection, _ = self._listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            self._held.append(connection)  # kept open, never read, never answered
+
+    def close(self):
+        self._stopping.set()
+        self._thread.join(timeout=2)
+        for connection in self._held:
+            connection.close()
+        self._listener.close()
+
+
+@pytest.fixture
+def hung_redis_url():
+    """The URL of a port that accepts connections and never answers."""
+    server = HungServer()
+    yield server.url
+    server.close()

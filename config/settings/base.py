@@ -162,13 +162,19 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# Redis when configured (shared by every web process: sessions, rate limits); else local memory.
+# Redis when configured (shared by every web process: rate limits, the case list's counts); else
+# local memory. Nothing in it is needed to answer a request: when Redis is down or hung, the
+# backend answers misses after at most 0.5 s and leaves Redis alone for 5 s (portal/cache.py).
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "portal.cache.ResilientRedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions in the database only: one primary-key read per signed-in request. `cached_db` wrote
+# them to Redis too, so every signed-in page answered 500 when Redis was down; and a cache that
+# silently missed writes during an outage would bring back, once Redis returns, sessions that were
+# signed out or rotated meanwhile (its copy outlives the deleted row).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Sessions expire after 30 minutes without activity (each request pushes the deadline back).
 SESSION_COOKIE_AGE = int(env("SESSION_COOKIE_AGE", str(30 * 60)))
 # Not written at every request (an UPDATE and a cache SET each time): portal.sessions pushes the
@@ -191,7 +197,14 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Redis hands an unacknowledged message to another worker after this long: above the longest task
+# (a PDF build stops at 360 s, portal/documents/tasks.py), so that a message is never run twice at
+# once, and short enough that the messages of a worker that died come back within 15 minutes. A
+# dead PDF build is noticed sooner through its lease (below).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 900}
+# A PDF build renews its lease every quarter of this; a build silent for longer is dead
+# (portal/documents/lease.py): the sweep, run every minute, marks it failed.
+DOCUMENTS_LEASE_SECONDS = int(env("DOCUMENTS_LEASE_SECONDS", "60"))
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ROUTES = {**DOCUMENTS_TASK_ROUTES}

@@ -15,9 +15,7 @@ if not env("DATABASE_URL"):
 # it the login throttling, would be per process; without a broker, tasks (PDF reports included) would
 # run eagerly inside the web workers.
 if not env("REDIS_URL"):
-    raise ImproperlyConfigured(
-        "REDIS_URL est obligatoire en production : cache partagé, sessions et limitation des connexions."
-    )
+    raise ImproperlyConfigured("REDIS_URL est obligatoire en production : cache partagé et limitation des connexions.")
 if not env("CELERY_BROKER_URL"):
     raise ImproperlyConfigured(
         "CELERY_BROKER_URL est obligatoire en production : sans courtier, les tâches (PDF compris) "

@@ -20,7 +20,7 @@ STAFF_MFA_REQUIRED = True
 ACCOUNT_RATE_LIMITS = {"login_failed": "5/5m/ip,5/5m/key"}
 # Undefined template variables fail loudly in tests.
 TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = "!!MISSING:%s!!"
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("REDIS_URL")}}
+CACHES = {"default": {"BACKEND": "portal.cache.ResilientRedisCache", "LOCATION": env("REDIS_URL")}}
 # No collectstatic in tests: WhiteNoise serves from the finders (the live server's browser tests too).
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True

@@ -47,8 +47,10 @@ class GeneratedDocumentAdmin(TerritoryScopedAdmin):
         "requested_by",
         "requested_at",
         "started_at",
+        "heartbeat_at",
         "finished_at",
         "attempts",
+        "interruptions",
         "download_link",
     ]
     fields = ["title", "audience", *readonly_fields]

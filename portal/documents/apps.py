@@ -11,6 +11,7 @@ class DocumentsConfig(AppConfig):
     hooks = AppHooks(
         periodic_tasks=(
             # Builds a worker lost (marked interrupted) and requests whose publish failed (re-queued).
-            PeriodicTask("documents-sweep", task="documents.sweep_documents", schedule=300.0),
+            # Every minute: a build whose worker died is failed within two (its 60 s lease, then this).
+            PeriodicTask("documents-sweep", task="documents.sweep_documents", schedule=60.0),
         ),
     )

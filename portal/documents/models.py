@@ -34,9 +34,14 @@ class GeneratedDocumentQuerySet(TerritoryQuerySet["GeneratedDocument"]):
     def for_audiences(self, audiences: Iterable[str]) -> Self:
         return self.filter(audience__in=list(audiences))
 
-    def stale_running(self, started_before: datetime) -> Self:
-        """Rows a worker claimed and never finished (the worker was killed or lost)."""
-        return self.filter(status=DocumentStatus.RUNNING, started_at__lt=started_before)
+    def stale_running(self, alive_after: datetime) -> Self:
+        """Rows whose build gave no sign of life since `alive_after`: its worker was killed or lost
+        (a live build beats every quarter of the lease, see tasks.Heartbeat)."""
+        return self.filter(status=DocumentStatus.RUNNING).filter(
+            models.Q(heartbeat_at__lt=alive_after)
+            | models.Q(heartbeat_at__isnull=True, started_at__lt=alive_after)
+            | models.Q(heartbeat_at__isnull=True, started_at__isnull=True)
+        )
 
     def stale_pending(self, requested_before: datetime) -> Self:
         """Rows whose task never reached a worker (broker down when they were requested)."""
@@ -89,6 +94,13 @@ class GeneratedDocument(TerritoryScopedModel):
     started_at = models.DateTimeField(_("commencé le"), null=True, blank=True)
     finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
     attempts = models.PositiveIntegerField(_("tentatives"), default=0)
+    # The build under way: which process (host:pid) runs the current attempt, and when it last said
+    # it was alive. A row `running` without a recent heartbeat belongs to a dead worker.
+    worker = models.CharField(_("processus"), max_length=200, blank=True)
+    heartbeat_at = models.DateTimeField(_("dernier signe de vie"), null=True, blank=True)
+    # Attempts of this request whose worker died (reset when a person asks again): after a few, the
+    # document fails rather than kill worker after worker (a render that runs out of memory).
+    interruptions = models.PositiveSmallIntegerField(_("interruptions"), default=0)
 
     # Annotated: managers are class variables in django-stubs, and an override must say so.
     objects: ClassVar[GeneratedDocumentManager] = GeneratedDocumentManager()

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from portal.background import enqueue_after_commit
 from portal.documents.builders import BuilderError, resolve_builder
 from portal.documents.enums import DocumentAudience, DocumentKind, DocumentStatus
+from portal.documents.lease import attempt_is_dead, lease
 from portal.documents.models import GeneratedDocument
 from portal.enums import EDITOR_ROLES
 from portal.tenancy.access import has_role
@@ -98,7 +99,8 @@ def document_retry(*, actor: User | None, document: GeneratedDocument) -> Genera
     """Generate a failed (or ready, to refresh it) document again; a build under way is left alone."""
     _check_actor(actor, document.territory)
     locked = GeneratedDocument.objects.for_territory(document.territory).select_for_update().get(pk=document.pk)
-    if locked.status == DocumentStatus.RUNNING:
+    # A build whose worker died (its lease ran out) no longer counts as under way.
+    if locked.status == DocumentStatus.RUNNING and not attempt_is_dead(locked):
         raise ValidationError(_("Ce document est en cours de génération ; réessayez quand elle sera terminée."))
     # The previous file (if any) stays until the new one is stored, then the build deletes it.
     locked.status = DocumentStatus.PENDING
@@ -106,9 +108,22 @@ def document_retry(*, actor: User | None, document: GeneratedDocument) -> Genera
     locked.requested_at = timezone.now()
     locked.started_at = None
     locked.finished_at = None
+    locked.heartbeat_at = None
+    locked.interruptions = 0
     if actor is not None:
         locked.requested_by = actor
-    locked.save(update_fields=["status", "error", "requested_at", "started_at", "finished_at", "requested_by"])
+    locked.save(
+        update_fields=[
+            "status",
+            "error",
+            "requested_at",
+            "started_at",
+            "finished_at",
+            "heartbeat_at",
+            "interruptions",
+            "requested_by",
+        ]
+    )
     logger.info("Document %s queued again by %s", locked.pk, actor)
     _enqueue_on_commit(locked)
     return locked
@@ -124,17 +139,15 @@ class SweepResult:
 def document_sweep(*, now: datetime | None = None, running_timeout: timedelta | None = None) -> SweepResult:
     """Periodic clean-up across territories (system job, no actor).
 
-    - A `running` row older than the task's hard time limit belongs to a worker that was killed
-      (out of memory, deployment, lost node): it is marked failed with the reason "interrompu" so
-      a person can retry it. Its half-written output, if any, was never referenced by the row.
+    - A `running` row whose build gave no sign of life within its lease (60 s, see lease.py)
+      belongs to a worker that was killed (out of memory, deployment, lost node): it is marked
+      failed with the reason "interrompu" so a person can retry it. Its half-written output, if
+      any, was never referenced by the row. Run every minute, it says so within two minutes.
     - A `pending` row that waited too long never reached the broker: it is queued again (the task
       claims a row atomically, so a duplicate message does nothing).
     """
-    from portal.documents.tasks import HARD_TIME_LIMIT
-
     now = now or timezone.now()
-    running_timeout = running_timeout or timedelta(seconds=HARD_TIME_LIMIT + 60)
-    interrupted = GeneratedDocument.objects.stale_running(now - running_timeout).update(
+    interrupted = GeneratedDocument.objects.stale_running(now - (running_timeout or lease())).update(
         status=DocumentStatus.FAILED, error=INTERRUPTED_REASON, finished_at=now
     )
     stale = list(

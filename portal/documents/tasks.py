@@ -11,13 +11,20 @@ give memory back between documents, and one big annual report can take a minute.
   ~250 MiB RSS and the process keeps ~235 MiB afterwards: benchmarks/documents_render.py);
 - `--concurrency=1` on a 2-core machine leaves a core to the web processes;
 - the task's soft/hard time limits (below) stop a runaway render; the broker's
-  `visibility_timeout` (3600 s in settings) must stay above the hard limit, or Redis hands the
+  `visibility_timeout` (900 s in settings) must stay above the hard limit, or Redis hands the
   message to a second worker while the first is still rendering;
 - routing is in `portal.documents.celery_config`; the periodic sweep is declared on DocumentsConfig;
 - `celery -A config beat` must run for the sweep.
 
-A worker killed mid-render (OOM, deployment) leaves its row `running`: the periodic sweep marks it
-failed ("interrompu") once it is older than the hard time limit, so a person can retry it.
+A worker killed mid-render (OOM, deployment) leaves its row `running`, and says nothing. The build
+renews a lease on the row while it runs (portal/documents/lease.py), so that
+
+- when only the pool child dies, the message is handed back at once (`acks_late` with
+  `reject_on_worker_lost`) and the next child, seeing the process named on the row gone, builds
+  the document again (a redelivered message never ignores a dead attempt); after
+  `MAX_INTERRUPTIONS` such deaths the document fails instead of killing child after child;
+- when the whole worker dies, the sweep (every minute) marks the document failed ("interrompu")
+  once its lease has run out (60 s), and a person may generate it again at once.
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ from django.core.files.storage import default_storage
 from django.db.models import F
 from django.utils import timezone
 
+from portal.documents import lease
 from portal.documents.builders import resolve_builder
 from portal.documents.enums import DocumentStatus
 from portal.documents.models import GeneratedDocument, document_file_name
@@ -41,6 +49,12 @@ logger = logging.getLogger("portal.documents")
 SOFT_TIME_LIMIT = 300
 HARD_TIME_LIMIT = 360
 ERROR_MAX_LENGTH = 2000
+# Deaths of the rendering process tolerated for one request before the document fails.
+MAX_INTERRUPTIONS = 2
+GAVE_UP_REASON = (
+    "interrompu à plusieurs reprises : le processus de génération s'est arrêté à chaque essai "
+    "(mémoire insuffisante ?) ; réessayez plus tard ou signalez-le"
+)
 
 
 def _error_text(exc: BaseException) -> str:
@@ -60,19 +74,52 @@ def run_build(*, territory_id: int, document_id: int) -> GeneratedDocument | Non
 
     territory = Territory.objects.filter(pk=territory_id).first()
     scoped = GeneratedDocument.objects.for_territory(territory)
-    # Claim the row atomically: a duplicate message (sweep re-queue, broker redelivery) finds it
-    # no longer pending and does nothing.
-    claimed = scoped.filter(pk=document_id, status=DocumentStatus.PENDING).update(
-        status=DocumentStatus.RUNNING,
-        started_at=timezone.now(),
-        finished_at=None,
-        error="",
-        attempts=F("attempts") + 1,
-    )
-    if not claimed:
-        logger.info("Document %s of territory %s is not pending: nothing to do", document_id, territory_id)
-        return None
-    document = scoped.get(pk=document_id)
+    document = _claim(scoped, document_id)
+    if document is None or document.status != DocumentStatus.RUNNING:
+        return document  # nothing to do, or failed after too many interruptions
+    with lease.Heartbeat(document_id=document_id, attempt=document.attempts):
+        return _build(document, territory=territory, scoped=scoped)
+
+
+def _claim(scoped, document_id: int) -> GeneratedDocument | None:
+    """This attempt's row, now `running` under this process; None when there is nothing to do.
+
+    A pending row is claimed atomically: a duplicate message finds it no longer pending. A running
+    row whose attempt is dead (lease.attempt_is_dead) is taken over, compared on its attempt number
+    so that two redelivered messages cannot both win; a live attempt is left alone.
+    """
+    now = timezone.now()
+    claim = {
+        "status": DocumentStatus.RUNNING,
+        "started_at": now,
+        "heartbeat_at": now,
+        "worker": lease.this_process(),
+        "finished_at": None,
+        "error": "",
+        "attempts": F("attempts") + 1,
+    }
+    if not scoped.filter(pk=document_id, status=DocumentStatus.PENDING).update(**claim):
+        current = scoped.filter(pk=document_id).first()
+        if current is None or not lease.attempt_is_dead(current, now):
+            logger.info("Document %s is neither pending nor abandoned: nothing to do", document_id)
+            return None
+        same_attempt = scoped.filter(pk=document_id, status=DocumentStatus.RUNNING, attempts=current.attempts)
+        if current.interruptions >= MAX_INTERRUPTIONS:
+            same_attempt.update(status=DocumentStatus.FAILED, error=GAVE_UP_REASON, finished_at=now)
+            logger.error("Document %s: its build died %s times; failed", document_id, current.interruptions + 1)
+            return scoped.filter(pk=document_id, status=DocumentStatus.FAILED).first()
+        if not same_attempt.update(**claim, interruptions=F("interruptions") + 1):
+            return None
+        logger.warning(
+            "Document %s: attempt %s (%s) died; building it again", document_id, current.attempts, current.worker
+        )
+    return scoped.get(pk=document_id)
+
+
+def _build(document: GeneratedDocument, *, territory, scoped) -> GeneratedDocument:
+    document_id, territory_id = document.pk, document.territory_id
+    # Every write of this attempt: once the sweep declared it dead or another attempt took the row
+    # over, they change nothing.
     ours = scoped.filter(pk=document_id, status=DocumentStatus.RUNNING, attempts=document.attempts)
     stored_name = None
     try:
@@ -127,6 +174,7 @@ def _discard(name: str | None) -> None:
     soft_time_limit=SOFT_TIME_LIMIT,
     time_limit=HARD_TIME_LIMIT,
     acks_late=True,
+    reject_on_worker_lost=True,
     ignore_result=True,
 )
 def build_document(territory_id: int, document_id: int) -> None:

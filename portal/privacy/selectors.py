@@ -62,7 +62,8 @@ class RetentionRow:
 
 def retention_table() -> list[RetentionRow]:
     """What the data page states: every declared rule with its duration, and the request drafts kept
-    in the session (SESSION_COOKIE_AGE of inactivity; the nightly job deletes expired sessions)."""
+    in the session (SESSION_COOKIE_AGE of inactivity; portal.tasks.sessions_clear_expired deletes
+    expired sessions every night)."""
     minutes = settings.SESSION_COOKIE_AGE // 60
     return [
         RetentionRow(

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime
 import logging
 from collections.abc import Iterable
-from importlib import import_module
 from typing import Any
 
 from django.conf import settings
@@ -64,13 +63,6 @@ def readable_territory_ids(user: Any, *, roles: Iterable[str]) -> set[int]:
 def retention_days(key: str) -> int:
     days: int = settings.PERSONAL_DATA_RETENTION_DAYS[key]
     return days
-
-
-def sessions_clear_expired() -> None:
-    """Expired sessions (a request's draft lives in one) leave the database; the cache forgets them
-    by itself."""
-    engine = import_module(settings.SESSION_ENGINE)
-    engine.SessionStore.clear_expired()
 
 
 def access_log_purge(*, territory: Territory, before: datetime.datetime) -> int:

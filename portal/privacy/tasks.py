@@ -4,14 +4,13 @@ from celery import shared_task
 
 from portal.background import enqueue_after_commit
 from portal.models import Territory
-from portal.privacy.services import sessions_clear_expired, territory_retention_purge
+from portal.privacy.services import territory_retention_purge
 
 
 @shared_task(ignore_result=True, periodic=True)
 def retention_purge():
-    """Once a day: expired sessions, then one purge task per territory (an inactive territory's data
-    is purged too)."""
-    sessions_clear_expired()
+    """Once a day: one purge task per territory (an inactive territory's data is purged too).
+    Expired sessions, where a request's draft lives, go by portal.tasks.sessions_clear_expired."""
     for territory_id in Territory.objects.values_list("pk", flat=True):
         enqueue_after_commit(territory_retention_purge_task, territory_id)
 

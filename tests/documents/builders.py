@@ -50,15 +50,39 @@ def broken_template_builder(*, territory, params):
 
 @document_builder
 def killed_builder(*, territory, params):
-    # The worker dies mid-render: the row stays `running`; its start is pushed back in time so the
-    # sweep sees it as older than the task's hard time limit.
+    # The worker dies mid-render: the row stays `running`; its last sign of life is pushed back in
+    # time so the sweep sees its lease as run out.
     from portal.documents.enums import DocumentStatus
     from portal.documents.models import GeneratedDocument
 
     GeneratedDocument.objects.for_territory(territory).filter(status=DocumentStatus.RUNNING).update(
-        started_at=timezone.now() - datetime.timedelta(hours=2)
+        heartbeat_at=timezone.now() - datetime.timedelta(minutes=2)
     )
     raise WorkerKilled
+
+
+@document_builder
+def declared_dead_builder(*, territory, params):
+    """While this build runs, the sweep declares it dead (its lease ran out: a frozen worker)."""
+    from portal.documents.enums import DocumentStatus
+    from portal.documents.models import GeneratedDocument
+
+    GeneratedDocument.objects.for_territory(territory).filter(status=DocumentStatus.RUNNING).update(
+        status=DocumentStatus.FAILED, error="interrompu (déclaré par le balayage)"
+    )
+    return sample_builder(territory=territory, params=params)
+
+
+@document_builder
+def slow_builder(*, territory, params):
+    """A render that takes `params["seconds"]` (sleeping in small steps, as WeasyPrint computes in
+    Python): long enough for a test to kill its worker process mid-render."""
+    import time
+
+    deadline = time.monotonic() + float(params.get("seconds", 10))
+    while time.monotonic() < deadline:
+        time.sleep(0.05)
+    return sample_builder(territory=territory, params=params)
 
 
 def not_a_builder(*, territory, params):

@@ -133,14 +133,24 @@ def test_sweep_leaves_a_recent_running_row_alone(territory_a):
     assert recent.status == DocumentStatus.RUNNING
 
 
-def test_output_of_a_run_declared_interrupted_is_discarded(territory_a, coordinator_a):
+def test_output_of_a_run_declared_interrupted_is_discarded(territory_a, coordinator_a, caplog):
     """A slow worker finishing after the sweep gave up on it must not present its file as ready."""
+    caplog.set_level(logging.WARNING, logger="portal.documents")
+    document = _request(coordinator_a, territory_a, builder="tests.documents.builders.declared_dead_builder")
+    result = run_build(territory_id=territory_a.pk, document_id=document.pk)
+    assert result.status == DocumentStatus.FAILED and "interrompu" in result.error
+    assert not result.file
+    assert "output discarded" in caplog.text
+
+
+def test_a_message_for_a_build_still_alive_elsewhere_does_nothing(territory_a, coordinator_a):
     document = _request(coordinator_a, territory_a)
-    GeneratedDocument.objects.filter(pk=document.pk).update(status=DocumentStatus.RUNNING, attempts=7)
-    # The row is no longer pending: the (late) build claims nothing and stores nothing.
+    GeneratedDocument.objects.filter(pk=document.pk).update(
+        status=DocumentStatus.RUNNING, attempts=1, worker="autre-machine:4242", heartbeat_at=timezone.now()
+    )
     assert run_build(territory_id=territory_a.pk, document_id=document.pk) is None
     document.refresh_from_db()
-    assert document.status == DocumentStatus.RUNNING and not document.file
+    assert (document.status, document.attempts, document.file.name) == (DocumentStatus.RUNNING, 1, "")
 
 
 def test_a_duplicate_message_builds_the_document_once(territory_a, coordinator_a):

@@ -261,7 +261,9 @@ def test_case_list_queries_do_not_grow_with_the_cases(territory_a, applicant_a, 
         NeedFactory.create_batch(2, territory=territory_a, case=case)
     client = login(applicant_a)
     page = reverse("installations:case_list", kwargs={"territory_slug": territory_a.slug})
-    with django_assert_max_num_queries(11):  # +1 unread notifications, +1 footer's RGAA status (cold cache)
+    with django_assert_max_num_queries(
+        12
+    ):  # +1: the header's unread notifications, +1: the session, +1: the footer's RGAA status (cold cache)
         response = client.get(page)
     assert response.content.decode().count("Demande TST-") == 15
 
@@ -279,7 +281,9 @@ def test_case_page_queries_do_not_grow_with_its_rows(case_a, applicant_a, login,
         aid.communes.add(*case_a.target_communes.all())
         case_a.aids.add(aid)
     client = login(applicant_a)
-    with django_assert_max_num_queries(19):  # +1 unread notifications, +1 footer's RGAA status (cold cache)
+    with django_assert_max_num_queries(
+        20
+    ):  # +1: the header's unread notifications, +1: the session, +1: the footer's RGAA status (cold cache)
         response = client.get(url("case_detail", case_a))
     assert response.status_code == 200
     assert response.content.decode().count("message ") >= 12

@@ -119,6 +119,12 @@ def _queueing_calls(path: Path) -> list[str]:
     return found
 
 
+# Threads that queue no work, each with its reason.
+OTHER_THREADS = {
+    "portal/documents/lease.py": "a PDF build's heartbeat: renews its lease while it renders, queues nothing",
+}
+
+
 def test_background_work_is_queued_only_through_portal_background():
     """One way to queue work: a `.delay()` elsewhere would block a request on a broker outage."""
     offenders = []
@@ -126,6 +132,7 @@ def test_background_work_is_queued_only_through_portal_background():
         for path in sorted((ROOT / package).rglob("*.py")):
             if path.name != "background.py" and "migrations" not in path.parts:
                 offenders += _queueing_calls(path)
+    offenders = [o for o in offenders if not (o.endswith("threading.Thread") and o.split(":")[0] in OTHER_THREADS)]
     assert offenders == []
 
 

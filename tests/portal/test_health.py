@@ -3,7 +3,6 @@ report that shows the cache and the broker apart without ever taking a replica o
 
 import json
 import secrets
-import socket
 import subprocess
 import sys
 import time
@@ -18,16 +17,7 @@ from tests.conftest import DEAD_BROKER_URL
 from tests.portal.factories import UserFactory
 
 # Nothing listens there.
-DEAD_CACHE = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": DEAD_BROKER_URL}}
-
-
-@pytest.fixture
-def hung_redis_url():
-    """A port that accepts connections and never answers: a frozen Redis."""
-    with socket.socket() as listener:
-        listener.bind(("127.0.0.1", 0))
-        listener.listen(16)
-        yield f"redis://127.0.0.1:{listener.getsockname()[1]}/0"
+DEAD_CACHE = {"default": {"BACKEND": "portal.cache.ResilientRedisCache", "LOCATION": DEAD_BROKER_URL}}
 
 
 def database_refused():

@@ -148,20 +148,13 @@ def test_the_access_log_goes_after_its_period_and_only_the_territorys(territory_
     assert not AccessLog.objects.filter(pk=old.pk).exists()
 
 
-def test_the_nightly_task_purges_every_territory_and_expired_sessions(
-    territory_a, territory_b, django_capture_on_commit_callbacks
-):
-    from django.contrib.sessions.models import Session
-
-    Session.objects.create(session_key="brouillon-expire", session_data="x", expire_date=days_ago(1))
-    Session.objects.create(session_key="brouillon-en-cours", session_data="x", expire_date=days_ago(-1))
+def test_the_nightly_task_purges_every_territory(territory_a, territory_b, django_capture_on_commit_callbacks):
     AccessLogFactory(territory=territory_a, created_at=days_ago(400))
     AccessLogFactory(territory=territory_b, created_at=days_ago(400))
     kept = AccessLogFactory(territory=territory_b, created_at=days_ago(1))
     with django_capture_on_commit_callbacks(execute=True):  # eager in tests: each territory's task runs
         tasks.retention_purge()
     assert list(AccessLog.objects.values_list("pk", flat=True)) == [kept.pk]
-    assert list(Session.objects.values_list("session_key", flat=True)) == ["brouillon-en-cours"]
 
 
 def test_a_rule_without_a_duration_or_with_a_misspelt_purge_fails_the_checks(monkeypatch):
