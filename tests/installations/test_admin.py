@@ -90,7 +90,9 @@ def test_case_page_query_count_does_not_grow_with_its_content(territory_a, clien
     small = make_cases(territory_a, 1)[0]
     with CaptureQueriesContext(connection) as few:
         assert client_a.get(change_url(small)).status_code == 200
-    assert len(few) <= 30
+    # 30 before the session moved to the database (+1, issue 9) and the staff access log (+1: one
+    # INSERT, tests/privacy/test_access_log.py checks it is the only query the log costs).
+    assert len(few) <= 32
     big = make_cases(territory_a, 1, start=1)[0]
     for kind in (NeedKind.CHILDCARE, NeedKind.ADMIN_STEPS, NeedKind.DISCOVERY, NeedKind.FINANCIAL_AIDS):
         NeedFactory(territory=territory_a, case=big, kind=kind)
