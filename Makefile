@@ -9,7 +9,7 @@ SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext 
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/guichet
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test install system-deps services lint typecheck hooks format migrations-check messages lock check-deploy worker beat clean
+.PHONY: run test install system-deps services lint typecheck hooks format migrations-check messages lock check-deploy screenshots worker beat clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,10 @@ endif
 test: install system-deps services
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest --create-db $(COVERAGE_ARGS) $(PYTEST_ARGS)
 
+## make screenshots — the public pages of each demo territory at 360 and 1,280 px, in var/screenshots/
+screenshots: install system-deps services
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest --create-db tests/browser/test_demo_screenshots.py
+
 services:
 	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
 	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
@@ -83,6 +87,10 @@ migrations-check: install
 ## The source strings are French: msgen copies each one as its own translation.
 messages: install system-deps
 	$(BIN)/python manage.py makemessages -l fr --ignore=.venv --ignore=var --ignore=tests --ignore=benchmarks --no-obsolete --no-location
+	# The code's strings are French already: every entry is its own translation. A "fuzzy" guess by
+	# msgmerge (a similar older string) would be skipped at compile time, and its plural read with the
+	# wrong rule: cleared, then filled from the source like the others.
+	msgattrib --no-wrap --clear-fuzzy --empty -o locale/fr/LC_MESSAGES/django.po locale/fr/LC_MESSAGES/django.po
 	msgen --no-wrap -o locale/fr/LC_MESSAGES/django.po locale/fr/LC_MESSAGES/django.po
 	$(BIN)/python manage.py compilemessages -l fr --ignore=.venv
 

@@ -3,7 +3,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from portal import health
+from portal import health, views
 
 # The admin's login goes through allauth: its rate limits and the second factor apply there too.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
@@ -19,6 +19,8 @@ urlpatterns = [
     path("healthz", health.status, name="healthz"),
     path("healthz/live", health.live, name="healthz_live"),
     path("healthz/ready", health.ready, name="healthz_ready"),
+    path("favicon.ico", views.root_icon, {"name": "favicon.ico"}, name="favicon"),
+    path("apple-touch-icon.png", views.root_icon, {"name": "apple-touch-icon.png"}, name="apple_touch_icon"),
     path("admin/", admin.site.urls),
     path("comptes/", include("allauth.urls")),
     path("espace/notifications/", include("portal.notifications.urls")),

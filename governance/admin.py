@@ -38,6 +38,7 @@ from governance.services.convocations import meeting_cancel, meeting_convene
 from governance.services.council import mandate_save
 from governance.services.meetings import attendance_record, minutes_publish
 from governance.services.register import deliberation_record, register_request
+from portal.concurrency import VersionedAdminMixin, VersionedModelForm
 from portal.tenancy.admin import ReadOnlyAdminMixin, TerritoryScopedAdmin, TerritoryScopedInline
 
 
@@ -45,7 +46,11 @@ def _error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
-class GovernanceAdmin(TerritoryScopedAdmin):
+class GovernanceAdmin(VersionedAdminMixin, TerritoryScopedAdmin):
+    # Every form of the council's records carries the version it was read at: a save over a newer
+    # one is refused, saying who changed what (portal/concurrency.py).
+    form = VersionedModelForm
+
     def save_formset(self, request, form, formset, change):
         instances = formset.save(commit=False)
         for obj in formset.deleted_objects:

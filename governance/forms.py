@@ -11,6 +11,7 @@ from governance.enums import Reply
 from governance.models import Deliberation, Mandate, Meeting, Participation
 from governance.services.council import check_mandate
 from governance.services.register import check_votes
+from portal.concurrency import VersionedModelForm
 
 
 class ReplyForm(forms.Form):
@@ -46,7 +47,7 @@ class ReplyForm(forms.Form):
         return cleaned
 
 
-class MandateAdminForm(forms.ModelForm):
+class MandateAdminForm(VersionedModelForm):
     class Meta:
         model = Mandate
         fields = [
@@ -72,7 +73,7 @@ class MandateAdminForm(forms.ModelForm):
                 self._update_errors(error)
 
 
-class MeetingAdminForm(forms.ModelForm):
+class MeetingAdminForm(VersionedModelForm):
     video_url = forms.URLField(
         label=Meeting._meta.get_field("video_url").verbose_name, required=False, assume_scheme="https"
     )
@@ -102,7 +103,7 @@ class MeetingAdminForm(forms.ModelForm):
         return cleaned
 
 
-class DeliberationAdminForm(forms.ModelForm):
+class DeliberationAdminForm(VersionedModelForm):
     class Meta:
         model = Deliberation
         fields = [

@@ -31,7 +31,7 @@ class InstallationsConfig(AppConfig):
             ),
             RoleHome(
                 roles=(Role.PARTNER,),
-                url_name="admin:installations_need_changelist",
+                url_name="admin:installations_referrals",
                 title=_("Les besoins qui vous sont adressés"),
                 territory_in="query",
             ),

@@ -16,7 +16,6 @@ from django.db.models import F
 from django.utils import timezone
 
 from installations.enums import (
-    AidZoning,
     CaseStatus,
     CurrentSituation,
     Funder,
@@ -37,8 +36,8 @@ from installations.services.lifecycle import (
 )
 from installations.services.needs import need_refer
 from installations.services.submission import case_confirm_email, case_submit
-from portal.enums import ArsZone, PracticeMode, Profession, Role
-from portal.models import Membership, User
+from portal.enums import ArsZone, PracticeMode, Profession, Role, ZoningProfession
+from portal.models import CommuneZoning, Membership, User
 
 
 @dataclass
@@ -192,7 +191,12 @@ CASES = (
 
 
 def _aids(territory, communes):
-    zip_communes = [c for c in communes if c.ars_zone == ArsZone.ZIP]
+    doctors_zip = set(
+        CommuneZoning.objects.filter(
+            commune__in=communes, profession=ZoningProfession.DOCTORS, zone=ArsZone.ZIP
+        ).values_list("commune_id", flat=True)
+    )
+    zip_communes = [c for c in communes if c.pk in doctors_zip]
     catalogue = [
         dict(
             name="Contrat d'aide à l'installation des médecins (CAIM)",
@@ -202,7 +206,7 @@ def _aids(territory, communes):
             conditions="Installation en libéral dans une commune en zone d'intervention prioritaire, activité "
             "en groupe ou en CPTS.",
             professions=[Profession.DOCTOR_GP, Profession.DOCTOR_SPECIALIST],
-            zoning=AidZoning.ZIP,
+            zones=[ArsZone.ZIP],
             link="https://www.ameli.fr/",
         ),
         dict(
@@ -212,7 +216,8 @@ def _aids(territory, communes):
             amount_note="versée à l'ouverture du cabinet",
             conditions="Première installation sur le territoire, exercice d'au moins 3 ans.",
             professions=[],
-            zoning=AidZoning.ZIP_OR_ZAC,
+            # Each profession's own under-served zones: ZIP/ZAC for doctors, "(très) sous-dotée" for others.
+            zones=[ArsZone.ZIP, ArsZone.ZAC, ArsZone.VERY_UNDERSERVED, ArsZone.UNDERSERVED],
             link="",
         ),
         dict(
@@ -222,7 +227,7 @@ def _aids(territory, communes):
             amount_note="par mois pendant le semestre",
             conditions="Stage d'internat chez un maître de stage du territoire.",
             professions=[Profession.INTERN, Profession.EXTERN],
-            zoning=AidZoning.ANY,
+            zones=[],
             link="",
         ),
         dict(
@@ -232,12 +237,13 @@ def _aids(territory, communes):
             amount_note="sur 5 ans",
             conditions="Installation en libéral en zone très sous-dotée.",
             professions=[Profession.NURSE, Profession.IPA],
-            zoning=AidZoning.ZIP,
+            zones=[ArsZone.VERY_UNDERSERVED],
             link="https://www.ameli.fr/",
         ),
     ]
     for values in catalogue:
-        aid, _created = Aid.objects.get_or_create(territory=territory, name=values.pop("name"), defaults=values)
+        # Updated in place: a demo seeded before the per-profession zoning gets its aids' zones right.
+        aid, _created = Aid.objects.update_or_create(territory=territory, name=values.pop("name"), defaults=values)
     if zip_communes:
         loyer, _created = Aid.objects.get_or_create(
             territory=territory,
@@ -246,7 +252,7 @@ def _aids(territory, communes):
                 "funder": Funder.COMMUNE,
                 "amount": 6000,
                 "conditions": f"Proposée par la commune de {zip_communes[0].name}.",
-                "zoning": AidZoning.ANY,
+                "zones": [],
             },
         )
         loyer.communes.add(zip_communes[0])
@@ -338,6 +344,8 @@ def _build_case(territory, spec: DemoCase, number: int, communes, coordinator, p
                 organisation=partner_membership.organisation,
                 referent=partner_membership.user,
                 message="Pouvez-vous accompagner ce professionnel dans ses démarches ?",
+                # The demo applicant agreed: the partner's page shows how to reach them.
+                contact_consent=True,
             )
         if spec.answer and case.applicant is not None:
             message_post(actor=case.applicant, case=case, body=spec.answer)

@@ -62,6 +62,14 @@ class NeedState(models.TextChoices):
     DROPPED = "dropped", _("Sans suite")
 
 
+class ReferralAnswer(models.TextChoices):
+    """The partner referent's answer to a need referred to them."""
+
+    PENDING = "", _("En attente de réponse")
+    ACCEPTED = "accepted", _("Accepté")
+    DECLINED = "declined", _("Refusé")
+
+
 class EventKind(models.TextChoices):
     SUBMITTED = "submitted", _("Demande déposée")
     EMAIL_CONFIRMED = "email_confirmed", _("E-mail confirmé")
@@ -74,7 +82,10 @@ class EventKind(models.TextChoices):
     NOTE = "note", _("Note interne")
     DOCUMENT = "document", _("Document ajouté")
     AID_LINKED = "aid_linked", _("Aide associée")
+    AID_UNLINKED = "aid_unlinked", _("Aide retirée")
     OPPORTUNITY_LINKED = "opportunity_linked", _("Opportunité associée")
+    OPPORTUNITY_UNLINKED = "opportunity_unlinked", _("Opportunité retirée")
+    REFERRAL_ANSWERED = "referral_answered", _("Réponse du partenaire")
     FOLLOW_UP_DONE = "follow_up_done", _("Suivi réalisé")
     FOLLOW_UP_ASKED = "follow_up_asked", _("Suivi demandé au professionnel")
     REMINDER = "reminder", _("Relance")
@@ -92,13 +103,6 @@ class Funder(models.TextChoices):
     EPCI = "epci", _("Intercommunalité (EPCI)")
     COMMUNE = "commune", _("Commune")
     OTHER = "other", _("Autre financeur")
-
-
-class AidZoning(models.TextChoices):
-    ANY = "any", _("Toutes les communes")
-    ZIP = "zip", _("Communes en ZIP")
-    ZAC = "zac", _("Communes en ZAC")
-    ZIP_OR_ZAC = "zip_or_zac", _("Communes en ZIP ou en ZAC")
 
 
 class OpportunityKind(models.TextChoices):

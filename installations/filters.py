@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from installations.enums import OPEN_STATUSES, CaseStatus, NeedKind, NeedState, OpportunityKind
+from installations.forms import FrenchOrderIterator
 from installations.models import Case, Need, Opportunity, no_answer_days
 from portal.enums import Profession
 from portal.forms import QuickSelect
@@ -38,6 +39,7 @@ class OpportunityFilter(django_filters.FilterSet):
         field = self.filters["commune"]
         field.queryset = territory.communes.order_by("name") if territory is not None else Commune.objects.none()
         self.form.fields["commune"].label_from_instance = lambda commune: commune.name
+        self.form.fields["commune"].iterator = FrenchOrderIterator  # "Écausseville" among the E's
 
     def filter_profession(self, queryset, name, value):
         # No profession listed means "open to every profession".

@@ -8,6 +8,7 @@ The request's steps are plain forms (not ModelForms): the case is only written o
 import datetime
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from installations.enums import HOUSEHOLD_NEEDS, CurrentSituation, NeedKind, StructureType
 from installations.services.exchanges import sniff_document
 from installations.services.submission import household_retention
+from portal import french
 from portal.enums import PracticeMode, Profession
 from portal.models import Commune
 from portal.privacy.selectors import duration_text
@@ -25,7 +27,26 @@ def _blank(label):
     return [("", label)]
 
 
+class FrenchOrderIterator(ModelChoiceIterator):
+    """The communes in French order ("Écausseville" among the E's, not after "Yvetot-Bocage")."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in french.sorted_by_name(self.queryset):
+            yield self.choice(obj)
+
+
 class CommuneChoiceField(forms.ModelMultipleChoiceField):
+    iterator = FrenchOrderIterator
+
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class CommuneSingleChoiceField(forms.ModelChoiceField):
+    iterator = FrenchOrderIterator
+
     def label_from_instance(self, obj):
         return obj.name
 
@@ -67,7 +88,8 @@ class ProjectStepForm(forms.Form):
         label=_("Communes envisagées"),
         queryset=Commune.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        # Boxes in a box that scrolls (compact without JavaScript); commune_picker.js adds a search.
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "commune-picker"}),
         help_text=_("Cochez une ou plusieurs communes du territoire, ou aucune si vous n'avez pas encore choisi."),
     )
     planned_date = forms.DateField(
@@ -109,9 +131,11 @@ class ProjectStepForm(forms.Form):
 
 
 class NeedsStepForm(forms.Form):
-    """One checkbox per need, each followed by its optional details."""
+    """One checkbox per need, each followed by its optional details (shown once the need is ticked,
+    by CSS alone: the page works the same without JavaScript)."""
 
     title = _("Vos besoins")
+    legend = _("Pour quoi souhaitez-vous être aidé ?")
 
     def __init__(self, *args, territory=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -134,6 +158,15 @@ class NeedsStepForm(forms.Form):
                 code="no_need",
             )
         return cleaned
+
+    @property
+    def error_anchor(self) -> str:
+        """Where the summary's "tick at least one need" link leads: the first box."""
+        return self[f"need_{NeedKind.values[0]}"].id_for_label
+
+    def need_rows(self):
+        """(checkbox, details) bound fields, need by need, for the template's fieldset."""
+        return [(self[f"need_{kind.value}"], self[f"details_{kind.value}"]) for kind in NeedKind]
 
     @staticmethod
     def selected_needs(cleaned):
@@ -238,6 +271,16 @@ class ContactStepForm(forms.Form):
         return value
 
 
+class ResendConfirmationForm(forms.Form):
+    """ "Envoyée" page: send the confirmation e-mail again, to this address if corrected."""
+
+    email = forms.EmailField(
+        label=_("Adresse e-mail"),
+        help_text=_("Corrigez-la si elle est fausse : le lien de confirmation y sera envoyé."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
 class MessageForm(forms.Form):
     body = forms.CharField(label=_("Votre message"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
 
@@ -260,7 +303,7 @@ class EligibilityForm(forms.Form):
     """Public question: which aids apply to this profession in this commune?"""
 
     profession = forms.ChoiceField(label=_("Votre profession"), choices=_blank(_("Choisissez…")) + Profession.choices)
-    commune = forms.ModelChoiceField(
+    commune = CommuneSingleChoiceField(
         label=_("Commune d'installation"), queryset=Commune.objects.none(), empty_label=_("Choisissez…")
     )
 
@@ -269,7 +312,6 @@ class EligibilityForm(forms.Form):
         self.fields["commune"].queryset = (
             territory.communes.order_by("name") if territory is not None else Commune.objects.none()
         )
-        self.fields["commune"].label_from_instance = lambda obj: obj.name
 
 
 class WithdrawForm(forms.Form):

@@ -21,7 +21,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from installations.enums import (
-    AidZoning,
     CaseStatus,
     CurrentSituation,
     EventKind,
@@ -29,9 +28,10 @@ from installations.enums import (
     NeedKind,
     NeedState,
     OpportunityKind,
+    ReferralAnswer,
     StructureType,
 )
-from portal.enums import PracticeMode, Profession
+from portal.enums import ArsZone, PracticeMode, Profession
 from portal.tenancy.models import TerritoryQuerySet, TerritoryScopedModel
 from portal.validators import validate_rpps
 
@@ -286,6 +286,23 @@ class Need(TerritoryScopedModel):
         related_name="referred_installation_needs",
     )
     referred_at = models.DateTimeField(_("orienté le"), null=True, blank=True)
+    # Asked at referral time: may the partner see the applicant's e-mail and phone?
+    contact_consent = models.BooleanField(
+        _("le demandeur accepte que ses coordonnées soient transmises au partenaire"), default=False
+    )
+    referral_answer = models.CharField(
+        _("réponse du partenaire"), max_length=10, choices=ReferralAnswer.choices, blank=True, default=""
+    )
+    referral_reason = models.TextField(_("motif de la réponse"), blank=True)
+    referral_answered_at = models.DateTimeField(_("réponse reçue le"), null=True, blank=True)
+    referral_answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("réponse enregistrée par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
@@ -442,7 +459,9 @@ class Aid(TerritoryScopedModel):
     )
     conditions = models.TextField(_("conditions"), blank=True)
     professions = models.JSONField(_("professions concernées"), default=list, blank=True)
-    zoning = models.CharField(_("zonage"), max_length=12, choices=AidZoning.choices, default=AidZoning.ANY)
+    # ArsZone values: the aid applies where the commune's zone, in the zoning of the applicant's own
+    # profession, is one of them. Empty: no zoning condition.
+    zones = models.JSONField(_("zones ARS concernées"), default=list, blank=True)
     communes = models.ManyToManyField(
         "portal.Commune",
         verbose_name=_("communes concernées"),
@@ -461,6 +480,11 @@ class Aid(TerritoryScopedModel):
 
     def __str__(self):
         return self.name
+
+    def zones_display(self) -> str:
+        if not self.zones:
+            return str(_("Sans condition de zonage"))
+        return ", ".join(str(ArsZone(z).label) for z in self.zones if z in ArsZone.values)
 
 
 class Opportunity(TerritoryScopedModel):

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from installations import list_cache
-from installations.enums import AidZoning, CaseStatus, NeedKind, NeedState
+from installations.enums import CaseStatus, NeedKind, NeedState
 from installations.models import (
     Aid,
     Case,
@@ -41,8 +41,8 @@ from installations.models import (
     Need,
     Opportunity,
 )
-from portal.enums import EDITOR_ROLES, ArsZone, Profession, Role
-from portal.models import Commune, Membership, Organisation, Territory, User
+from portal.enums import EDITOR_ROLES, ArsZone, Profession, Role, zoning_profession
+from portal.models import Commune, CommuneZoning, Membership, Organisation, Territory, User
 from portal.reporting import ReportSection, ReportTable
 from portal.tenancy.access import territory_ids_for
 
@@ -252,37 +252,54 @@ def partner_referents(territory: Territory, organisation: Organisation) -> Query
 @dataclass
 class AidEligibility:
     aid: Aid
-    # True: applies; False: does not; None: cannot be told yet (no commune chosen).
+    # True: the applicant could claim it; False: it does not apply; None: cannot be told yet (no
+    # commune chosen, or the commune's zone in the profession's zoning is not known yet).
     eligible: bool | None
     reasons: list[str] = field(default_factory=list)
+    # The profession's zoning decides and has not been imported for the commune: ask the territory.
+    zoning_unknown: bool = False
 
 
-_ZONES_OF = {
-    AidZoning.ANY: None,
-    AidZoning.ZIP: {ArsZone.ZIP},
-    AidZoning.ZAC: {ArsZone.ZAC},
-    AidZoning.ZIP_OR_ZAC: {ArsZone.ZIP, ArsZone.ZAC},
-}
-
-
-def _aid_eligibility(aid: Aid, *, profession: str, commune: Commune | None, covered_ids: set[int]) -> AidEligibility:
-    reasons: list[str] = []
-    verdicts: list[bool | None] = []
+def _profession_verdict(aid: Aid, profession: str) -> tuple[bool, str]:
     if not aid.professions:
-        reasons.append(_("Ouverte à toutes les professions de santé."))
-        verdicts.append(True)
-    elif profession in aid.professions:
-        reasons.append(_("Ouverte à votre profession (%(profession)s).") % {"profession": Profession(profession).label})
-        verdicts.append(True)
-    else:
-        labels = ", ".join(str(Profession(p).label) for p in aid.professions if p in Profession.values)
-        reasons.append(_("Réservée à : %(professions)s.") % {"professions": labels})
-        verdicts.append(False)
+        return True, _("Ouverte à toutes les professions de santé.")
+    if profession in aid.professions:
+        return True, _("Ouverte à votre profession (%(profession)s).") % {"profession": Profession(profession).label}
+    labels = ", ".join(str(Profession(p).label) for p in aid.professions if p in Profession.values)
+    return False, _("Réservée à : %(professions)s.") % {"professions": labels}
 
+
+def _zoning_verdict(aid: Aid, *, profession: str, commune: Commune, zone: str | None) -> tuple[bool | None, str]:
+    """Whether the commune's zone in the zoning of the applicant's profession is one the aid names;
+    None when that zoning is not known for the commune (never a guess from another profession's)."""
+    if not aid.zones:
+        return True, _("Sans condition de zonage.")
+    zoning = zoning_profession(profession)
+    if zoning is None:
+        return None, _("Elle dépend du zonage ARS, que l'ARS ne publie pas pour votre profession.")
+    values = {"commune": commune.name, "profession": zoning.label}
+    if zone is None:
+        return None, _("Le zonage ARS des %(profession)s n'est pas encore connu du portail pour %(commune)s.") % values
+    values["zone"] = ArsZone(zone).label
+    if zone in aid.zones:
+        return True, _("%(commune)s est classée « %(zone)s » dans le zonage des %(profession)s.") % values
+    values["zones"] = aid.zones_display()
+    return False, _(
+        "Réservée aux communes classées %(zones)s ; %(commune)s est classée « %(zone)s » dans le zonage "
+        "des %(profession)s."
+    ) % values
+
+
+def _aid_eligibility(
+    aid: Aid, *, profession: str, commune: Commune | None, covered_ids: set[int], zone: str | None
+) -> AidEligibility:
+    verdict, reason = _profession_verdict(aid, profession)
+    reasons: list[str] = [reason]
+    verdicts: list[bool | None] = [verdict]
     aid_communes = {c.pk for c in aid.communes.all()}
-    zones = _ZONES_OF[AidZoning(aid.zoning)]
+    zoning_unknown = False
     if commune is None:
-        if zones or aid_communes:
+        if aid.zones or aid_communes:
             reasons.append(_("Dépend de la commune d'installation : choisissez une commune pour le savoir."))
             verdicts.append(None)
     else:
@@ -298,42 +315,41 @@ def _aid_eligibility(aid: Aid, *, profession: str, commune: Commune | None, cove
                     _("Proposée seulement dans certaines communes, pas à %(commune)s.") % {"commune": commune.name}
                 )
                 verdicts.append(False)
-        if zones is None:
-            reasons.append(_("Sans condition de zonage."))
-            verdicts.append(True)
-        elif commune.ars_zone in zones:
-            reasons.append(
-                _("%(commune)s est classée %(zone)s.")
-                % {"commune": commune.name, "zone": ArsZone(commune.ars_zone).label}
-            )
-            verdicts.append(True)
-        else:
-            reasons.append(
-                _("Réservée aux %(zoning)s ; %(commune)s est classée « %(zone)s ».")
-                % {
-                    "zoning": AidZoning(aid.zoning).label.lower(),
-                    "commune": commune.name,
-                    "zone": ArsZone(commune.ars_zone).label,
-                }
-            )
-            verdicts.append(False)
+        zoning_verdict, reason = _zoning_verdict(aid, profession=profession, commune=commune, zone=zone)
+        reasons.append(reason)
+        verdicts.append(zoning_verdict)
+        zoning_unknown = zoning_verdict is None
     if False in verdicts:
         eligible = False
     elif None in verdicts:
         eligible = None
     else:
         eligible = True
-    return AidEligibility(aid=aid, eligible=eligible, reasons=reasons)
+    zoning_unknown = zoning_unknown and eligible is None
+    return AidEligibility(aid=aid, eligible=eligible, reasons=reasons, zoning_unknown=zoning_unknown)
+
+
+def commune_zone(commune: Commune, profession: str) -> str | None:
+    """The commune's zone in the zoning of `profession` (a Profession value), None when not known."""
+    zoning = zoning_profession(profession)
+    if zoning is None:
+        return None
+    return CommuneZoning.objects.filter(commune=commune, profession=zoning).values_list("zone", flat=True).first()
 
 
 def eligible_aids(territory: Territory, profession: str, commune: Commune | None = None) -> list[AidEligibility]:
     """Each active aid of the territory's catalogue, with whether it applies to `profession`
-    settling in `commune` and why (eligible first). Three queries whatever the catalogue's size."""
+    settling in `commune` and why (eligible first). Four queries whatever the catalogue's size."""
     aids = list(aid_catalogue(territory))
     covered_ids: set[int] = set()
+    zone = None
     if commune is not None:
         covered_ids = set(territory.communes.filter(pk=commune.pk).values_list("pk", flat=True))
-    results = [_aid_eligibility(aid, profession=profession, commune=commune, covered_ids=covered_ids) for aid in aids]
+        zone = commune_zone(commune, profession)
+    results = [
+        _aid_eligibility(aid, profession=profession, commune=commune, covered_ids=covered_ids, zone=zone)
+        for aid in aids
+    ]
     order = {True: 0, None: 1, False: 2}
     return sorted(results, key=lambda r: order[r.eligible])
 
@@ -569,8 +585,11 @@ def annual_report_section(*, territory: Territory, year: int) -> ReportSection |
             "territoire, de la première demande à l'installation, puis les suit à 1, 3 et 5 ans."
         ),
         figures=[
-            (_("Demandes reçues"), str(figures.total)),
-            (_("Professionnels installés"), str(settled_this_year)),
+            (ngettext("Demande reçue", "Demandes reçues", figures.total), str(figures.total)),
+            (
+                ngettext("Professionnel installé", "Professionnels installés", settled_this_year),
+                str(settled_this_year),
+            ),
             (_("Délai médian avant le premier contact"), _days(figures.median_days_to_first_contact)),
             (_("Délai médian jusqu'à l'installation"), _days(figures.median_days_to_settlement)),
             (

@@ -13,15 +13,18 @@ app_name = "installations"
 urlpatterns = [
     path("", request.start, name="start"),
     path("demande/envoyee/", request.submitted, name="submitted"),
+    path("demande/envoyee/recapitulatif.pdf", request.submitted_pdf, name="submitted_pdf"),
     path("demande/<slug:step>/", request.request_step, name="request_step"),
     path("confirmer/<str:token>/", request.confirm, name="confirm"),
     path("mes-demandes/", applicant.case_list, name="case_list"),
+    path("messages/<str:token>/", applicant.conversation, name="conversation"),
     path("mes-demandes/<int:pk>/", applicant.case_detail, name="case_detail"),
     path("mes-demandes/<int:pk>/message/", applicant.message_add, name="message_add"),
     path("mes-demandes/<int:pk>/documents/", applicant.document_add, name="document_add"),
     path("mes-demandes/<int:pk>/documents/<int:document_pk>/", applicant.document_download, name="document_download"),
     path("mes-demandes/<int:pk>/retirer/", applicant.case_withdraw, name="case_withdraw"),
     path("mes-demandes/<int:pk>/mes-donnees.json", applicant.case_export, name="case_export"),
+    path("mes-demandes/<int:pk>/recapitulatif.pdf", applicant.case_summary_pdf, name="case_summary_pdf"),
     path("mes-demandes/<int:pk>/effacer/", applicant.case_erase, name="case_erase"),
     path(
         "mes-demandes/<int:pk>/foyer/retirer-consentement/",

@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from portal.enums import EDITOR_ROLES
-from portal.models import Commune, Membership, Organisation, ProfessionalProfile, Territory, User
+from portal.models import Commune, CommuneZoning, Membership, Organisation, ProfessionalProfile, Territory, User
 from portal.tenancy.access import territory_ids_for
 from portal.tenancy.admin import TerritoryScopedAdmin
 
@@ -63,9 +63,30 @@ class TerritoryAdmin(TerritoryScopedAdmin):
     def get_readonly_fields(self, request, obj=None):
         if request.user.is_superuser:
             return []
-        return ["slug", "kind", "siren", "is_active", "communes"]
+        # A domain opens a host name to the whole portal: the superuser sets it.
+        return ["slug", "kind", "siren", "is_active", "communes", "domain"]
 
     def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+class CommuneZoningInline(admin.TabularInline):
+    """A commune's zone in each profession's ARS zoning (import_ars_zoning --profession fills them)."""
+
+    model = CommuneZoning
+    extra = 0
+    fields = ["profession", "zone", "decree_date"]
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_staff
+
+    def has_add_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
         return request.user.is_superuser
 
     def has_delete_permission(self, request, obj=None):
@@ -76,8 +97,9 @@ class TerritoryAdmin(TerritoryScopedAdmin):
 class CommuneAdmin(admin.ModelAdmin):
     """Public reference data: staff read it (and search it in autocompletes); superusers edit."""
 
-    list_display = ["name", "insee_code", "departement", "population", "ars_zone"]
-    list_filter = ["ars_zone", "departement"]
+    list_display = ["name", "insee_code", "departement", "population"]
+    list_filter = ["departement"]
+    inlines = [CommuneZoningInline]
     search_fields = ["name", "insee_code", "postcodes"]
     show_full_result_count = False
 

@@ -20,8 +20,13 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         from django.core.checks import register
+        from django.db.models.signals import post_delete, post_save
 
         from portal import checks
+        from portal.models import Territory
+        from portal.tenancy.hosts import forget_territory_domains
 
+        post_save.connect(forget_territory_domains, sender=Territory, dispatch_uid="territory_domains_save")
+        post_delete.connect(forget_territory_domains, sender=Territory, dispatch_uid="territory_domains_delete")
         register(checks.check_app_hooks)
         register(checks.check_periodic_tasks_scheduled)

@@ -33,10 +33,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.module_loading import import_string
 
-from portal.enums import OrganisationKind, PracticeMode, Profession, Role, TerritoryKind
+from portal.enums import (
+    OrganisationKind,
+    PracticeMode,
+    Profession,
+    Role,
+    TerritoryArticle,
+    TerritoryKind,
+    ZoningProfession,
+)
 from portal.hooks import declared_hooks
 from portal.importing import Refusals
 from portal.management.commands.import_ars_zoning import ars_zoning_import
@@ -45,13 +54,20 @@ from portal.models import Commune, Membership, Organisation, ProfessionalProfile
 
 # Shared by every demo account and printed by seed_demo: demo only, never on a real deployment.
 DEMO_PASSWORD = "demo-guichet-2026"  # noqa: S105 - public on purpose, demo accounts only
-DEMO_ZONING = Path(__file__).resolve().parent / "data" / "ars_zoning_demo.csv"
+_DATA = Path(__file__).resolve().parent / "data"
+# One file per profession's zoning (illustrative values). The Deux-Sèvres has not imported the nurses'
+# zoning and no territory the others': the portal says so rather than guess.
+DEMO_ZONINGS = {
+    ZoningProfession.DOCTORS: _DATA / "ars_zoning_demo.csv",
+    ZoningProfession.NURSES: _DATA / "ars_zoning_demo_nurses.csv",
+}
 
 
 @dataclass(frozen=True)
 class TerritorySpec:
     slug: str
     name: str
+    article: str
     kind: str
     region: str
     siren: str
@@ -73,6 +89,7 @@ TERRITORIES = (
     TerritorySpec(
         slug="cotentin",
         name="Communauté d'agglomération du Cotentin",
+        article=TerritoryArticle.LA,
         kind=TerritoryKind.COMMUNAUTE_AGGLOMERATION,
         region="Normandie",
         siren="200067205",
@@ -105,6 +122,7 @@ TERRITORIES = (
     TerritorySpec(
         slug="deux-sevres",
         name="Département des Deux-Sèvres",
+        article=TerritoryArticle.LE,
         kind=TerritoryKind.DEPARTEMENT,
         region="Nouvelle-Aquitaine",
         siren="",
@@ -139,6 +157,7 @@ TERRITORIES = (
     TerritorySpec(
         slug="agen",
         name="Agglomération d'Agen",
+        article=TerritoryArticle.L,
         kind=TerritoryKind.COMMUNAUTE_AGGLOMERATION,
         region="Nouvelle-Aquitaine",
         siren="200096956",
@@ -271,6 +290,7 @@ def territory_ensure(spec: TerritorySpec) -> Territory:
         "siren": spec.siren,
         "contact_email": spec.contact_email,
         "contact_phone": spec.contact_phone,
+        "article": spec.article,
         "main_colour": spec.main_colour,
         "presentation": spec.presentation,
         "is_active": True,
@@ -281,6 +301,10 @@ def territory_ensure(spec: TerritorySpec) -> Territory:
         territory.save()
     else:
         _sync(territory, values)
+    logo = _DATA / "logos" / f"{spec.slug}.svg"
+    if not territory.logo and logo.exists():
+        # Drawn for the demo (portal/data/logos); a real territory uploads its own in the admin.
+        territory.logo.save(logo.name, ContentFile(logo.read_bytes()), save=True)
     return territory
 
 
@@ -364,7 +388,8 @@ def build() -> DemoTerritories:
         imported = communes_import(territory=territory, epci=spec.epci or None, departement=spec.departement or None)
         _refuse_partial_demo_data(imported.refusals)
         territories[spec.slug] = territory
-    _refuse_partial_demo_data(ars_zoning_import(path=DEMO_ZONING).refusals)
+    for profession, path in DEMO_ZONINGS.items():
+        _refuse_partial_demo_data(ars_zoning_import(path=path, profession=profession).refusals)
     for spec in TERRITORIES:
         organisations_ensure(territories[spec.slug], spec)
     for spec in TERRITORIES:

@@ -12,10 +12,51 @@ class TerritoryKind(models.TextChoices):
     COMMUNE = "commune", _("Commune")
 
 
+class ZoningProfession(models.TextChoices):
+    """The professions for which the ARS publishes a zoning, each with its own decree and categories."""
+
+    DOCTORS = "doctors", _("médecins")
+    NURSES = "nurses", _("infirmiers et infirmières")
+    MIDWIVES = "midwives", _("sages-femmes")
+    PHYSIOTHERAPISTS = "physiotherapists", _("masseurs-kinésithérapeutes")
+    SPEECH_THERAPISTS = "speech_therapists", _("orthophonistes")
+    DENTISTS = "dentists", _("chirurgiens-dentistes")
+
+
+class TerritoryArticle(models.TextChoices):
+    """The article a territory's name takes in a sentence (portal/french.py writes "de la", "du"…)."""
+
+    LA = "la", _("la (la Communauté d'agglomération…)")
+    LE = "le", _("le (le Département…)")
+    L = "l", _("l' (l'Agglomération…)")
+    LES = "les", _("les (les Communes…)")
+    NONE = "", _("sans article (Agen)")
+
+
 class ArsZone(models.TextChoices):
+    """Every category of every zoning; ZONES_BY_PROFESSION says which belong to which profession."""
+
     ZIP = "zip", _("Zone d'intervention prioritaire (ZIP)")
     ZAC = "zac", _("Zone d'action complémentaire (ZAC)")
     NONE = "none", _("Hors zonage")
+    VERY_UNDERSERVED = "very_underserved", _("Zone très sous-dotée")
+    UNDERSERVED = "underserved", _("Zone sous-dotée")
+    INTERMEDIATE = "intermediate", _("Zone intermédiaire")
+    WELL_SERVED = "well_served", _("Zone très dotée")
+    OVERSERVED = "overserved", _("Zone sur-dotée")
+    NOT_PRIORITY = "not_priority", _("Zone non prioritaire")
+
+
+_CONVENTION_ZONES = (ArsZone.VERY_UNDERSERVED, ArsZone.UNDERSERVED, ArsZone.INTERMEDIATE, ArsZone.WELL_SERVED)
+# The categories of each profession's zoning (the doctors' decree, the conventions of the others).
+ZONES_BY_PROFESSION: dict[str, tuple[ArsZone, ...]] = {
+    ZoningProfession.DOCTORS: (ArsZone.ZIP, ArsZone.ZAC, ArsZone.NONE),
+    ZoningProfession.NURSES: (*_CONVENTION_ZONES, ArsZone.OVERSERVED),
+    ZoningProfession.MIDWIVES: (*_CONVENTION_ZONES, ArsZone.OVERSERVED),
+    ZoningProfession.PHYSIOTHERAPISTS: (*_CONVENTION_ZONES, ArsZone.NOT_PRIORITY),
+    ZoningProfession.SPEECH_THERAPISTS: (*_CONVENTION_ZONES, ArsZone.OVERSERVED),
+    ZoningProfession.DENTISTS: (*_CONVENTION_ZONES, ArsZone.NOT_PRIORITY),
+}
 
 
 class OrganisationKind(models.TextChoices):
@@ -55,6 +96,28 @@ class Profession(models.TextChoices):
     DENTIST = "dentist", _("Chirurgien-dentiste")
     SPEECH_THERAPIST = "speech_therapist", _("Orthophoniste")
     OTHER = "other", _("Autre profession de santé")
+
+
+# Which zoning applies to a profession settling; None: the ARS publishes none for it (pharmacists…).
+_ZONING_OF_PROFESSION: dict[str, ZoningProfession] = {
+    Profession.DOCTOR_GP: ZoningProfession.DOCTORS,
+    Profession.DOCTOR_SPECIALIST: ZoningProfession.DOCTORS,
+    Profession.REPLACEMENT_DOCTOR: ZoningProfession.DOCTORS,
+    Profession.JUNIOR_DOCTOR: ZoningProfession.DOCTORS,
+    Profession.INTERN: ZoningProfession.DOCTORS,
+    Profession.EXTERN: ZoningProfession.DOCTORS,
+    Profession.NURSE: ZoningProfession.NURSES,
+    Profession.IPA: ZoningProfession.NURSES,
+    Profession.MIDWIFE: ZoningProfession.MIDWIVES,
+    Profession.PHYSIOTHERAPIST: ZoningProfession.PHYSIOTHERAPISTS,
+    Profession.SPEECH_THERAPIST: ZoningProfession.SPEECH_THERAPISTS,
+    Profession.DENTIST: ZoningProfession.DENTISTS,
+}
+
+
+def zoning_profession(profession: str) -> ZoningProfession | None:
+    """The ARS zoning that applies to `profession` (a `Profession` value), or None."""
+    return _ZONING_OF_PROFESSION.get(profession)
 
 
 class PracticeMode(models.TextChoices):

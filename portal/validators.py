@@ -91,3 +91,9 @@ def validate_territory_slug(value: str) -> None:
             code="reserved_slug",
             params={"slug": value},
         )
+
+
+validate_domain = RegexValidator(
+    r"^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$",
+    _("Un nom de domaine s'écrit en minuscules, sans « https:// » ni chemin (par exemple sante.agglo-agen.fr)."),
+)

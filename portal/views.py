@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
 
 from portal import selectors, services
@@ -59,3 +60,13 @@ def home(request):
     if len(homes) == 1:
         return redirect(homes[0].url)
     return render(request, "portal/home_choice.html", {"homes": homes})
+
+
+# Browsers and home screens ask for these at the root whatever the page says; the files are static.
+ROOT_ICONS = {"favicon.ico": "images/favicon.ico", "apple-touch-icon.png": "images/apple-touch-icon.png"}
+
+
+def root_icon(request, name):
+    response = redirect(static(ROOT_ICONS[name]), permanent=True)
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

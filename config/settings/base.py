@@ -13,6 +13,7 @@ from csp.constants import NONCE
 from django.utils.translation import gettext_lazy as _
 
 from portal.documents.celery_config import TASK_ROUTES as DOCUMENTS_TASK_ROUTES
+from portal.tenancy.hosts import TerritoryAllowedHosts
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -35,7 +36,8 @@ def env_list(name, default=""):
 # Embedded default for the local demo only; production.py refuses to start without a real one.
 SECRET_KEY = env("SECRET_KEY", "demo-only-insecure-key-never-use-in-production")
 DEBUG = env_bool("DEBUG", False)
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
+# The hosts named here, then the domains of the territory records (portal/tenancy/hosts.py).
+ALLOWED_HOSTS = TerritoryAllowedHosts(env_list("ALLOWED_HOSTS", "127.0.0.1,localhost"))
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -72,6 +74,8 @@ MIDDLEWARE = [
     # Before anything reads the body (CSRF reads POST); after CSP, whose nonce its page uses.
     "portal.security.RequestSizeLimitMiddleware",
     "portal.security.QueryStringNulMiddleware",
+    # A territory's own domain: its site at "/" (before CommonMiddleware reads the path).
+    "portal.tenancy.hosts.TerritoryHostMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.sessions.SessionActivityMiddleware",
     "django.middleware.locale.LocaleMiddleware",

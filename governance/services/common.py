@@ -7,10 +7,11 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import NoReverseMatch, reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from governance.models import Body, GovernanceEvent, Meeting
+from portal import french
 from portal.enums import EDITOR_ROLES
 from portal.models import Territory, User
 from portal.tenancy.access import has_role
@@ -46,4 +47,4 @@ def meeting_path(meeting: Meeting) -> str:
 
 def meeting_when(moment: datetime) -> str:
     local = timezone.localtime(moment)
-    return formats.date_format(local, "l j F Y à H\\hi")
+    return french.datetime_(local, "l j F Y")

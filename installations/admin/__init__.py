@@ -6,9 +6,10 @@ the timeline and the notifications are the same as on the applicant's side. Part
 only the needs referred to them and the minimal information of those needs' cases.
 
 - `cases`: CaseAdmin, composed of `case_list` (the coordinators' list and its bulk actions),
-  `case_page` (the change form; its inlines are in `case_inlines`), `workflow`, `exports` and
-  `dashboard`;
-- `partners`: NeedAdmin, the partner referents' entry point;
+  `case_page` (the case page, a page of its own with one small form per card: `case_forms`),
+  `workflow`, `exports` and `dashboard`;
+- `partners`: NeedAdmin, and the partner referents' own page (`referrals`: what was referred to
+  them, their answer, their thread with the coordinator);
 - `catalogue`: follow-ups, aids and opportunities;
 - `common`: who is the team, who a partner referent.
 

@@ -9,14 +9,12 @@ from django.urls import path
 
 from installations import selectors
 from installations.admin.case_list import CaseListMixin
-from installations.admin.case_page import CaseAdminForm, CasePageMixin
+from installations.admin.case_page import CasePageMixin
 from installations.admin.common import ADMIN_CSS, partner_ids, team_ids
 from installations.admin.dashboard import CaseDashboardMixin
 from installations.admin.exports import CaseExportMixin
 from installations.admin.workflow import CaseWorkflowMixin
 from installations.models import Case, Need
-from portal.privacy.enums import AccessKind
-from portal.privacy.services import access_record
 from portal.tenancy.admin import TerritoryScopedAdmin
 
 
@@ -25,13 +23,11 @@ class CaseAdmin(
     CaseListMixin, CasePageMixin, CaseWorkflowMixin, CaseExportMixin, CaseDashboardMixin, TerritoryScopedAdmin
 ):
     partner_can_view = True
-    form = CaseAdminForm
     # The case list is a page of its own (changelist_view): Django's generic change list cost about
     # 50 ms of CPU per view, and coordinators reload this list all day (issue 3's load target).
     list_per_page = 25
     ordering = ["-submitted_at", "-id"]
 
-    change_form_template = "admin/installations/case/change_form.html"
     change_list_template = "admin/installations/case/change_list.html"
 
     class Media:
@@ -62,27 +58,17 @@ class CaseAdmin(
         # Erasure (anonymisation, keeping the statistics) replaces deletion.
         return False
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        response = super().change_view(request, object_id, form_url, extra_context)
-        # Staff reads of an applicant's data are logged (one INSERT, with the case the page read).
-        case = (getattr(response, "context_data", None) or {}).get("original")
-        if case is not None and response.status_code == 200:
-            access_record(
-                user=request.user,
-                territory_ids=[case.territory_id],
-                kind=AccessKind.CASE_PAGE,
-                object_ref=case.reference,
-                object_id=case.pk,
-                request=request,
-            )
-        return response
-
     # --- extra pages
     def get_urls(self):
         wrap = self.admin_site.admin_view
         return [
             path("dashboard/", wrap(self.dashboard_view), name="installations_dashboard"),
             path("export/", wrap(self.export_view), name="installations_case_export"),
+            path(
+                "<path:object_id>/page/<str:action>/",
+                wrap(self.case_action_view),
+                name="installations_case_action",
+            ),
             path(
                 "<path:object_id>/workflow/<str:step>/",
                 wrap(self.workflow_view),

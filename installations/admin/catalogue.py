@@ -11,6 +11,7 @@ from installations import selectors
 from installations.admin.common import profession_field
 from installations.models import Aid, FollowUp, Opportunity
 from installations.services.lifecycle import follow_up_record
+from portal.enums import ArsZone
 from portal.tenancy.admin import TerritoryScopedAdmin
 
 
@@ -70,6 +71,17 @@ class FollowUpAdmin(TerritoryScopedAdmin):
 
 class AidForm(forms.ModelForm):
     professions = profession_field(_("professions concernées"))
+    zones = forms.MultipleChoiceField(
+        label=_("zones ARS concernées"),
+        choices=ArsZone.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Chaque profession a son propre zonage (ZIP et ZAC pour les médecins, « très sous-dotée »… pour les "
+            "autres) : l'aide s'applique si la commune est classée dans l'une de ces zones pour la profession du "
+            "demandeur. Aucune case cochée : sans condition de zonage."
+        ),
+    )
     link = forms.URLField(label=_("lien"), required=False, assume_scheme="https")
 
     class Meta:
@@ -82,7 +94,7 @@ class AidForm(forms.ModelForm):
             "amount_note",
             "conditions",
             "professions",
-            "zoning",
+            "zones",
             "communes",
             "link",
             "active",
@@ -93,10 +105,14 @@ class AidForm(forms.ModelForm):
 class AidAdmin(TerritoryScopedAdmin):
     form = AidForm
     list_display = ["name", "funder", "amount", "zoning", "active"]
-    list_filter = ["funder", "zoning", "active"]
+    list_filter = ["funder", "active"]
     search_fields = ["name", "conditions"]
     filter_horizontal = ["communes"]
     ordering = ["name"]
+
+    @admin.display(description=_("zonage"))
+    def zoning(self, obj):
+        return obj.zones_display()
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "communes":

@@ -1,4 +1,5 @@
-"""The needs in the admin: the partner referents' entry point (only the needs referred to them)."""
+"""The needs in the admin: the team's list of every need, and the partner referents' own pages
+(installations/admin/referrals.py) where Django's need pages led them before."""
 
 from __future__ import annotations
 
@@ -6,34 +7,44 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
+from django.http import HttpResponseRedirect
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from installations.admin.common import ADMIN_CSS, is_team_for, partner_ids, team_ids
+from installations.admin.referrals import ReferralsMixin
 from installations.models import Need
 from installations.services.exchanges import note_add
 from installations.services.needs import need_update
+from installations.services.versions import last_case_change
+from portal.concurrency import VersionedModelForm
 from portal.enums import EDITOR_ROLES
 from portal.models import User
 from portal.tenancy.admin import TerritoryScopedAdmin
 
 
-class NeedAdminForm(forms.ModelForm):
+class NeedAdminForm(VersionedModelForm):
     note = forms.CharField(
         label=_("Ajouter une note (interne, jamais montrée au demandeur)"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )
 
+    version_what = _("Ce besoin")
+
     class Meta:
         model = Need
         fields = ["state", "details", "owner", "due_date"]
 
+    def last_change(self, instance, since):
+        return last_case_change(instance.case, since, need=instance)
+
 
 @admin.register(Need)
-class NeedAdmin(TerritoryScopedAdmin):
+class NeedAdmin(ReferralsMixin, TerritoryScopedAdmin):
     """The team sees every need of its territories; a partner referent only the needs referred to
-    them, where they may change the state and add a note."""
+    them, on their referrals page."""
 
     partner_can_view = True
     form = NeedAdminForm
@@ -52,6 +63,27 @@ class NeedAdmin(TerritoryScopedAdmin):
         if not partner_only:
             return queryset.filter(territory_id__in=team)
         return queryset.filter(Q(territory_id__in=team) | Q(territory_id__in=partner_only, referent=request.user))
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("orientations/", wrap(self.referrals_view), name="installations_referrals"),
+            path("orientations/<int:pk>/", wrap(self.referral_view), name="installations_referral"),
+            *super().get_urls(),
+        ]
+
+    def _partner_only(self, request):
+        return not request.user.is_superuser and not team_ids(request) and bool(partner_ids(request))
+
+    def changelist_view(self, request, extra_context=None):
+        if self._partner_only(request):
+            return HttpResponseRedirect(reverse("admin:installations_referrals"))
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if self._partner_only(request) and str(object_id).isdigit():
+            return HttpResponseRedirect(reverse("admin:installations_referral", args=[object_id]))
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def _is_referent(self, request, obj):
         return obj is not None and obj.referent_id == request.user.pk and obj.territory_id in partner_ids(request)
@@ -96,7 +128,17 @@ class NeedAdmin(TerritoryScopedAdmin):
 
     def get_fields(self, request, obj=None):
         if obj is not None and not is_team_for(request, obj.territory_id):
-            return ["case_summary", "kind", "details", "state", "due_date", "referred_at", "notes_column", "note"]
+            return [
+                "case_summary",
+                "kind",
+                "details",
+                "state",
+                "due_date",
+                "referred_at",
+                "notes_column",
+                "note",
+                "version",
+            ]
         return [
             "case_summary",
             "kind",
@@ -109,6 +151,7 @@ class NeedAdmin(TerritoryScopedAdmin):
             "referred_at",
             "notes_column",
             "note",
+            "version",
         ]
 
     def get_readonly_fields(self, request, obj=None):

@@ -32,6 +32,19 @@ def message_post(*, actor: User, case: Case, body: str) -> Message:
     """A message between the applicant and the territory. The coordinator's first message is the
     first contact; an applicant's answer puts a case waiting for them back in the coordinator's hands."""
     as_applicant = require_team_or_applicant(actor, case)
+    return _post(actor=actor, case=case, body=body, as_applicant=as_applicant)
+
+
+@transaction.atomic
+def message_post_from_link(*, case: Case, body: str) -> Message:
+    """The answer of an applicant without an account, through the signed link of their e-mail (the
+    view checked the link: holding it is what proves they are the applicant)."""
+    if case.applicant_id is not None:
+        raise PermissionDenied(_("Cette demande est rattachée à un compte : connectez-vous pour répondre."))
+    return _post(actor=None, case=case, body=body, as_applicant=True)
+
+
+def _post(*, actor: User | None, case: Case, body: str, as_applicant: bool) -> Message:
     lock_case(case)
     require_not_erased(case)
     body = (body or "").strip()

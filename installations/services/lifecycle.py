@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from installations.enums import FOLLOW_UP_YEARS, CaseStatus, EventKind
 from installations.models import Case, FollowUp
@@ -159,7 +160,8 @@ def follow_up_record(*, actor: User, follow_up: FollowUp, still_practising: bool
         follow_up.case,
         actor=actor,
         kind=EventKind.FOLLOW_UP_DONE,
-        summary=_("Suivi à %(years)s an(s) réalisé") % {"years": follow_up.years},
+        summary=ngettext("Suivi à %(years)s an réalisé", "Suivi à %(years)s ans réalisé", follow_up.years)
+        % {"years": follow_up.years},
         still_practising=still_practising,
     )
     return follow_up

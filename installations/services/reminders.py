@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from installations.enums import CaseStatus, EventKind
 from installations.models import Case, FollowUp, no_answer_cutoff, waiting_applicant_days, without_answer_condition
@@ -95,7 +96,11 @@ def follow_ups_remind_due(*, territory: Territory, today: datetime.date | None =
             case,
             actor=None,
             kind="installations.follow_up_due",
-            subject=_("Suivi à %(years)s an(s) de la demande %(reference)s")
+            subject=ngettext(
+                "Suivi à %(years)s an de la demande %(reference)s",
+                "Suivi à %(years)s ans de la demande %(reference)s",
+                follow_up.years,
+            )
             % {"years": follow_up.years, "reference": case.reference},
             body=_(
                 "Le professionnel n'a pas répondu à la question envoyée par e-mail. Exerce-t-il toujours sur le "

@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from installations.enums import HOUSEHOLD_NEEDS, CaseStatus, CurrentSituation, EventKind, NeedKind, StructureType
 from installations.models import Case, Need
@@ -224,13 +225,18 @@ def case_submit(
 
 
 def _notify_new_case(case: Case, *, actor: Actor) -> None:
+    needs = case.needs.count()
     notify(
         territory=case.territory,
         recipients=territory_coordinators(case.territory),
         kind="installations.case_new",
         subject=_("Nouvelle demande d'accompagnement %(reference)s") % {"reference": case.reference},
-        body=_("%(profession)s — %(needs)s besoin(s). À prendre en charge.")
-        % {"profession": case.get_profession_display(), "needs": case.needs.count()},
+        body=ngettext(
+            "%(profession)s — %(needs)s besoin. À prendre en charge.",
+            "%(profession)s — %(needs)s besoins. À prendre en charge.",
+            needs,
+        )
+        % {"profession": case.get_profession_display(), "needs": needs},
         url=admin_case_url(case),
         actor=actor_or_none(actor),
     )

@@ -26,6 +26,7 @@ from installations.forms import (
 )
 from installations.models import CaseDocument
 from installations.services import exchanges, lifecycle
+from installations.services.applicant_mail import CONVERSATION_MAX_AGE, case_from_conversation_token
 from installations.services.personal_data import (
     case_erase_personal_data,
     case_export_personal_data,
@@ -34,6 +35,8 @@ from installations.services.personal_data import (
     household_consent_withdraw as consent_withdraw,
 )
 from installations.services.submission import cases_claim
+from portal import french
+from portal.documents.rendering import render_pdf
 
 # --- the applicant's space ----------------------------------------------------------------------
 
@@ -93,6 +96,49 @@ def _render_case(request, case, *, message_form=None, document_form=None, status
             "can_write": case.status not in FINAL_STATUSES and case.status != CaseStatus.UNCONFIRMED,
             "message_form": message_form or MessageForm(prefix="message"),
             "document_form": document_form or DocumentForm(prefix="document"),
+        },
+        status=status,
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def conversation(request, territory_slug, token):
+    """The conversation of a case whose applicant has no account, through the signed link of the
+    news e-mail: read the messages, answer. Anything wrong with the link answers 404 with why."""
+    try:
+        case = case_from_conversation_token(token=token, territory_id=request.territory.pk)
+    except ValidationError as error:
+        return render(
+            request,
+            "installations/conversation_invalid.html",
+            {"territory": request.territory, "error": " ".join(error.messages)},
+            status=404,
+        )
+    can_write = case.status not in FINAL_STATUSES and case.status != CaseStatus.UNCONFIRMED
+    form = MessageForm(prefix="message")
+    status = 200
+    if request.method == "POST" and can_write:
+        form = MessageForm(request.POST, prefix="message")
+        if form.is_valid():
+            try:
+                exchanges.message_post_from_link(case=case, body=form.cleaned_data["body"])
+            except ValidationError as error:
+                _add_errors(form, error, "body")
+            else:
+                messages.success(request, _("Votre message est envoyé au guichet unique."))
+                return redirect(request.path + "#messages")
+        status = 400
+    return render(
+        request,
+        "installations/conversation.html",
+        {
+            "territory": request.territory,
+            "case": case,
+            "case_messages": list(case.messages.select_related("author")),
+            "form": form,
+            "can_write": can_write,
+            "max_age_days": CONVERSATION_MAX_AGE.days,
         },
         status=status,
     )
@@ -170,6 +216,31 @@ def case_withdraw(request, territory_slug, pk):
     return render(
         request, "installations/case_withdraw.html", {"territory": request.territory, "case": case, "form": form}
     )
+
+
+@never_cache
+@login_required
+def case_summary_pdf(request, territory_slug, pk):
+    return summary_pdf_response(_own_case(request, pk))
+
+
+def summary_pdf_response(case):
+    """The request's summary as a PDF (as Démarches Simplifiées gives one): every answer, the
+    reference and the guichet's contact. A page or two, rendered at once."""
+    rendered = render_pdf(
+        template_name="installations/case_summary_pdf.html",
+        context={
+            "title": _("Récapitulatif de la demande %(reference)s") % {"reference": case.reference},
+            "subtitle": _("Demande d'accompagnement à l'installation"),
+            "territory": case.territory,
+            "case": case,
+            "communes": french.sorted_by_name(case.target_communes.all()),
+            "needs": list(case.needs.all()),
+        },
+    )
+    response = HttpResponse(rendered.content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="demande-{case.reference}.pdf"'
+    return response
 
 
 @never_cache

@@ -20,18 +20,26 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from installations.enums import CurrentSituation, NeedKind, StructureType
 from installations.forms import (
     ContactStepForm,
     HouseholdStepForm,
     NeedsStepForm,
     ProfileStepForm,
     ProjectStepForm,
+    ResendConfirmationForm,
     household_needs,
 )
 from installations.models import Case
-from installations.services.applicant_mail import case_confirmation_token, case_send_confirmation
+from installations.services.applicant_mail import (
+    case_confirmation_resend,
+    case_confirmation_token,
+    case_send_confirmation,
+)
 from installations.services.submission import case_confirm_email, case_for_confirmation, case_submit
-from installations.views.applicant import case_url
+from installations.views.applicant import case_url, summary_pdf_response
+from portal import french
+from portal.enums import PracticeMode, Profession
 from portal.models import ProfessionalProfile
 
 # --- the guided request -------------------------------------------------------------------------
@@ -45,6 +53,7 @@ STEPS = (
     ("coordonnees", ContactStepForm),
 )
 REVIEW = "verification"
+FROM_REVIEW = "depuis-verification"  # query parameter of the review page's edit links
 SUBMITTED_KEY = "installations_submitted"
 
 logger = logging.getLogger(__name__)
@@ -227,6 +236,8 @@ def request_step(request, territory_slug, step):
             wizard.forms.clear()
             slugs = wizard.slugs()  # ticking a household need adds a step
             following = slugs[slugs.index(step) + 1] if slugs.index(step) + 1 < len(slugs) else REVIEW
+            if request.GET.get(FROM_REVIEW) and wizard.first_incomplete() is None:
+                following = REVIEW  # an answer corrected from the review page: back there
             return redirect(_step_url(territory, following))
     else:
         form = wizard.form(step)
@@ -285,6 +296,7 @@ def _review(request):
             return redirect(_step_url(territory, "vous"))
         request.session.pop(_draft_key(territory), None)
         request.session[SUBMITTED_KEY] = {**submitted, draft["key"]: case.pk}
+        request.session[_last_case_key(territory)] = case.pk
         return _after_submit(request, case.pk)
 
     slugs = wizard.slugs()
@@ -295,7 +307,8 @@ def _review(request):
             "territory": territory,
             "submission": submission,
             "need_labels": _need_labels(submission["needs"]),
-            "profession_label": dict(ProfileStepForm.base_fields["profession"].choices).get(submission["profession"]),
+            "labels": _answer_labels(submission),
+            "from_review": f"?{FROM_REVIEW}=1",
             "idempotency_key": draft["key"],
             "step_number": len(slugs) + 1,
             "step_count": len(slugs) + 1,
@@ -305,9 +318,18 @@ def _review(request):
 
 
 def _need_labels(needs):
-    from installations.enums import NeedKind
-
     return [(NeedKind(kind).label, details) for kind, details in needs.items()]
+
+
+def _answer_labels(submission):
+    """What the person chose, in the words of the choices they were shown."""
+    return {
+        "profession": Profession(submission["profession"]).label,
+        "current_situation": CurrentSituation(submission["current_situation"]).label,
+        "practice_mode": PracticeMode(submission["practice_mode"]).label if submission["practice_mode"] else "",
+        "structure_type": StructureType(submission["structure_type"]).label if submission["structure_type"] else "",
+        "target_communes": french.sorted_by_name(submission["target_communes"]),
+    }
 
 
 def _after_submit(request, case_pk):
@@ -322,19 +344,71 @@ def _after_submit(request, case_pk):
     return redirect("installations:submitted", territory_slug=territory.slug)
 
 
-def _send_confirmation(request, case):
-    """The confirmation e-mail goes in the outbox; it leaves after the commit, the request never waiting for it."""
-    link = request.build_absolute_uri(
+def _confirmation_link(request, case):
+    return request.build_absolute_uri(
         reverse(
             "installations:confirm",
             kwargs={"territory_slug": case.territory.slug, "token": case_confirmation_token(case)},
         )
     )
-    case_send_confirmation(case=case, link=link)
 
 
+def _send_confirmation(request, case):
+    """The confirmation e-mail goes in the outbox; it leaves after the commit, the request never waiting for it."""
+    case_send_confirmation(case=case, link=_confirmation_link(request, case))
+
+
+def _last_case_key(territory):
+    return f"installations_last_case:{territory.pk}"
+
+
+def _submitted_case(request):
+    """The anonymous request this browser just sent (the session remembers it), if still unconfirmed."""
+    pk = request.session.get(_last_case_key(request.territory))
+    if pk is None:
+        return None
+    return Case.objects.for_territory(request.territory).filter(pk=pk, erased_at__isnull=True).first()
+
+
+@never_cache
+def submitted_pdf(request, territory_slug):
+    """The summary of the request this browser just sent (no account needed: the session proves it)."""
+    case = _submitted_case(request)
+    if case is None:
+        raise Http404
+    return summary_pdf_response(case)
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
 def submitted(request, territory_slug):
-    return render(request, "installations/submitted.html", {"territory": request.territory})
+    """ "Envoyée": the reference, the address the confirmation went to, and a way to send it again
+    or to correct the address (only for the browser that sent the request)."""
+    territory = request.territory
+    case = _submitted_case(request)
+    form = ResendConfirmationForm(initial={"email": case.applicant_email} if case else None)
+    if request.method == "POST" and case is not None:
+        form = ResendConfirmationForm(request.POST)
+        if form.is_valid():
+            try:
+                case = case_confirmation_resend(
+                    case=case,
+                    email=form.cleaned_data["email"],
+                    link_for=lambda c: _confirmation_link(request, c),
+                )
+            except ValidationError as error:
+                form.add_error("email", error)
+            else:
+                messages.success(
+                    request,
+                    _("L'e-mail de confirmation est renvoyé à %(email)s.") % {"email": case.applicant_email},
+                )
+                return redirect("installations:submitted", territory_slug=territory.slug)
+    return render(
+        request,
+        "installations/submitted.html",
+        {"territory": territory, "case": case, "form": form},
+    )
 
 
 @never_cache

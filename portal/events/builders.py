@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal import french
 from portal.documents.builders import BuilderError, document_builder
 from portal.events.models import Registration
 
@@ -43,12 +44,10 @@ def attendance_certificate(*, territory, params: dict) -> tuple[str, dict]:
         "registration": registration,
         "event": event,
         "person": registration.person_name,
-        "day": formats.date_format(start, "l j F Y")
+        "day": french.date(start, "l j F Y")
         if start.date() == end.date()
-        else _("du %(start)s au %(end)s")
-        % {"start": formats.date_format(start, "j F Y"), "end": formats.date_format(end, "j F Y")},
-        "hours": _("de %(start)s à %(end)s")
-        % {"start": formats.time_format(start, "H\\hi"), "end": formats.time_format(end, "H\\hi")},
+        else _("du %(start)s au %(end)s") % {"start": french.date(start), "end": french.date(end)},
+        "hours": _("de %(start)s à %(end)s") % {"start": french.time(start), "end": french.time(end)},
         "duration": duration_text(event),
         "organiser": event.organiser.name if event.organiser else territory.name,
         "recorded_at": timezone.localtime(registration.attendance_recorded_at)

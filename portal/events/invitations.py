@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal import french
 from portal.events import ics
 from portal.events.enums import EventStatus
 from portal.events.models import Event, Registration
@@ -18,16 +19,16 @@ def event_path(event: Event) -> str:
 
 def event_when(event: Event) -> str:
     start, end = timezone.localtime(event.starts_at), timezone.localtime(event.ends_at)
-    day = formats.date_format(start, "l j F Y")
+    day = french.date(start, "l j F Y")
     if start.date() == end.date():
         return _("%(day)s, de %(start)s à %(end)s") % {
             "day": day,
-            "start": formats.time_format(start, "H\\hi"),
-            "end": formats.time_format(end, "H\\hi"),
+            "start": french.time(start),
+            "end": french.time(end),
         }
     return _("du %(start)s au %(end)s") % {
-        "start": formats.date_format(start, "j F Y H\\hi"),
-        "end": formats.date_format(end, "j F Y H\\hi"),
+        "start": french.datetime_(start),
+        "end": french.datetime_(end),
     }
 
 

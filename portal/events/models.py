@@ -17,6 +17,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal import french
 from portal.events.enums import ACTIVE_STATUSES, EventAudience, EventStatus, RegistrationStatus
 from portal.tenancy.models import TerritoryQuerySet, TerritoryScopedModel
 
@@ -169,8 +170,7 @@ class Event(TerritoryScopedModel):
             return str(_("Cet événement n'est pas encore publié."))
         if self.registration_opens_at and now < self.registration_opens_at:
             return str(
-                _("Les inscriptions ouvriront le %(day)s.")
-                % {"day": timezone.localtime(self.registration_opens_at).strftime("%d/%m/%Y à %H:%M")}
+                _("Les inscriptions ouvriront le %(day)s.") % {"day": french.datetime_(self.registration_opens_at)}
             )
         if now >= self.registration_closes():
             return str(_("Les inscriptions sont closes."))

@@ -1,7 +1,8 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from portal.enums import ArsZone
+from portal.enums import ZONES_BY_PROFESSION, ArsZone, ZoningProfession
 from portal.validators import validate_insee_code
 
 
@@ -14,8 +15,6 @@ class Commune(models.Model):
     departement = models.CharField(_("département"), max_length=3, db_index=True)
     epci_siren = models.CharField(_("SIREN de l'EPCI"), max_length=9, blank=True, db_index=True)
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
-    ars_zone = models.CharField(_("zonage ARS (médecins)"), max_length=4, choices=ArsZone.choices, default=ArsZone.NONE)
-    ars_zone_decree_date = models.DateField(_("date de l'arrêté de zonage"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("commune")
@@ -24,3 +23,38 @@ class Commune(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.insee_code})"
+
+
+class CommuneZoning(models.Model):
+    """The zone of a commune in one profession's ARS zoning. No row for a profession means its zoning
+    has not been imported for the commune: nobody can tell yet which aids tied to the zoning apply."""
+
+    commune = models.ForeignKey(Commune, verbose_name=_("commune"), on_delete=models.CASCADE, related_name="zonings")
+    profession = models.CharField(_("profession"), max_length=20, choices=ZoningProfession.choices)
+    zone = models.CharField(_("zone"), max_length=20, choices=ArsZone.choices)
+    decree_date = models.DateField(_("date de l'arrêté de zonage"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("zonage ARS d'une commune")
+        verbose_name_plural = _("zonages ARS des communes")
+        ordering = ["profession"]
+        constraints = [
+            models.UniqueConstraint(fields=["commune", "profession"], name="portal_communezoning_one_per_profession")
+        ]
+
+    def __str__(self):
+        return f"{self.commune.name} : {self.get_zone_display()} ({self.get_profession_display()})"
+
+    def clean(self):
+        allowed = ZONES_BY_PROFESSION.get(self.profession, ())
+        if self.profession and self.zone and self.zone not in allowed:
+            raise ValidationError(
+                {
+                    "zone": _("« %(zone)s » n'est pas une zone du zonage des %(profession)s (attendu : %(allowed)s).")
+                    % {
+                        "zone": self.get_zone_display(),
+                        "profession": self.get_profession_display(),
+                        "allowed": ", ".join(str(z.label) for z in allowed),
+                    }
+                }
+            )

@@ -6,9 +6,11 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from portal import french
 
 DEFAULT_PORTAL_BASE_URL = "http://127.0.0.1:8000"
 # A mail server that never answers must not hold a worker forever (Django's default is no timeout).
@@ -83,7 +85,7 @@ def address_message(notification) -> EmailMessage:
 def digest_message(user, notifications, *, now=None) -> EmailMessage:
     now = now or timezone.now()
     with translation.override(settings.LANGUAGE_CODE):
-        day = formats.date_format(timezone.localtime(now), "j F Y")
+        day = french.date(timezone.localtime(now))
         count = len(notifications)
         subject = subject_prefix() + ngettext(
             "Votre résumé du %(day)s : %(count)d notification",

@@ -28,7 +28,10 @@ def error_summary(*forms):
     for form in forms:
         if not form or not form.is_bound or not form.errors:
             continue
-        errors.extend({"anchor": None, "label": None, "message": error} for error in form.non_field_errors())
+        # A form may say where its own errors lead (a group of boxes: the first one).
+        anchor = getattr(form, "error_anchor", None)
+        label = getattr(form, "legend", None) if anchor else None
+        errors.extend({"anchor": anchor, "label": label, "message": error} for error in form.non_field_errors())
         for field in form:
             if field.is_hidden:
                 errors.extend({"anchor": None, "label": None, "message": error} for error in field.errors)
@@ -37,3 +40,21 @@ def error_summary(*forms):
                 {"anchor": field.id_for_label, "label": field.label, "message": error} for error in field.errors
             )
     return {"errors": errors}
+
+
+@register.filter
+def fields_html(form):
+    """What `includes/form.html` writes for `form` (its error summary, hidden fields, each field with
+    its label, help and errors), with the fields written in Python (`portal.forms.field_html`): for
+    pages with many small forms, such as the coordinator's case page."""
+    from django.template.loader import render_to_string
+    from django.utils.safestring import mark_safe
+
+    from portal.forms import field_html
+
+    parts = []
+    if form.is_bound and form.errors:
+        parts.append(render_to_string("includes/error_summary.html", error_summary(form)))
+    parts.extend(str(field) for field in form.hidden_fields())
+    parts.extend(field_html(field) for field in form.visible_fields())
+    return mark_safe("\n".join(parts))  # noqa: S308 (each part escaped by its writer)

@@ -5,8 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest, HttpResponseBase
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponseBase
 from django.shortcuts import get_object_or_404
+
+IDENTITY_COOKIE = "territoire"  # read by portal.context_processors
+IDENTITY_COOKIE_AGE = 60 * 60 * 24 * 180
 
 
 class TerritoryMiddleware:
@@ -17,7 +21,20 @@ class TerritoryMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         request.territory = None  # type: ignore[attr-defined]  # set on every request, read by views
-        return self.get_response(request)
+        response = self.get_response(request)
+        territory = getattr(request, "territory", None)
+        if territory is not None and request.COOKIES.get(IDENTITY_COOKIE) != territory.slug:
+            # The territory's public identity only (see portal.context_processors.identity_territory):
+            # sent once per change of territory, never a session.
+            response.set_cookie(
+                IDENTITY_COOKIE,
+                territory.slug,
+                max_age=IDENTITY_COOKIE_AGE,
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
+        return response
 
     def process_view(
         self,
@@ -29,6 +46,11 @@ class TerritoryMiddleware:
         slug = view_kwargs.get("territory_slug")
         if slug is not None:
             from portal.models import Territory
+
+            host_slug = getattr(request, "host_territory_slug", None)
+            if host_slug is not None and slug != host_slug:
+                # A territory's own domain serves only that territory (portal.tenancy.hosts).
+                raise Http404
 
             request.territory = get_object_or_404(Territory, slug=slug, is_active=True)  # type: ignore[attr-defined]
         return None

@@ -22,6 +22,7 @@ GLOBAL_MODELS = {
     "portal.user": "Accounts span territories; what a user sees is decided by memberships.",
     "portal.territory": "The tenant itself.",
     "portal.commune": "Public reference data (INSEE), shared by an EPCI and its département.",
+    "portal.communezoning": "Public reference data (the ARS decrees), a commune's zone per profession.",
     "portal.professionalprofile": "Belongs to the person; edited only by its owner.",
     "notifications.notificationpreference": "A person's e-mail choice (immediate or digest), for all territories.",
 }

@@ -151,7 +151,7 @@ def test_aids_eligibility_and_opportunities_fit_a_phone_and_work_with_the_keyboa
     from installations.enums import OpportunityKind
     from tests.installations.factories import AidFactory, OpportunityFactory
 
-    AidFactory(territory=cotentin, name="Contrat de début d'exercice", zoning="zip", professions=["doctor_gp"])
+    AidFactory(territory=cotentin, name="Contrat de début d'exercice", zones=["zip"], professions=["doctor_gp"])
     OpportunityFactory(
         territory=cotentin,
         title="Cabinet en MSP à Valognes",
@@ -174,7 +174,7 @@ def test_aids_eligibility_and_opportunities_fit_a_phone_and_work_with_the_keyboa
     assert page.evaluate("document.activeElement.textContent.trim()") == "Voir mes aides"
     page.keyboard.press("Enter")
     page.wait_for_load_state()
-    expect(page.locator("body")).to_contain_text("Vous y avez droit")
+    expect(page.locator("body")).to_contain_text("Vous pourriez y prétendre")
     expect(page.locator("body")).to_contain_text("Cherbourg-en-Cotentin est classée")
     screenshot(page, "installation-aids-360")
     assert fits_the_screen(page)

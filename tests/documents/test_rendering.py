@@ -117,7 +117,7 @@ def test_cover_date_is_written_in_french(territory):
             "generated_at": datetime.date(2026, 2, 1),
         },
     )
-    assert "Document établi le 1 février 2026" in pdf_text(pdf)
+    assert "Document établi le 1er février 2026" in pdf_text(pdf)
 
 
 def test_pdf_embeds_the_font_shipped_with_the_project(territory):

@@ -69,8 +69,7 @@ def test_elected_official_signs_in_reads_the_figures_and_downloads_the_report(
     elected = make_person("vice-presidente@cotentin.fr")
     MembershipFactory(territory=cotentin, user=elected, role=Role.ELECTED_OFFICIAL)
 
-    sign_in(page, elected)
-    page.goto(f"{live_server.url}/cotentin/gouvernance/")
+    sign_in(page, elected, expect_path="/cotentin/gouvernance/")  # their role's page, straight after signing in
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Gouvernance et Contrat local de santé")
     figures = page.locator("section[aria-labelledby=figures-title]")
@@ -113,7 +112,6 @@ def test_council_member_page_fits_a_phone_and_lists_the_next_meeting(
     MandateFactory(territory=territory, body=body, user=member)
     MeetingFactory(territory=territory, body=body, title="Séance plénière de printemps")
 
-    sign_in(phone_page, member)
-    phone_page.goto(f"{live_server.url}/cotentin/gouvernance/")
+    sign_in(phone_page, member, expect_path="/cotentin/gouvernance/")
     expect(phone_page.get_by_role("link", name="Séance plénière de printemps")).to_be_visible()
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 360, "no horizontal scrolling at 360px"

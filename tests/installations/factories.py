@@ -7,7 +7,6 @@ import factory
 from django.utils import timezone
 
 from installations.enums import (
-    AidZoning,
     CaseStatus,
     CurrentSituation,
     EventKind,
@@ -28,7 +27,7 @@ from installations.models import (
     Note,
     Opportunity,
 )
-from portal.enums import PracticeMode, Profession
+from portal.enums import ArsZone, PracticeMode, Profession
 from tests.portal.factories import CommuneFactory, TerritoryFactory, UserFactory
 
 # Smallest valid PDF header: enough for the content sniffing of uploads.
@@ -172,7 +171,7 @@ class AidFactory(factory.django.DjangoModelFactory):
     amount_note = "versée en deux fois"
     conditions = "S'installer en zone d'intervention prioritaire et y exercer 5 ans."
     professions = factory.LazyFunction(lambda: [Profession.DOCTOR_GP])
-    zoning = AidZoning.ZIP
+    zones = factory.LazyFunction(lambda: [ArsZone.ZIP])
     link = "https://www.ars.sante.fr/"
     active = True
 

@@ -40,11 +40,11 @@ def test_aids_catalogue_lists_the_territory_active_aids_only(territory_a, territ
 
 def test_eligibility_for_a_profession_and_a_commune_says_why(territory_a, communes):
     zip_commune, other = communes
-    AidFactory(territory=territory_a, name="Aide ZIP médecins", zoning="zip", professions=[Profession.DOCTOR_GP])
+    AidFactory(territory=territory_a, name="Aide ZIP médecins", zones=["zip"], professions=[Profession.DOCTOR_GP])
     client = Client()
     eligible = client.get(page("aids", territory_a), {"profession": "doctor_gp", "commune": zip_commune.pk})
     body = eligible.content.decode()
-    assert "Vous y avez droit" in body
+    assert "Vous pourriez y prétendre" in body
     assert "Cherbourg-en-Cotentin est classée" in body
     refused = client.get(page("aids", territory_a), {"profession": "doctor_gp", "commune": other.pk}).content.decode()
     assert "Ne s'applique pas" in refused
@@ -57,7 +57,7 @@ def test_eligibility_refuses_a_commune_of_another_territory(territory_a, territo
     response = Client().get(page("aids", territory_a), {"profession": "doctor_gp", "commune": niort.pk})
     body = response.content.decode()
     assert "id_commune_error" in body
-    assert "Vous y avez droit" not in body
+    assert "Vous pourriez y prétendre" not in body
 
 
 def test_opportunities_list_shows_only_published_unexpired_ones_of_the_territory(territory_a, territory_b):

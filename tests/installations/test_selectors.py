@@ -1,5 +1,5 @@
-"""Aid eligibility, the dashboard figures on known data, the annual report section and the
-applicant's view of a case."""
+"""The dashboard figures on known data, the annual report section and the applicant's
+view of a case (aid eligibility: test_eligibility.py)."""
 
 import datetime
 
@@ -9,68 +9,17 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from installations import selectors
-from installations.enums import AidZoning, CaseStatus, NeedKind
+from installations.enums import CaseStatus, NeedKind
 from installations.models import Case
 from portal.enums import Profession
 from portal.reporting import collect_sections
-from tests.installations.factories import AidFactory, CaseEventFactory, CaseFactory, NeedFactory, NoteFactory
+from tests.installations.factories import CaseEventFactory, CaseFactory, NeedFactory, NoteFactory
 
 UTC = datetime.UTC
 
 
 def at(day: str, hour: int = 10) -> datetime.datetime:
     return datetime.datetime.fromisoformat(day).replace(hour=hour, tzinfo=UTC)
-
-
-# --- eligibility --------------------------------------------------------------------------------
-
-
-def test_eligible_aids_say_why_each_aid_applies_or_not(territory_a, communes_a):
-    zip_commune, zac_commune, plain_commune = communes_a
-    zip_gp = AidFactory(territory=territory_a, name="Contrat d'aide à l'installation", zoning=AidZoning.ZIP)
-    anyone = AidFactory(territory=territory_a, name="Prime intercommunale", professions=[], zoning=AidZoning.ANY)
-    nurses = AidFactory(
-        territory=territory_a, name="Aide infirmière", professions=[Profession.NURSE], zoning=AidZoning.ZIP_OR_ZAC
-    )
-    local = AidFactory(territory=territory_a, name="Loyer offert", professions=[], zoning=AidZoning.ANY)
-    local.communes.set([zac_commune])
-    AidFactory(territory=territory_a, name="Ancienne aide", active=False)
-
-    def verdicts(profession, commune):
-        return {r.aid.name: (r.eligible, r.reasons) for r in selectors.eligible_aids(territory_a, profession, commune)}
-
-    gp_in_zip = verdicts(Profession.DOCTOR_GP, zip_commune)
-    assert "Ancienne aide" not in gp_in_zip
-    assert gp_in_zip[zip_gp.name][0] is True
-    assert any("Cherbourg-en-Cotentin est classée" in reason for reason in gp_in_zip[zip_gp.name][1])
-    assert gp_in_zip[anyone.name][0] is True
-    assert gp_in_zip[nurses.name] == (False, gp_in_zip[nurses.name][1])
-    assert "Réservée à : Infirmier ou infirmière." in gp_in_zip[nurses.name][1]
-    assert gp_in_zip[local.name][0] is False
-
-    gp_outside = verdicts(Profession.DOCTOR_GP, plain_commune)
-    assert gp_outside[zip_gp.name][0] is False
-    assert any("Réservée aux communes en zip" in r for r in gp_outside[zip_gp.name][1])
-
-    nurse_in_zac = verdicts(Profession.NURSE, zac_commune)
-    assert nurse_in_zac[nurses.name][0] is True and nurse_in_zac[local.name][0] is True
-
-    unknown = verdicts(Profession.DOCTOR_GP, None)
-    assert unknown[zip_gp.name][0] is None
-    assert unknown[anyone.name][0] is True
-    # Eligible aids come first.
-    ordered = [r.eligible for r in selectors.eligible_aids(territory_a, Profession.DOCTOR_GP, None)]
-    assert ordered == sorted(ordered, key=lambda v: {True: 0, None: 1, False: 2}[v])
-
-
-def test_eligibility_refuses_a_commune_of_another_territory(territory_a, communes_a):
-    from tests.portal.factories import CommuneFactory
-
-    aid = AidFactory(territory=territory_a, professions=[], zoning=AidZoning.ANY)
-    elsewhere = CommuneFactory(insee_code="79191", name="Niort")
-    [result] = selectors.eligible_aids(territory_a, Profession.DOCTOR_GP, elsewhere)
-    assert result.aid == aid and result.eligible is False
-    assert "Niort n'est pas sur le territoire." in result.reasons
 
 
 # --- dashboard ----------------------------------------------------------------------------------

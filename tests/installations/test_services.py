@@ -525,7 +525,7 @@ def test_the_confirmation_e_mail_reads_as_before_and_goes_through_the_outbox(ter
     assert sent.subject == f"[Guichet santé · Territoire Alpha] Confirmez votre demande {case.reference}"
     assert sent.body == (
         f"Bonjour,\n\nVous avez déposé une demande d'accompagnement à l'installation (référence {case.reference}) "
-        "auprès du guichet unique santé de Territoire Alpha.\n\nPour la confirmer, ouvrez ce lien dans les "
+        "auprès du guichet unique santé du Territoire Alpha.\n\nPour la confirmer, ouvrez ce lien dans les "
         "7 jours :\nhttp://testserver/alpha/confirmer/jeton/\n\nSi vous n'êtes pas à l'origine de cette "
         "demande, ignorez ce message : elle sera supprimée."
     )

@@ -1,8 +1,8 @@
 import factory
 from django.utils.text import slugify
 
-from portal.enums import OrganisationKind, Profession, Role, TerritoryKind
-from portal.models import Commune, Membership, Organisation, ProfessionalProfile, Territory, User
+from portal.enums import ArsZone, OrganisationKind, Profession, Role, TerritoryKind, ZoningProfession
+from portal.models import Commune, CommuneZoning, Membership, Organisation, ProfessionalProfile, Territory, User
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -23,12 +23,36 @@ class CommuneFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Commune
         django_get_or_create = ["insee_code"]
+        skip_postgeneration_save = True
 
     insee_code = factory.Sequence(lambda n: f"{99000 + n % 1000:05d}")
     name = factory.Sequence(lambda n: f"Commune {n}")
     departement = "50"
     population = 1200
     postcodes = factory.LazyFunction(lambda: ["50100"])
+
+    @factory.post_generation
+    def ars_zone(obj, create, extracted, **kwargs):
+        """`CommuneFactory(ars_zone=ArsZone.ZIP)`: the commune's zone in the doctors' zoning."""
+        if create and extracted:
+            CommuneZoning.objects.update_or_create(
+                commune=obj, profession=ZoningProfession.DOCTORS, defaults={"zone": extracted}
+            )
+
+    @factory.post_generation
+    def zonings(obj, create, extracted, **kwargs):
+        """`CommuneFactory(zonings={ZoningProfession.NURSES: ArsZone.UNDERSERVED})`."""
+        for profession, zone in (extracted or {}).items() if create else ():
+            CommuneZoning.objects.update_or_create(commune=obj, profession=profession, defaults={"zone": zone})
+
+
+class CommuneZoningFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CommuneZoning
+
+    commune = factory.SubFactory(CommuneFactory)
+    profession = ZoningProfession.DOCTORS
+    zone = ArsZone.ZIP
 
 
 class TerritoryFactory(factory.django.DjangoModelFactory):
@@ -39,6 +63,7 @@ class TerritoryFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Territoire {n}")
     slug = factory.LazyAttribute(lambda o: slugify(o.name))
     kind = TerritoryKind.COMMUNAUTE_AGGLOMERATION
+    article = "le"  # "le Territoire Alpha", "du Territoire Alpha"
     region = "Normandie"
     contact_email = factory.LazyAttribute(lambda o: f"guichet@{o.slug}.fr")
     contact_phone = "02 33 00 00 00"

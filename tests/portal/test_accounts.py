@@ -157,7 +157,7 @@ def test_confirmation_link_confirms_the_address_and_lets_the_person_sign_in(clie
     browser = client.__class__()
     response = sign_in(browser, "nouvelle@exemple.fr")
     assert response.status_code == 302
-    assert response["Location"] == reverse("portal:personal_space")
+    assert response["Location"] == reverse("portal:home")  # which leads each person to their page
     assert is_signed_in(browser)
 
 
@@ -196,7 +196,7 @@ def test_a_next_address_outside_the_portal_is_ignored(client):
     response = client.post(
         "/comptes/login/?next=https://ailleurs.example/", {"login": "medecin@exemple.fr", "password": PASSWORD}
     )
-    assert response.status_code == 302 and response["Location"] == reverse("portal:personal_space")
+    assert response.status_code == 302 and response["Location"] == reverse("portal:home")
 
 
 @pytest.mark.django_db

@@ -16,7 +16,7 @@ from django.core.management import CommandError, call_command
 
 from portal.enums import ArsZone
 from portal.importing import MAX_SHOWN, Refusals, detect_encoding
-from portal.models import Commune
+from portal.models import Commune, CommuneZoning
 from tests.portal.factories import CommuneFactory, TerritoryFactory
 
 pytestmark = pytest.mark.django_db
@@ -41,9 +41,16 @@ def run_refused(*args):
 
 def table():
     return list(
-        Commune.objects.order_by("insee_code").values_list(
-            "insee_code", "name", "population", "departement", "ars_zone", "ars_zone_decree_date"
-        )
+        Commune.objects.order_by("insee_code").values_list("insee_code", "name", "population", "departement")
+    ) + list(CommuneZoning.objects.order_by("pk").values_list("commune_id", "profession", "zone", "decree_date"))
+
+
+def doctors_zone(code):
+    """(zone, decree date) of the commune in the doctors' zoning, None when not imported."""
+    return (
+        CommuneZoning.objects.filter(commune__insee_code=code, profession="doctors")
+        .values_list("zone", "decree_date")
+        .first()
     )
 
 
@@ -61,7 +68,7 @@ def test_zoning_line_refused_among_good_ones_saves_nothing_and_names_the_line(co
     path = tmp_path / "zonage.csv"
     path.write_text(GOOD_ZONING + "7X001;zip;2023-03-31\n50615;zip;\n", encoding="utf-8")
 
-    error, _, err = run_refused("import_ars_zoning", str(path))
+    error, _, err = run_refused("import_ars_zoning", "--profession", "doctors", str(path))
 
     assert table() == communes
     # The model's own validator, with what the file held.
@@ -76,10 +83,10 @@ def test_zoning_partial_saves_the_good_lines_but_still_exits_in_error(communes, 
     path = tmp_path / "zonage.csv"
     path.write_text(GOOD_ZONING + "7X001;zip;2023-03-31\n", encoding="utf-8")
 
-    error, _, err = run_refused("import_ars_zoning", str(path), "--partial")
+    error, _, err = run_refused("import_ars_zoning", "--profession", "doctors", str(path), "--partial")
 
-    assert Commune.objects.get(insee_code="50129").ars_zone == ArsZone.ZAC
-    assert Commune.objects.get(insee_code="50041").ars_zone == ArsZone.ZIP
+    assert doctors_zone("50129")[0] == ArsZone.ZAC
+    assert doctors_zone("50041")[0] == ArsZone.ZIP
     assert "Ligne 4 refusée" in err
     assert error == (
         "2 ligne(s) appliquée(s) (2 changement(s) de zonage), 1 refusée(s). Import partiel (--partial) : "
@@ -91,7 +98,7 @@ def test_zoning_comma_separated_file_is_refused_with_a_hint_about_the_separator(
     path = tmp_path / "zonage.csv"
     path.write_text(GOOD_ZONING.replace(";", ","), encoding="utf-8")
 
-    error, _, err = run_refused("import_ars_zoning", str(path))
+    error, _, err = run_refused("import_ars_zoning", "--profession", "doctors", str(path))
 
     assert table() == communes
     assert "Ligne 1 refusée : 1 colonne(s) au lieu de 3" in err
@@ -107,7 +114,7 @@ def test_zoning_file_without_any_line_is_refused(communes, tmp_path, content):
     path = tmp_path / "zonage.csv"
     path.write_bytes(content)
 
-    error, _, _ = run_refused("import_ars_zoning", str(path))
+    error, _, _ = run_refused("import_ars_zoning", "--profession", "doctors", str(path))
 
     assert "ne contient aucune ligne de zonage" in error and "rien n'est importé" in error
     assert table() == communes
@@ -122,25 +129,25 @@ def test_zoning_utf16_file_is_imported(communes, tmp_path, encoding, announced):
     text = "Code INSEE;Zonage;Date de l'arrêté\r\n50129;hors zonage;\r\n50041;ZAC;31/03/2023\r\n"
     path.write_bytes(text.encode(encoding))
 
-    out, err = run("import_ars_zoning", str(path))
+    out, err = run("import_ars_zoning", "--profession", "doctors", str(path))
 
     assert err == ""
     assert f"zonage.csv lu en {announced}." in out
     assert "2 ligne(s) appliquée(s)" in out
-    assert Commune.objects.get(insee_code="50041").ars_zone == ArsZone.ZAC
+    assert doctors_zone("50041")[0] == ArsZone.ZAC
 
 
 def test_zoning_utf8_file_with_bom_is_imported_and_its_header_recognised(communes, tmp_path):
     path = tmp_path / "zonage.csv"
     path.write_bytes(("\ufeff" + GOOD_ZONING).encode("utf-8"))
 
-    out, err = run("import_ars_zoning", str(path))
+    out, err = run("import_ars_zoning", "--profession", "doctors", str(path))
 
     assert err == ""
     assert "lu en UTF-8 (reconnu à son BOM)" in out
     assert "2 ligne(s) appliquée(s)" in out
     # Stated, the BOM is not taken for part of the header either.
-    out, err = run("import_ars_zoning", str(path), "--encoding", "utf-8")
+    out, err = run("import_ars_zoning", "--profession", "doctors", str(path), "--encoding", "utf-8")
     assert err == ""
     assert "lu en utf-8 (indiqué par --encoding)" in out
 
@@ -150,11 +157,11 @@ def test_zoning_stated_encoding_is_used_and_an_unknown_one_refused(communes, tmp
     # Latin-1 text that is also valid UTF-16 would be misread without the operator's word.
     path.write_bytes("insee_code;zone;decree_date\n50129;zip;2023-03-31\n".encode("latin-1"))
 
-    out, _ = run("import_ars_zoning", str(path), "--encoding", "latin-1")
+    out, _ = run("import_ars_zoning", "--profession", "doctors", str(path), "--encoding", "latin-1")
     assert "lu en latin-1 (indiqué par --encoding)" in out
-    assert Commune.objects.get(insee_code="50129").ars_zone == ArsZone.ZIP
+    assert doctors_zone("50129")[0] == ArsZone.ZIP
 
-    error, _, _ = run_refused("import_ars_zoning", str(path), "--encoding", "klingon")
+    error, _, _ = run_refused("import_ars_zoning", "--profession", "doctors", str(path), "--encoding", "klingon")
     assert error == "Encodage inconnu : « klingon » (par exemple utf-8, utf-16, cp1252)."
 
 
@@ -162,14 +169,14 @@ def test_zoning_binary_file_is_refused_with_a_clear_message_and_no_traceback(com
     path = tmp_path / "zonage.xlsx"
     path.write_bytes(b"PK\x03\x04" + random.Random(9).randbytes(50_000))
 
-    error, _, _ = run_refused("import_ars_zoning", str(path))
+    error, _, _ = run_refused("import_ars_zoning", "--profession", "doctors", str(path))
     assert error.startswith(f"{path} n'est pas un fichier texte (on dirait un classeur Excel ou une archive)")
     assert "rien n'est importé" in error
     assert table() == communes
 
     # What the operator sees at the terminal: the message, exit status 1, no traceback.
     completed = subprocess.run(  # noqa: S603
-        [sys.executable, "manage.py", "import_ars_zoning", str(path)],
+        [sys.executable, "manage.py", "import_ars_zoning", "--profession", "doctors", str(path)],
         cwd=settings.BASE_DIR,
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"},
         capture_output=True,
@@ -188,7 +195,7 @@ def test_zoning_utf8_file_with_a_foreign_byte_far_down_is_refused_with_the_line(
     lines = [f"50129;zac;2023-03-{day:02d}\n" for day in range(1, 2)] + ["# commentaire\n"] * 10_000
     path.write_bytes("".join(lines).encode() + b"50041;zip;caf\xe9\n")
 
-    error, _, _ = run_refused("import_ars_zoning", str(path))
+    error, _, _ = run_refused("import_ars_zoning", "--profession", "doctors", str(path))
 
     assert "octets illisibles en UTF-8 vers la ligne" in error
     assert "--encoding" in error
@@ -211,7 +218,7 @@ def test_zoning_garbage_file_of_10_mb_prints_20_refusals_and_a_count_in_bounded_
 
     tracemalloc.start()
     try:
-        error, _, err = run_refused("import_ars_zoning", str(path))
+        error, _, err = run_refused("import_ars_zoning", "--profession", "doctors", str(path))
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()

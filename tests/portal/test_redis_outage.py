@@ -14,7 +14,6 @@ from installations.models import Message, Note
 from portal import cache as portal_cache
 from tests.conftest import DEAD_BROKER_URL, HungServer
 from tests.installations.factories import CaseFactory
-from tests.installations.test_admin import _inline_post_data
 from tests.installations.test_applicant_space import applicant_a, case_a  # noqa: F401
 from tests.installations.test_public_request import profile_data, step_url
 from tests.portal.factories import UserFactory
@@ -153,9 +152,8 @@ def test_a_coordinator_opens_the_case_list_and_a_case_and_saves_a_note(broken_re
     assert page.status_code == 200
     assert cases[0].reference in page.content.decode()
 
-    prefixes = {type(i.opts).__name__: i.formset.prefix for i in page.context_data["inline_admin_formsets"]}
-    data = _inline_post_data(page, **{f"{prefixes['NoteAddInline']}-0-body": "Rappeler la mairie lundi."})
-    saved = timed(lambda: client.post(case_url, data))
+    note_url = reverse("admin:installations_case_action", args=[cases[0].pk, "note"])
+    saved = timed(lambda: client.post(note_url, {"note-body": "Rappeler la mairie lundi."}))
     assert saved.status_code == 302
     assert Note.objects.get(case=cases[0]).body == "Rappeler la mairie lundi."
 

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 
 from portal.enums import ArsZone
 from portal.management.commands.import_communes import DEFAULT_SOURCE, write_extract
-from portal.models import Commune
+from portal.models import Commune, CommuneZoning
 from tests.portal.factories import CommuneFactory, TerritoryFactory
 
 CA_COTENTIN = "200067205"
@@ -64,8 +64,12 @@ def test_import_by_departement_takes_every_current_commune_with_its_epci(deux_se
 
 def test_reimport_is_idempotent_restores_source_values_and_keeps_the_zoning(cotentin):
     run("import_communes", "--territory", "cotentin", "--epci", CA_COTENTIN)
-    Commune.objects.filter(insee_code="50129").update(
-        population=1, ars_zone=ArsZone.ZIP, ars_zone_decree_date=datetime.date(2023, 3, 31)
+    Commune.objects.filter(insee_code="50129").update(population=1)
+    CommuneZoning.objects.create(
+        commune=Commune.objects.get(insee_code="50129"),
+        profession="doctors",
+        zone=ArsZone.ZIP,
+        decree_date=datetime.date(2023, 3, 31),
     )
 
     out, _ = run("import_communes", "--territory", "cotentin", "--epci", CA_COTENTIN)
@@ -74,7 +78,7 @@ def test_reimport_is_idempotent_restores_source_values_and_keeps_the_zoning(cote
     assert cotentin.communes.count() == 129
     cherbourg = Commune.objects.get(insee_code="50129")
     assert cherbourg.population == 78258
-    assert (cherbourg.ars_zone, cherbourg.ars_zone_decree_date) == (ArsZone.ZIP, datetime.date(2023, 3, 31))
+    assert doctors_zone("50129") == (ArsZone.ZIP, datetime.date(2023, 3, 31))
     assert "0 créées, 129 mises à jour" in out
     assert "0 nouvellement rattachées" in out
 
@@ -187,11 +191,24 @@ insee_code;zone;decree_date
 @pytest.fixture
 def cotentin_communes(cotentin):
     run("import_communes", "--territory", "cotentin", "--epci", CA_COTENTIN)
-    Commune.objects.filter(insee_code="50615").update(ars_zone=ArsZone.ZIP)
+    CommuneZoning.objects.create(commune=Commune.objects.get(insee_code="50615"), profession="doctors", zone="zip")
 
 
 def zoning_table():
-    return list(Commune.objects.order_by("insee_code").values_list("insee_code", "ars_zone", "ars_zone_decree_date"))
+    return list(
+        CommuneZoning.objects.order_by("commune__insee_code", "profession").values_list(
+            "commune__insee_code", "profession", "zone", "decree_date"
+        )
+    )
+
+
+def doctors_zone(code):
+    """(zone, decree date) of the commune in the doctors' zoning, None when not imported."""
+    return (
+        CommuneZoning.objects.filter(commune__insee_code=code, profession="doctors")
+        .values_list("zone", "decree_date")
+        .first()
+    )
 
 
 def run_refused(*args):
@@ -208,10 +225,10 @@ def test_zoning_with_a_refused_line_saves_nothing_and_fails_naming_each_bad_line
     path.write_text(ZONING_CSV, encoding="utf-8")
     before = zoning_table()
 
-    error, _, err = run_refused("import_ars_zoning", str(path))
+    error, _, err = run_refused("import_ars_zoning", "--profession", "doctors", str(path))
 
     assert zoning_table() == before
-    assert "Ligne 6 refusée : zone inconnue « zone rouge »" in err
+    assert "Ligne 6 refusée : zone inconnue du zonage des médecins « zone rouge »" in err
     assert "Ligne 7 refusée : date invalide « 31/02/2023 »" in err
     assert "Ligne 8 refusée : commune inconnue : aucun code INSEE 99999" in err
     assert "Ligne 10 refusée : la commune 50129 figure déjà à la ligne 3" in err
@@ -228,16 +245,13 @@ def test_zoning_partial_applies_the_good_lines_and_still_fails(cotentin_communes
     path = tmp_path / "zonage.csv"
     path.write_text(ZONING_CSV, encoding="utf-8")
 
-    error, _, err = run_refused("import_ars_zoning", str(path), "--partial")
+    error, _, err = run_refused("import_ars_zoning", "--profession", "doctors", str(path), "--partial")
 
-    zoning = dict(
-        Commune.objects.filter(insee_code__in=["50129", "50041", "50615", "50031", "50082", "50402"]).values_list(
-            "insee_code", "ars_zone"
-        )
-    )
-    assert zoning == {"50129": "zac", "50041": "zip", "50615": "none", "50031": "zip", "50082": "none", "50402": "none"}
-    assert Commune.objects.get(insee_code="50041").ars_zone_decree_date == datetime.date(2023, 3, 31)
-    assert Commune.objects.get(insee_code="50031").ars_zone_decree_date is None
+    zoning = dict(CommuneZoning.objects.filter(profession="doctors").values_list("commune__insee_code", "zone"))
+    # The refused lines' communes (50082, 50402) stay "not known" for doctors.
+    assert zoning == {"50129": "zac", "50041": "zip", "50615": "none", "50031": "zip"}
+    assert doctors_zone("50041")[1] == datetime.date(2023, 3, 31)
+    assert doctors_zone("50031")[1] is None
     assert "Ligne 6 refusée" in err
     assert error.startswith("4 ligne(s) appliquée(s) (4 changement(s) de zonage), 5 refusée(s). Import partiel")
 
@@ -247,14 +261,14 @@ def test_zoning_dry_run_reports_without_saving(cotentin_communes, tmp_path):
     path.write_text(ZONING_CSV, encoding="utf-8")
     before = zoning_table()
 
-    error, _, err = run_refused("import_ars_zoning", str(path), "--dry-run")
+    error, _, err = run_refused("import_ars_zoning", "--profession", "doctors", str(path), "--dry-run")
 
     assert "Simulation : rien n'est enregistré" in error
     assert "Ligne 6 refusée" in err
     assert zoning_table() == before
 
     path.write_text("50129;zac;2023-03-31\n", encoding="utf-8")
-    out, _ = run("import_ars_zoning", str(path), "--dry-run")
+    out, _ = run("import_ars_zoning", "--profession", "doctors", str(path), "--dry-run")
     assert "Simulation, rien n'est enregistré : 1 ligne(s) valable(s), 0 refusée(s)." in out
     assert zoning_table() == before
 
@@ -263,13 +277,40 @@ def test_zoning_reads_a_windows_spreadsheet_export(cotentin_communes, tmp_path):
     path = tmp_path / "zonage.csv"
     path.write_bytes("Code INSEE;Zonage;Date de l'arrêté\r\n50129;ZIP;01/04/2023\r\n".encode("cp1252"))
 
-    out, _ = run("import_ars_zoning", str(path))
+    out, _ = run("import_ars_zoning", "--profession", "doctors", str(path))
 
     assert "zonage.csv lu en Windows-1252 (ce n'est pas de l'UTF-8" in out
     assert "1 ligne(s) appliquée(s) (1 changement(s) de zonage), 0 refusée(s)." in out
-    assert Commune.objects.get(insee_code="50129").ars_zone == ArsZone.ZIP
+    assert doctors_zone("50129")[0] == ArsZone.ZIP
 
 
 def test_zoning_of_a_missing_file_is_refused_in_french(tmp_path):
     with pytest.raises(CommandError, match="Fichier introuvable"):
-        run("import_ars_zoning", str(tmp_path / "absent.csv"))
+        run("import_ars_zoning", "--profession", "doctors", str(tmp_path / "absent.csv"))
+
+
+def test_each_profession_has_its_own_zoning_and_its_own_categories(cotentin_communes, tmp_path):
+    path = tmp_path / "infirmiers.csv"
+    path.write_text(
+        "insee_code;zone;decree_date\n50129;Très sous-dotées;2023-03-31\n50041;intermediaire;\n", encoding="utf-8"
+    )
+    out, _ = run("import_ars_zoning", "--profession", "nurses", str(path))
+    assert "2 ligne(s) appliquée(s) (2 changement(s) de zonage)" in out
+    nurses = dict(CommuneZoning.objects.filter(profession="nurses").values_list("commune__insee_code", "zone"))
+    assert nurses == {"50129": "very_underserved", "50041": "intermediate"}
+    # The doctors' zoning of the same communes is untouched (50615 is the fixture's).
+    assert set(CommuneZoning.objects.filter(profession="doctors").values_list("commune__insee_code", flat=True)) == {
+        "50615"
+    }
+
+    path.write_text("50129;ZIP;2023-03-31\n", encoding="utf-8")
+    error, _, err = run_refused("import_ars_zoning", "--profession", "nurses", str(path))
+    assert "zone inconnue du zonage des infirmiers et infirmières « ZIP »" in err
+    assert "(attendu : très sous-dotée, sous-dotée, intermédiaire, très dotée, sur-dotée)" in err
+
+
+def test_zoning_needs_the_profession(cotentin_communes, tmp_path):
+    path = tmp_path / "zonage.csv"
+    path.write_text("50129;zac;2023-03-31\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="--profession"):
+        call_command("import_ars_zoning", str(path))

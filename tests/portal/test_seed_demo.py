@@ -12,8 +12,8 @@ from django.test import Client
 from django.urls import reverse
 
 from portal import demo
-from portal.enums import ArsZone, OrganisationKind, Role
-from portal.models import Commune, Membership, Organisation, ProfessionalProfile, Territory, User
+from portal.enums import ArsZone, OrganisationKind, Role, ZoningProfession
+from portal.models import Commune, CommuneZoning, Membership, Organisation, ProfessionalProfile, Territory, User
 from portal.validators import contrast_with_white
 
 pytestmark = pytest.mark.django_db
@@ -58,8 +58,18 @@ def test_demo_territories_have_their_communes_zoning_and_actors():
     cotentin, deux_sevres, agen = (Territory.objects.get(slug=s) for s in ("cotentin", "deux-sevres", "agen"))
     assert (cotentin.siren, agen.siren) == ("200067205", "200096956")
     assert (cotentin.communes.count(), deux_sevres.communes.count(), agen.communes.count()) == (129, 252, 44)
-    assert Commune.objects.get(insee_code="50129").ars_zone == ArsZone.ZAC
-    assert Commune.objects.get(insee_code="47015").ars_zone == ArsZone.ZIP
+    zones = {
+        (code, profession): zone
+        for code, profession, zone in CommuneZoning.objects.values_list("commune__insee_code", "profession", "zone")
+    }
+    assert zones["50129", ZoningProfession.DOCTORS] == ArsZone.ZAC
+    assert zones["47015", ZoningProfession.DOCTORS] == ArsZone.ZIP
+    # Bricquebec: a ZIP for doctors, not under-served for nurses (the nurses' contract does not apply).
+    assert zones["50082", ZoningProfession.DOCTORS] == ArsZone.ZIP
+    assert zones["50082", ZoningProfession.NURSES] == ArsZone.INTERMEDIATE
+    # Every commune of the demo has its doctors' zone; the Deux-Sèvres has not imported the nurses' one.
+    assert sum(1 for _c, p in zones if p == ZoningProfession.DOCTORS) == 129 + 252 + 44
+    assert not any(c.startswith("79") for c, p in zones if p == ZoningProfession.NURSES)
     for territory in (cotentin, deux_sevres, agen):
         assert contrast_with_white(territory.main_colour) >= 4.5
         assert territory.contact_email.endswith(".example")
@@ -105,7 +115,7 @@ def test_demo_coordinator_signs_in_with_the_demo_password_and_reaches_the_admin(
     )
 
     assert response.status_code == 302
-    assert response.url == reverse("portal:personal_space")
+    assert response.url == reverse("portal:home")
     # Staff must enrol a second factor before the admin lets them in...
     response = client.get("/admin/")
     assert response.status_code == 302 and response.url == reverse("mfa_activate_totp")

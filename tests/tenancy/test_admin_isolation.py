@@ -116,10 +116,23 @@ def test_form_choices_offer_nothing_from_other_territory(model, pair, client_a, 
     for other in MODELS:
         if other is not Territory:
             build(other, territory_b)
+    if model._meta.label == "installations.Case":
+        # The case page's need cards offer owners and referents: give it a need, and B a referent.
+        from portal.enums import Role
+        from tests.installations.factories import NeedFactory
+        from tests.portal.factories import MembershipFactory, OrganisationFactory
+
+        NeedFactory(territory=obj_a.territory, case=obj_a)
+        MembershipFactory(
+            territory=territory_b, role=Role.PARTNER, organisation=OrganisationFactory(territory=territory_b)
+        )
     pages = [_url(model, "change", obj_a.pk), _url(model, "add")]
     for page in pages:
         response = client_a.get(page)
         if response.status_code != 200:
+            continue
+        if "need_cards" in response.context_data:
+            _case_page_choices_stay_home(response, territory_b)
             continue
         form = response.context_data["adminform"].form
         for name, field in _choice_fields(form):
@@ -127,6 +140,29 @@ def test_form_choices_offer_nothing_from_other_territory(model, pair, client_a, 
         for formset in response.context_data.get("inline_admin_formsets", []):
             for name, field in _choice_fields(formset.formset.empty_form):
                 assert not _leaks(field.queryset, territory_b), f"inline {formset.opts} field {name} offers B's rows"
+
+
+def _case_page_choices_stay_home(response, territory_b):
+    """The case page (installations.admin.case_page) writes plain forms whose choices come from its
+    reads: none may name a row of territory B."""
+    from installations.models import Aid, Opportunity
+
+    context = response.context_data
+    links = context["links_form"]
+    if links is not None:
+        assert not Aid.objects.filter(territory=territory_b, pk__in=[v for v, _ in links.fields["aids"].choices])
+        opportunities = [v for v, _ in links.fields["opportunities"].choices]
+        assert not Opportunity.objects.filter(territory=territory_b, pk__in=opportunities)
+    b_only = set(Membership.objects.filter(territory=territory_b).values_list("user_id", flat=True)) - set(
+        Membership.objects.exclude(territory=territory_b).values_list("user_id", flat=True)
+    )
+    b_memberships = set(Membership.objects.filter(territory=territory_b).values_list("pk", flat=True))
+    assert context["need_cards"]
+    for card in context["need_cards"]:
+        if card.form is not None:
+            assert not {v for v, _ in card.form.fields["owner"].choices if v} & b_only
+        if card.refer_form is not None:
+            assert not {v for v, _ in card.refer_form.fields["referent"].choices if v} & b_memberships
 
 
 def _listed(response):
