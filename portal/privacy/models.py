@@ -71,8 +71,8 @@ class LegalNotice(TerritoryScopedModel):
     # --- what the pages show: the field, or what the territory's record gives ------------------
     @property
     def effective_publication_director(self) -> str:
-        return self.publication_director or _g("le président ou la présidente de %(territory)s") % {
-            "territory": self.territory.name
+        return self.publication_director or _g("le président ou la présidente %(of_territory)s") % {
+            "of_territory": self.territory.of_name
         }
 
     @property
@@ -81,8 +81,8 @@ class LegalNotice(TerritoryScopedModel):
 
     @property
     def effective_dpo_name(self) -> str:
-        return self.dpo_name or _g("le délégué ou la déléguée à la protection des données de %(territory)s") % {
-            "territory": self.territory.name
+        return self.dpo_name or _g("le délégué ou la déléguée à la protection des données %(of_territory)s") % {
+            "of_territory": self.territory.of_name
         }
 
     @property

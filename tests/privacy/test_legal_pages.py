@@ -26,7 +26,7 @@ def test_a_territory_without_a_notice_gets_pages_from_its_record(client, territo
     html = response.content.decode()
     assert territory_a.name in html
     if name == "legal_notice":
-        assert f"Le président ou la présidente de {territory_a.name}" in html  # capitalised on its own line
+        assert f"Le président ou la présidente {territory_a.of_name}" in html  # capitalised on its own line
     if name == "privacy":
         assert territory_a.contact_email in html  # the DPO's default address
         assert "CNIL" in html and "3 place de Fontenoy" in html
