@@ -47,7 +47,7 @@ def test_the_data_page_at_1280_and_the_national_pages(page, live_server, cotenti
     page.goto(f"{live_server.url}/")
     footer_link(page, "Données personnelles").click()
     page.wait_for_url(f"{live_server.url}/donnees-personnelles/")
-    expect(page.get_by_role("link", name="Communauté d'agglomération du Cotentin")).to_be_visible()
+    expect(page.get_by_role("link", name="Communauté d'agglomération du Cotentin", exact=True)).to_be_visible()
     assert_accessible(page, "national data page")
     screenshot(page, "legal-national-donnees-personnelles-1280")
 
