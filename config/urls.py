@@ -25,11 +25,14 @@ urlpatterns = [
     path("comptes/", include("allauth.urls")),
     path("espace/notifications/", include("portal.notifications.urls")),
     path("espace/inscriptions/", include("portal.events.urls_space")),
+    path("espace/bourses/", include("training.urls_space")),
     path("<slug:territory_slug>/documents/", include("portal.documents.urls")),
     path("<slug:territory_slug>/evenements/", include("portal.events.urls")),
     # The axis apps, each under its territory's path (the territory middleware resolves the slug).
     path("<slug:territory_slug>/installation/", include("installations.urls")),
     path("<slug:territory_slug>/gouvernance/", include("governance.urls")),
+    path("<slug:territory_slug>/formation/", include("training.urls")),
+    path("<slug:territory_slug>/prevention/", include("prevention.urls")),
     # Before portal's `<territory_slug>/`: the national legal pages' segments are reserved slugs.
     path("", include("portal.privacy.urls")),
     path("", include("portal.urls_portal")),

@@ -14,12 +14,12 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from installations.enums import HOUSEHOLD_NEEDS, CurrentSituation, NeedKind, StructureType
-from installations.services.exchanges import sniff_document
 from installations.services.submission import household_retention
 from portal import french
 from portal.enums import PracticeMode, Profession
 from portal.models import Commune
 from portal.privacy.selectors import duration_text
+from portal.uploads import sniff_document
 from portal.validators import validate_rpps
 
 

@@ -4,8 +4,9 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 
+from portal.enums import Role
 from portal.hooks import declared_hooks
-from portal.models import Membership, Territory
+from portal.models import Membership, Territory, User
 
 
 def active_territories() -> QuerySet[Territory]:
@@ -40,3 +41,15 @@ def memberships_of(user: Any) -> QuerySet[Membership]:
         .select_related("territory", "organisation")
         .order_by("territory__name", "role")
     )
+
+
+def territory_coordinators(territory: Territory) -> list[User]:
+    """Who hears of what a person submits (a case, an application): the coordinators, else the managers."""
+    memberships = (
+        Membership.objects.for_territory(territory)
+        .filter(role__in=[Role.COORDINATOR, Role.MANAGER], user__is_active=True)
+        .select_related("user")
+        .order_by("role", "user_id")
+    )
+    coordinators = [m.user for m in memberships if m.role == Role.COORDINATOR]
+    return coordinators or [m.user for m in memberships]

@@ -9,20 +9,8 @@ from installations.models import Case
 from installations.services.applicant_mail import queue_applicant_news
 from installations.services.links import admin_case_url, applicant_case_url
 from installations.services.timeline import Actor, actor_or_none
-from portal.enums import Role
-from portal.models import Membership, Territory, User
-
-
-def territory_coordinators(territory: Territory) -> list[User]:
-    """Who hears of a new case: the coordinators, else the managers of the territory."""
-    memberships = (
-        Membership.objects.for_territory(territory)
-        .filter(role__in=[Role.COORDINATOR, Role.MANAGER], user__is_active=True)
-        .select_related("user")
-        .order_by("role", "user_id")
-    )
-    coordinators = [m.user for m in memberships if m.role == Role.COORDINATOR]
-    return coordinators or [m.user for m in memberships]
+from portal.models import Territory, User
+from portal.selectors import territory_coordinators
 
 
 def notify(

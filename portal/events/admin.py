@@ -18,7 +18,7 @@ from portal.events.models import Event, Registration
 from portal.tenancy.admin import ReadOnlyAdminMixin, TerritoryScopedAdmin, TerritoryScopedInline
 
 
-def _apply_each(model_admin, request, rows, write, message) -> None:
+def apply_each(model_admin, request, rows, write, message) -> None:
     """Runs the service `write(row)` on each selected row, then says how many succeeded and, for each
     refusal, the row and the service's French reason (one row's refusal does not stop the others)."""
     done = 0
@@ -162,7 +162,7 @@ class EventAdmin(TerritoryScopedAdmin):
 
     @admin.action(description=_("Annuler les événements sélectionnés (les inscrits sont prévenus)"))
     def cancel_events(self, request, queryset):
-        _apply_each(
+        apply_each(
             self,
             request,
             queryset.select_related("territory"),
@@ -209,7 +209,7 @@ class RegistrationAdmin(ReadOnlyAdminMixin, TerritoryScopedAdmin):
         return obj.person_email
 
     def _attendance(self, request, queryset, attended: bool):
-        _apply_each(
+        apply_each(
             self,
             request,
             queryset.select_related("event__territory"),
@@ -227,7 +227,7 @@ class RegistrationAdmin(ReadOnlyAdminMixin, TerritoryScopedAdmin):
 
     @admin.action(description=_("Annuler les inscriptions sélectionnées (la liste d'attente en profite)"))
     def cancel_registrations(self, request, queryset):
-        _apply_each(
+        apply_each(
             self,
             request,
             queryset.select_related("event__territory"),

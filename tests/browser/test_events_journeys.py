@@ -2,29 +2,26 @@
 session is promoted when someone cancels and downloads their attendance certificate; a resident
 registers without an account and confirms by e-mail."""
 
-import datetime as dt
-import io
 import re
 
 import pytest
 from django.core import mail
-from django.utils import timezone
 from playwright.sync_api import expect
-from pypdf import PdfReader
 
-from portal.enums import Role
 from portal.events import services
 from portal.events.enums import RegistrationStatus
 from portal.events.models import Registration
-from tests.browser.conftest import PHONE
+from tests.browser.event_steps import (
+    download_the_certificate,
+    event_took_place_and_attendance_recorded,
+    fits_the_screen,
+    holder_cancels_and_person_is_promoted,
+    join_the_waiting_list,
+)
 from tests.events.factories import EventFactory
-from tests.portal.factories import MembershipFactory, TerritoryFactory, UserFactory
+from tests.portal.factories import TerritoryFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def fits_the_screen(page):
-    return page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
 @pytest.fixture
@@ -46,37 +43,15 @@ def test_professional_waitlisted_is_promoted_and_downloads_the_certificate(
     page.goto(f"{live_server.url}/agen/evenements/")
     assert fits_the_screen(page)
     page.get_by_role("link", name="Formation aux gestes d'urgence").click()
-    expect(page.get_by_text("Complet : inscription sur liste d'attente")).to_be_visible()
-    page.get_by_role("button", name="M'inscrire sur la liste d'attente").click()
-    expect(page.get_by_text("vous êtes sur la liste d'attente, en position 1").first).to_be_visible()
+    join_the_waiting_list(page)
     assert fits_the_screen(page)
 
-    mail.outbox.clear()
-    services.registration_cancel(actor=holder, registration=holding)
-    promoted = [m for m in mail.outbox if m.to == ["infirmiere@exemple.fr"]]
-    assert promoted and "Une place s'est libérée" in promoted[0].subject
-
+    registration = holder_cancels_and_person_is_promoted(holder, holding, person)
     page.goto(f"{live_server.url}/espace/inscriptions/")
     expect(page.get_by_text("Inscrit", exact=True)).to_be_visible()
 
-    # The session took place; the organiser recorded the attendance.
-    registration = Registration.objects.get(event=session, user=person)
-    assert registration.status == RegistrationStatus.REGISTERED
-    session.starts_at = timezone.now() - dt.timedelta(hours=5)
-    session.ends_at = session.starts_at + dt.timedelta(hours=3)
-    session.save()
-    coordinator = UserFactory(email="coordination@agen.fr", staff=True)
-    MembershipFactory(user=coordinator, territory=agen, role=Role.COORDINATOR)
-    services.attendance_record(actor=coordinator, registration=registration, attended=True)
-
-    page.reload()
-    page.get_by_role("button", name="Obtenir mon attestation de présence").click()
-    page.reload()
-    with page.expect_download() as download_info:
-        page.get_by_role("link", name="Télécharger mon attestation de présence (PDF)").click()
-    path = tmp_path / download_info.value.suggested_filename
-    download_info.value.save_as(path)
-    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(path.read_bytes())).pages).split())
+    event_took_place_and_attendance_recorded(registration)
+    _href, text = download_the_certificate(page, tmp_path)
     assert "Inès Garcia" in text and "Formation aux gestes d'urgence" in text and "3 h" in text
 
 

@@ -41,8 +41,9 @@ def test_seed_demo_twice_gives_the_same_rows_and_changes_nothing():
     assert dict(User.objects.values_list("email", "password")) == passwords
     assert counts["Territory"] == 3
     assert counts["Commune"] == 129 + 252 + 44
-    # Five roles in three territories, one professional, one superuser.
-    assert counts["User"] == counts["EmailAddress"] == 17
+    # Five roles in three territories, one professional, one superuser; training's two scholarship
+    # students and one tutor in the Cotentin.
+    assert counts["User"] == counts["EmailAddress"] == 20
     assert counts["Membership"] == 15
 
 
