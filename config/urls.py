@@ -33,6 +33,8 @@ urlpatterns = [
     path("<slug:territory_slug>/gouvernance/", include("governance.urls")),
     path("<slug:territory_slug>/formation/", include("training.urls")),
     path("<slug:territory_slug>/prevention/", include("prevention.urls")),
+    # Before portal's `<territory_slug>/`: the national legal pages' segments are reserved slugs.
+    path("", include("portal.privacy.urls")),
     path("", include("portal.urls_portal")),
 ]
 

@@ -3,7 +3,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from portal.enums import Role
-from portal.hooks import AppHooks, PeriodicTask, PublicEntry, RoleHome
+from portal.hooks import AppHooks, PeriodicTask, PublicEntry, RetentionRule, RoleHome
 
 
 class InstallationsConfig(AppConfig):
@@ -44,6 +44,33 @@ class InstallationsConfig(AppConfig):
                 # Early morning, Europe/Paris (CELERY_TIMEZONE): coordinators find the reminders at work.
                 schedule=crontab(hour=7, minute=30),
                 options={"expires": 6 * 3600},
+            ),
+        ),
+        # Durations: settings.PERSONAL_DATA_RETENTION_DAYS (the territory's data page shows them).
+        retention=(
+            RetentionRule(
+                "installations.unconfirmed_requests",
+                label=_("Demandes d'accompagnement jamais confirmées (adresse e-mail non confirmée)"),
+                outcome=_("supprimées"),
+                purge="installations.services.retention.unconfirmed_requests_delete",
+            ),
+            RetentionRule(
+                "installations.household",
+                label=_(
+                    "Informations du foyer (profession du conjoint, âge des enfants, précisions de ces besoins), "
+                    "à compter du consentement"
+                ),
+                outcome=_("effacées (ou dès le retrait du consentement)"),
+                purge="installations.services.retention.household_purge_expired",
+            ),
+            RetentionRule(
+                "installations.closed_cases",
+                label=_(
+                    "Demandes d'accompagnement terminées, retirées ou closes (identité, messages, notes, "
+                    "documents), à compter de leur clôture ou, pour une installation, du dernier suivi (5 ans)"
+                ),
+                outcome=_("anonymisées : seuls restent des chiffres pour les statistiques"),
+                purge="installations.services.retention.closed_cases_anonymise",
             ),
         ),
     )

@@ -91,6 +91,8 @@ class EventKind(models.TextChoices):
     REMINDER = "reminder", _("Relance")
     DATA_EXPORTED = "data_exported", _("Données personnelles exportées")
     DATA_ERASED = "data_erased", _("Données personnelles effacées")
+    HOUSEHOLD_PURGED = "household_purged", _("Informations du foyer effacées")
+    CONSENT_WITHDRAWN = "consent_withdrawn", _("Consentement retiré")
 
 
 class Funder(models.TextChoices):

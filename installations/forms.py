@@ -14,15 +14,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from installations.enums import HOUSEHOLD_NEEDS, CurrentSituation, NeedKind, StructureType
-from installations.services.submission import HOUSEHOLD_RETENTION
+from installations.services.submission import household_retention
 from portal import french
 from portal.enums import PracticeMode, Profession
 from portal.models import Commune
+from portal.privacy.selectors import duration_text
 from portal.uploads import sniff_document
 from portal.validators import validate_rpps
-
-# The period stated next to the consent box is the one the service applies.
-HOUSEHOLD_RETENTION_YEARS = round(HOUSEHOLD_RETENTION.days / 365)
 
 
 def _blank(label):
@@ -200,11 +198,6 @@ class HouseholdStepForm(forms.Form):
             "J'accepte que ces informations sur mon foyer soient utilisées par le guichet unique et ses "
             "partenaires pour m'aider dans ces démarches."
         ),
-        help_text=_(
-            "Elles sont conservées %(years)s ans au plus, puis effacées automatiquement. Vous pouvez les "
-            "faire effacer à tout moment depuis votre espace."
-        )
-        % {"years": HOUSEHOLD_RETENTION_YEARS},
         error_messages={
             "required": _("Cochez cette case pour que le guichet puisse utiliser les informations de votre foyer.")
         },
@@ -212,6 +205,11 @@ class HouseholdStepForm(forms.Form):
 
     def __init__(self, *args, territory=None, needs=(), **kwargs):
         super().__init__(*args, **kwargs)
+        # The period stated next to the consent box is the one the purge applies (one setting).
+        self.fields["household_consent"].help_text = _(
+            "Elles sont conservées %(duration)s au plus, puis effacées automatiquement. Vous pouvez retirer "
+            "votre consentement à tout moment depuis votre espace : elles sont alors effacées."
+        ) % {"duration": duration_text(household_retention().days)}
         if NeedKind.SPOUSE_JOB not in needs:
             del self.fields["spouse_profession"]
         if NeedKind.CHILDCARE not in needs:

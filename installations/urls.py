@@ -26,6 +26,11 @@ urlpatterns = [
     path("mes-demandes/<int:pk>/mes-donnees.json", applicant.case_export, name="case_export"),
     path("mes-demandes/<int:pk>/recapitulatif.pdf", applicant.case_summary_pdf, name="case_summary_pdf"),
     path("mes-demandes/<int:pk>/effacer/", applicant.case_erase, name="case_erase"),
+    path(
+        "mes-demandes/<int:pk>/foyer/retirer-consentement/",
+        applicant.household_consent_withdraw,
+        name="household_consent_withdraw",
+    ),
     path("suivi/<str:token>/", follow_up.follow_up_answer_view, name="follow_up_answer"),
     path("aides/", public.aids, name="aids"),
     path("opportunites/", public.opportunity_list, name="opportunity_list"),

@@ -116,7 +116,26 @@ def check_app_hooks(app_configs: Iterable[AppConfig] | None = None, **kwargs: An
                     )
                 )
             seen_keys.setdefault(periodic.key, config.label)
+        errors.extend(_retention_errors(config, hooks))
     return errors
+
+
+def _retention_errors(config: AppConfig, hooks: AppHooks) -> list[Error]:
+    """A retention rule without its duration in the settings would keep the data for ever."""
+    from django.conf import settings
+
+    durations = getattr(settings, "PERSONAL_DATA_RETENTION_DAYS", {})
+    return [
+        Error(
+            f"Retention rule {rule.key!r} of app {config.label!r} has no duration in "
+            "settings.PERSONAL_DATA_RETENTION_DAYS.",
+            hint="Add the key with its number of days (and say it in the README's retention table).",
+            obj=config.__class__,
+            id="portal.E007",
+        )
+        for rule in hooks.retention
+        if not isinstance(durations.get(rule.key), int) or durations[rule.key] <= 0
+    ]
 
 
 def check_periodic_tasks_scheduled(app_configs: Iterable[AppConfig] | None = None, **kwargs: Any) -> list[Error]:

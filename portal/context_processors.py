@@ -1,3 +1,4 @@
+from functools import partial
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
@@ -5,6 +6,7 @@ from django.utils.functional import SimpleLazyObject, lazy
 
 # Set on the territory's pages: the pages outside any territory (sign-in, sign-up, the personal
 # space, a 404) keep the identity of the territory the person came from.
+from portal.privacy.selectors import footer_links, privacy_url
 from portal.tenancy.middleware import IDENTITY_COOKIE
 from portal.validators import RESERVED_SLUGS
 
@@ -46,4 +48,7 @@ def portal(request):
         # On a territory's site, signing in or up brings the person back to the page they were reading
         # (allauth ignores a `next` outside the portal).
         "account_next": f"?{urlencode({'next': request.get_full_path()})}" if territory else "",
+        # Called by the template only where a footer or a form's data notice is written.
+        "legal_links": partial(footer_links, territory),
+        "privacy_url": partial(privacy_url, territory),
     }

@@ -34,6 +34,10 @@ a misspelt declaration fails `manage.py check` rather than a page or a night's r
 - `periodic_tasks`: the app's celery beat entries; config/celery.py assembles the schedule from
   them (`beat_schedule()`). A task meant to run periodically says so where it is defined,
   `@shared_task(periodic=True)`, and a test fails when such a task is scheduled nowhere.
+- `retention`: the app's personal data kept for a limited time, one `RetentionRule` per kind. The
+  duration is `settings.PERSONAL_DATA_RETENTION_DAYS[key]` (one source: the purge job and the
+  territory's "données personnelles" page read it there); `purge` is
+  `f(*, territory, before: datetime) -> int`, called by portal.privacy's daily job.
 """
 
 from __future__ import annotations
@@ -69,6 +73,17 @@ class PeriodicTask:
 
 
 @dataclass(frozen=True)
+class RetentionRule:
+    """One kind of personal data and what happens to it once kept `PERSONAL_DATA_RETENTION_DAYS[key]`
+    days: `label` names the data, `outcome` says what the purge does (both shown on the data page)."""
+
+    key: str
+    label: Any  # lazy translated strings
+    outcome: Any
+    purge: str
+
+
+@dataclass(frozen=True)
 class RoleHome:
     """The page a person holding one of `roles` in a territory lands on after signing in. A page of
     the territory's site is reversed with its slug (`territory_in="slug"`); an admin page bare, the
@@ -88,12 +103,15 @@ class AppHooks:
     document_member_check: str | None = None
     settled_people: str | None = None
     periodic_tasks: tuple[PeriodicTask, ...] = ()
+    retention: tuple[RetentionRule, ...] = ()
     role_homes: tuple[RoleHome, ...] = ()
 
     def import_paths(self) -> dict[str, str]:
         """The declared dotted paths by hook name (what the system check imports)."""
         names = ("annual_report_section", "demo_data", "document_member_check", "settled_people")
-        return {name: getattr(self, name) for name in names if getattr(self, name)}
+        paths = {name: getattr(self, name) for name in names if getattr(self, name)}
+        paths.update({f"retention[{rule.key}]": rule.purge for rule in self.retention})
+        return paths
 
 
 def hooks_of(config: AppConfig) -> AppHooks | None:
@@ -116,3 +134,8 @@ def beat_schedule() -> dict[str, dict[str, Any]]:
             # A key declared twice keeps its first entry; portal.checks reports it (portal.E005).
             schedule.setdefault(periodic.key, periodic.beat_entry())
     return schedule
+
+
+def retention_rules() -> list[RetentionRule]:
+    """Every installed app's retention rules, in INSTALLED_APPS order."""
+    return [rule for _config, hooks in declared_hooks() for rule in hooks.retention]

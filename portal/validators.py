@@ -69,7 +69,19 @@ def validate_brand_colour(value: str) -> None:
 
 
 # First path segments used by the portal itself; a territory cannot take them as its slug.
-RESERVED_SLUGS = {"admin", "comptes", "espace", "healthz", "static", "media", "api"}
+RESERVED_SLUGS = {
+    "admin",
+    "comptes",
+    "espace",
+    "healthz",
+    "static",
+    "media",
+    "api",
+    # The national legal pages (portal.privacy).
+    "mentions-legales",
+    "donnees-personnelles",
+    "accessibilite",
+}
 
 
 def validate_territory_slug(value: str) -> None:

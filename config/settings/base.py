@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "portal.notifications",
     "portal.documents",
     "portal.events",
+    "portal.privacy",
     "installations",
     "governance",
     "training",
@@ -304,6 +305,37 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 FILE_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
 REQUEST_BODY_MAX_SIZE = 21 * 1024 * 1024
+
+# How long each kind of personal data is kept, in days: one number per retention rule an app declares
+# (portal/hooks.py RetentionRule). The daily purge (portal.privacy.tasks.retention_purge) and each
+# territory's "données personnelles" page both read this dict; `RETENTION_<KEY>_DAYS` overrides one
+# (key upper-cased, dots as underscores: RETENTION_PRIVACY_ACCESS_LOG_DAYS=180).
+_RETENTION_DEFAULTS = {
+    # Unconfirmed anonymous requests (the address never confirmed): deleted.
+    "installations.unconfirmed_requests": 30,
+    # Household details (spouse's job, children's ages, the household needs' details): from consent.
+    "installations.household": 2 * 365,
+    # Settled, withdrawn or closed cases, from their closing: anonymised (messages, notes, files,
+    # identity go; profession, communes, needs' kinds and dates stay for the statistics).
+    "installations.closed_cases": 3 * 365,
+    # Registrations made without an account, from the event's end: name and e-mail erased.
+    "events.anonymous_registrations": 365,
+    # Notifications and the e-mail outbox, from their creation (rows still to send are kept).
+    "notifications.messages": 365,
+    # Staff reads of personal data: the CNIL recommends 6 months to a year for access logs.
+    "privacy.access_log": 365,
+}
+PERSONAL_DATA_RETENTION_DAYS = {
+    key: int(env(f"RETENTION_{key.upper().replace('.', '_')}_DAYS", str(days)))
+    for key, days in _RETENTION_DEFAULTS.items()
+}
+# The national legal pages (pages outside a territory's site): who publishes the portal and where it
+# is hosted. Each territory's pages start from its own record and are edited by its manager.
+LEGAL_PUBLISHER = env("LEGAL_PUBLISHER") or "Guichet unique santé (démonstration)"
+LEGAL_CONTACT_EMAIL = env("LEGAL_CONTACT_EMAIL") or "contact@guichet-sante.localhost"
+# The national pages' RGAA status: "none", "partial" or "full" (only after an audit).
+LEGAL_ACCESSIBILITY_STATUS = env("LEGAL_ACCESSIBILITY_STATUS") or "none"
+LEGAL_HOST = env("LEGAL_HOST") or "Hébergement de démonstration, sur la machine qui sert le portail"
 
 LOGGING: dict[str, Any] = {
     "version": 1,

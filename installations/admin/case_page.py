@@ -50,6 +50,8 @@ from installations.services.needs import need_add, need_refer, need_update, refe
 from installations.services.personal_data import case_export_personal_data
 from installations.services.versions import links_token, need_token
 from portal.concurrency import StaleEdit, show_again
+from portal.privacy.enums import AccessKind
+from portal.privacy.services import access_record
 from portal.tenancy.admin import admin_context_without_sidebar
 
 # The actions the page's forms post to (`case_action_view`), each handled by `_action_<name>`.
@@ -110,6 +112,15 @@ class CasePageMixin:
         if not is_team_for(request, case.territory_id):
             # A partner referent reads what was referred to them on their own page.
             return HttpResponseRedirect(reverse("admin:installations_referrals"))
+        # Staff reads of an applicant's data are logged: one INSERT, from what the page already read.
+        access_record(
+            user=request.user,
+            territory_ids=[case.territory_id],
+            kind=AccessKind.CASE_PAGE,
+            object_ref=case.reference,
+            object_id=case.pk,
+            request=request,
+        )
         return self.render_case_page(request, case)
 
     def _page_case(self, request, object_id) -> Case:
@@ -411,6 +422,14 @@ class CasePageMixin:
         case = self._team_case(request, object_id)
         document = get_object_or_404(
             CaseDocument.objects.filter(case=case, territory_id=case.territory_id), pk=document_pk
+        )
+        access_record(
+            user=request.user,
+            territory_ids=[case.territory_id],
+            kind=AccessKind.DOCUMENT,
+            object_ref=f"{case.reference} — {document.original_name}",
+            object_id=document.pk,
+            request=request,
         )
         return FileResponse(
             document.file.open("rb"),

@@ -8,6 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from installations import selectors
+from portal.enums import EDITOR_ROLES
+from portal.privacy.enums import AccessKind
+from portal.privacy.services import access_record, readable_territory_ids
 from portal.tenancy.admin import csv_response
 
 
@@ -61,4 +64,11 @@ class CaseExportMixin:
         """The CSV of exactly the list on screen: same filters, search and order, every page."""
         if not self._is_team_user(request):
             raise PermissionDenied
+        access_record(
+            user=request.user,
+            territory_ids=readable_territory_ids(request.user, roles=EDITOR_ROLES),
+            kind=AccessKind.EXPORT,
+            object_ref=str(_("demandes d'accompagnement")),
+            request=request,
+        )
         return csv_response(self.export_rows(self.case_filterset(request).qs), name="demandes")

@@ -1,21 +1,29 @@
-"""The applicant's rights over their data (access, erasure) and the retention of household details."""
+"""The applicant's rights over their data (access, erasure, withdrawal of consent) and the erasure of
+household details (retention rules: installations/services/retention.py)."""
 
 from __future__ import annotations
 
 import datetime
 from functools import partial
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from installations.enums import FINAL_STATUSES, CaseStatus, EventKind
-from installations.models import Case, CaseDocument
+from installations.enums import FINAL_STATUSES, HOUSEHOLD_NEEDS, CaseStatus, EventKind
+from installations.models import Case, CaseDocument, CaseEvent, Need, Note
+from installations.permissions import is_applicant
 from installations.services.access import require_team_or_applicant
 from installations.services.applicant_mail import applicant_mail_erase
+from installations.services.links import admin_case_url
+from installations.services.notify import notify, territory_coordinators
 from installations.services.timeline import record
 from installations.services.transitions import lock_case, transition
 from portal.models import Territory, User
+from portal.privacy.enums import AccessKind
+from portal.privacy.services import access_record
 
 
 def _iso(value: datetime.date | None) -> str | None:
@@ -26,7 +34,15 @@ def _iso(value: datetime.date | None) -> str | None:
 def case_export_personal_data(*, actor: User, case: Case) -> dict[str, object]:
     """Everything the case holds about the applicant (the right of access), as JSON-ready data.
     The team's private notes are internal working documents and are not part of it."""
-    require_team_or_applicant(actor, case)
+    as_applicant = require_team_or_applicant(actor, case)
+    if not as_applicant:
+        access_record(
+            user=actor,
+            territory_ids=[case.territory_id],
+            kind=AccessKind.PERSONAL_DATA,
+            object_ref=case.reference,
+            object_id=case.pk,
+        )
     data: dict[str, object] = {
         "reference": case.reference,
         "territoire": case.territory.name,
@@ -93,6 +109,13 @@ def case_erase_personal_data(*, actor: User, case: Case) -> Case:
     if case.status not in FINAL_STATUSES:
         to = CaseStatus.WITHDRAWN if as_applicant or case.status == CaseStatus.UNCONFIRMED else CaseStatus.CLOSED
         transition(case, actor=actor, to=to, notify_applicant=False)
+    case_anonymise(case, actor=actor, summary=_("Données personnelles effacées"))
+    return case
+
+
+def case_anonymise(case: Case, *, actor: User | None, summary: str) -> None:
+    """Erases everything personal of a closed case (the caller holds its lock): files, messages, notes,
+    needs' details, identity, household; the timeline records it with `summary`."""
     documents = list(case.documents.all())
     for document in documents:
         name = document.file.name
@@ -121,16 +144,109 @@ def case_erase_personal_data(*, actor: User, case: Case) -> Case:
     case.children_ages = []
     case.erased_at = timezone.now()
     case.save()
-    record(case, actor=actor, kind=EventKind.DATA_ERASED, summary=_("Données personnelles effacées"))
-    return case
+    record(case, actor=actor, kind=EventKind.DATA_ERASED, summary=summary)
+
+
+# --- household details: kept with consent only, until the retention period ends or consent is withdrawn
+
+
+def household_erase(cases: QuerySet[Case], *, actor: User | None, kind: str, summary: str, public: bool) -> list[int]:
+    """Erases the household details of `cases` (spouse's job, children's ages, the household needs'
+    free text, the consent itself) and records on each case's timeline what kinds of data went (never
+    the data). Returns the ids of the cases that held some."""
+    rows = list(cases.values_list("pk", "territory_id", "spouse_profession", "children_ages", "household_consent"))
+    if not rows:
+        return []
+    ids = [row[0] for row in rows]
+    needs = Need.objects.filter(case_id__in=ids, kind__in=HOUSEHOLD_NEEDS).exclude(details="")
+    with_need_details = set(needs.values_list("case_id", flat=True))
+    needs.update(details="")
+    # The team's notes on those needs speak of the household too.
+    erased_note = _("[note effacée]")
+    notes = Note.objects.filter(case_id__in=ids, need__kind__in=HOUSEHOLD_NEEDS).exclude(body=erased_note)
+    with_need_notes = set(notes.values_list("case_id", flat=True))
+    notes.update(body=erased_note)
+    Case.objects.filter(pk__in=ids).update(
+        household_consent=False,
+        household_consent_at=None,
+        household_retention_until=None,
+        spouse_profession="",
+        children_ages=[],
+    )
+    events = []
+    for pk, territory_id, spouse, ages, consent in rows:
+        kinds = [
+            name
+            for name, present in (
+                ("spouse_profession", bool(spouse)),
+                ("children_ages", bool(ages)),
+                ("household_needs_details", pk in with_need_details),
+                ("household_needs_notes", pk in with_need_notes),
+                ("household_consent", consent),
+            )
+            if present
+        ]
+        events.append(
+            CaseEvent(
+                territory_id=territory_id,
+                case_id=pk,
+                actor=actor,
+                kind=kind,
+                summary=summary[:255],
+                payload={"kinds": kinds},
+                public=public,
+            )
+        )
+    CaseEvent.objects.bulk_create(events)
+    return ids
 
 
 @transaction.atomic
-def household_purge_expired(*, territory: Territory, today: datetime.date | None = None) -> int:
-    """Household details are deleted when their stated retention period ends."""
-    today = today or timezone.localdate()
-    return (
-        Case.objects.for_territory(territory)
-        .filter(household_retention_until__lt=today)
-        .update(spouse_profession="", children_ages=[], household_retention_until=None)
+def household_purge_expired(*, territory: Territory, before: datetime.datetime) -> int:
+    """Retention rule `installations.household`: household details given before `before` (or whose
+    stated deadline has passed) are erased."""
+    cases = Case.objects.for_territory(territory).filter(
+        Q(household_consent_at__lt=before) | Q(household_retention_until__lt=timezone.localdate())
     )
+    return len(
+        household_erase(
+            cases,
+            actor=None,
+            kind=EventKind.HOUSEHOLD_PURGED,
+            summary=_("Informations du foyer effacées : fin de la durée de conservation"),
+            public=True,
+        )
+    )
+
+
+@transaction.atomic
+def household_consent_withdraw(*, actor: User, case: Case) -> Case:
+    """The applicant withdraws the consent given for their household details: they are erased at
+    once, as the purge would; the timeline says so and the team is told."""
+    if not is_applicant(actor, case):
+        raise PermissionDenied(_("Seul le demandeur peut retirer son consentement."))
+    lock_case(case)
+    if not case.household_consent:
+        raise ValidationError(_("Vous n'avez pas de consentement en cours pour les informations de votre foyer."))
+    household_erase(
+        Case.objects.filter(pk=case.pk),
+        actor=actor,
+        kind=EventKind.CONSENT_WITHDRAWN,
+        summary=_("Consentement retiré par le demandeur : informations du foyer effacées"),
+        public=True,
+    )
+    case.refresh_from_db()
+    notify(
+        territory=case.territory,
+        recipients=[case.assigned_to] if case.assigned_to_id else territory_coordinators(case.territory),
+        kind="installations.consent_withdrawn",
+        subject=_("Demande %(reference)s : consentement retiré") % {"reference": case.reference},
+        body=_(
+            "Le demandeur a retiré son consentement pour les informations de son foyer : elles sont effacées "
+            "(profession du conjoint, âge des enfants, précisions des besoins liés au foyer et notes de l'équipe "
+            "sur ces besoins)."
+        ),
+        url=admin_case_url(case),
+        actor=actor,
+    )
+    return case

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Mapping
 
+from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
@@ -27,8 +28,11 @@ from portal.enums import PracticeMode, Profession
 from portal.models import Commune, Territory, User
 from portal.validators import validate_rpps
 
-# Household details are kept at most this long after consent (stated to the applicant on the form).
-HOUSEHOLD_RETENTION = datetime.timedelta(days=2 * 365)
+
+def household_retention() -> datetime.timedelta:
+    """How long household details are kept after consent: the retention rule's duration (the form and
+    the territory's data page state it; portal.privacy's purge applies it)."""
+    return datetime.timedelta(days=settings.PERSONAL_DATA_RETENTION_DAYS["installations.household"])
 
 
 def _reference_prefix(territory: Territory) -> str:
@@ -195,7 +199,7 @@ def case_submit(
         awaiting_reply_since=now if signed_in else None,
         household_consent=bool(keep_household),
         household_consent_at=now if keep_household else None,
-        household_retention_until=(now + HOUSEHOLD_RETENTION).date() if keep_household else None,
+        household_retention_until=(now + household_retention()).date() if keep_household else None,
         spouse_profession=spouse_profession.strip() if keep_household else "",
         children_ages=ages if keep_household else [],
     )

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -26,7 +27,13 @@ from installations.forms import (
 from installations.models import CaseDocument
 from installations.services import exchanges, lifecycle
 from installations.services.applicant_mail import CONVERSATION_MAX_AGE, case_from_conversation_token
-from installations.services.personal_data import case_erase_personal_data, case_export_personal_data
+from installations.services.personal_data import (
+    case_erase_personal_data,
+    case_export_personal_data,
+)
+from installations.services.personal_data import (
+    household_consent_withdraw as consent_withdraw,
+)
 from installations.services.submission import cases_claim
 from portal import french
 from portal.documents.rendering import render_pdf
@@ -267,3 +274,21 @@ def case_erase(request, territory_slug, pk):
         {"territory": request.territory, "case": case, "form": form},
         status=400 if form.is_bound else 200,
     )
+
+
+@login_required
+@require_POST
+def household_consent_withdraw(request, territory_slug, pk):
+    """The applicant withdraws the consent given for their household details (from the case page or
+    their space): the details are erased at once."""
+    case = _own_case(request, pk)
+    try:
+        consent_withdraw(actor=request.user, case=case)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Votre consentement est retiré : les informations de votre foyer sont effacées."))
+    next_url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(next_url)
+    return redirect(case_url(case) + "#data-title")

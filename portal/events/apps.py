@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from portal.hooks import AppHooks, PeriodicTask, PublicEntry
+from portal.hooks import AppHooks, PeriodicTask, PublicEntry, RetentionRule
 
 
 class EventsConfig(AppConfig):
@@ -29,6 +29,16 @@ class EventsConfig(AppConfig):
                 # Every quarter of an hour: a reminder leaves about EVENTS_REMINDER_HOURS before the start.
                 schedule=900.0,
                 options={"expires": 840},
+            ),
+        ),
+        retention=(
+            RetentionRule(
+                "events.anonymous_registrations",
+                label=_(
+                    "Inscriptions aux événements faites sans compte (nom, e-mail), à compter de la fin de l'événement"
+                ),
+                outcome=_("nom et e-mail effacés"),
+                purge="portal.events.services.anonymous_registrations_erase",
             ),
         ),
     )

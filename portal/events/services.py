@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import CharField, Value
+from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,7 +33,7 @@ from portal.tenancy.access import has_role
 
 if TYPE_CHECKING:
     from portal.documents.models import GeneratedDocument
-    from portal.models import User
+    from portal.models import Territory, User
 
 logger = logging.getLogger(__name__)
 
@@ -462,3 +464,20 @@ def registration_reminders_send(*, now: datetime | None = None) -> int:
         )
     Registration.objects.filter(pk__in=[r.pk for r in due]).update(reminded_at=now)
     return len(due)
+
+
+@transaction.atomic
+def anonymous_registrations_erase(*, territory: Territory, before: datetime) -> int:
+    """Retention rule `events.anonymous_registrations`: the name and e-mail of registrations made
+    without an account are erased once their event ended before `before` (the row stays: attendance
+    counts feed the annual report). The e-mail becomes a unique placeholder (one per event, as the
+    constraint wants)."""
+    return (
+        Registration.objects.for_territory(territory)
+        .filter(user__isnull=True, event__ends_at__lt=before)
+        .exclude(email__endswith=ERASED_EMAIL_DOMAIN)
+        .update(name="", email=Concat(Value("efface-"), Cast("pk", CharField()), Value(ERASED_EMAIL_DOMAIN)))
+    )
+
+
+ERASED_EMAIL_DOMAIN = "@invalid"

@@ -2,7 +2,7 @@ from celery.schedules import crontab
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from portal.hooks import AppHooks, PeriodicTask
+from portal.hooks import AppHooks, PeriodicTask, RetentionRule
 
 
 class NotificationsConfig(AppConfig):
@@ -23,6 +23,14 @@ class NotificationsConfig(AppConfig):
                 task="portal.notifications.tasks.digest_send_daily",
                 # End of the working day, Europe/Paris (CELERY_TIMEZONE).
                 schedule=crontab(hour=18, minute=0),
+            ),
+        ),
+        retention=(
+            RetentionRule(
+                "notifications.messages",
+                label=_("Notifications du site et e-mails envoyés"),
+                outcome=_("supprimés"),
+                purge="portal.notifications.services.notifications_purge",
             ),
         ),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import logging
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
@@ -216,3 +217,15 @@ def notification_requeue(*, actor: User, notifications: Iterable[Notification]) 
     logger.info("%s re-queued notification e-mails %s", actor.email, [row.pk for row in rows])
     outbox.relay_soon()
     return count
+
+
+def notifications_purge(*, territory: Territory, before: datetime.datetime) -> int:
+    """Retention rule `notifications.messages`: notifications (and their e-mails) created before
+    `before` are deleted, except those still waiting in the outbox."""
+    deleted, _by_model = (
+        Notification.objects.for_territory(territory)
+        .filter(created_at__lt=before)
+        .exclude(email_state__in=[EmailState.PENDING, EmailState.DIGEST, EmailState.SENDING])
+        .delete()
+    )
+    return deleted

@@ -254,6 +254,16 @@ class TerritoryScopedAdmin(AdminPageTitles, _ModelAdmin):
     @admin.action(description=_("Exporter la sélection en CSV"))
     def export_csv(self, request: HttpRequest, queryset: models.QuerySet[Any]) -> StreamingHttpResponse:
         # `queryset` comes from get_queryset(): the export can only contain scoped rows.
+        from portal.privacy.enums import AccessKind
+        from portal.privacy.services import access_record, readable_territory_ids
+
+        access_record(
+            user=request.user,
+            territory_ids=readable_territory_ids(request.user, roles=self._view_roles()),
+            kind=AccessKind.EXPORT,
+            object_ref=str(self.model._meta.verbose_name_plural),
+            request=request,
+        )
         return csv_response(self.export_rows(queryset), name=self.model._meta.model_name)
 
 

@@ -261,7 +261,9 @@ def test_case_list_queries_do_not_grow_with_the_cases(territory_a, applicant_a, 
         NeedFactory.create_batch(2, territory=territory_a, case=case)
     client = login(applicant_a)
     page = reverse("installations:case_list", kwargs={"territory_slug": territory_a.slug})
-    with django_assert_max_num_queries(11):  # +1: the header's unread notifications, +1: the session (database)
+    with django_assert_max_num_queries(
+        12
+    ):  # +1: the header's unread notifications, +1: the session, +1: the footer's RGAA status (cold cache)
         response = client.get(page)
     assert response.content.decode().count("Demande TST-") == 15
 
@@ -280,8 +282,8 @@ def test_case_page_queries_do_not_grow_with_its_rows(case_a, applicant_a, login,
         case_a.aids.add(aid)
     client = login(applicant_a)
     # +1: the header's unread notifications; +1: the session (database); +1: the commune's zone in the
-    # profession's zoning
-    with django_assert_max_num_queries(20):
+    # profession's zoning; +1: the footer's RGAA status (cached a day per territory, cold in a test)
+    with django_assert_max_num_queries(21):
         response = client.get(url("case_detail", case_a))
     assert response.status_code == 200
     assert response.content.decode().count("message ") >= 12

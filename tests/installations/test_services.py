@@ -166,7 +166,7 @@ def test_household_details_are_kept_only_with_consent_and_a_retention_deadline(t
     assert case.household_retention_until > timezone.localdate()
     assert case.children_ages == [3, 7]
     Case.objects.filter(pk=case.pk).update(household_retention_until=timezone.localdate() - datetime.timedelta(days=1))
-    assert household_purge_expired(territory=territory_a) == 1
+    assert household_purge_expired(territory=territory_a, before=timezone.now() - datetime.timedelta(days=730)) == 1
     case.refresh_from_db()
     assert case.spouse_profession == "" and case.children_ages == []
 

@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 
+from portal.enums import Role
 from portal.models import Membership, Territory
 from portal.tenancy.models import TerritoryScopedModel
 from tests.portal.factories import CommuneFactory
@@ -31,7 +32,13 @@ def pair(territory_a, territory_b):
 
 
 @pytest.fixture
-def client_a(coordinator_a, login):
+def client_a(request, coordinator_a, login, staff_of, territory_a):
+    """Territory A's coordinator; for a model only the manager reads (`view_roles` on its admin
+    without the coordinator: the access log, the legal pages), territory A's manager."""
+    model = getattr(getattr(request.node, "callspec", None), "params", {}).get("model")
+    roles = getattr(admin.site._registry.get(model), "view_roles", None)
+    if roles and Role.COORDINATOR not in roles:
+        return login(staff_of(territory_a, roles[0]))
     return login(coordinator_a)
 
 
@@ -190,8 +197,13 @@ def test_list_filters_and_autocomplete_show_nothing_from_other_territory(
             related = getattr(spec, "field", None)
             if related is not None and related.is_relation and value not in (None, ""):
                 target = related.related_model._default_manager.filter(pk=value).first()
-                if target is not None:
+                if target is None:
+                    continue
+                if isinstance(target, Territory | TerritoryScopedModel):
                     assert territory_id_of(target) != territory_b.pk, f"filter {spec.title} shows B's row"
+                else:  # a global model (a user): only values found in A's own rows
+                    rows = model._default_manager.filter(**{related.name: target})
+                    assert rows.filter(territory=territory_a).exists(), f"filter {spec.title} shows B's value"
     model_admin = admin.site._registry[model]
     for field_name in model_admin.get_autocomplete_fields(None):
         answer = client_a.get(

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from portal.models import User
 from portal.notifications.services import notify
@@ -137,7 +138,11 @@ def application_submit(
             recipients=territory_coordinators(programme.territory),
             kind="training.application_submitted",
             subject=_("Nouvelle candidature : %(programme)s") % {"programme": programme.name},
-            body=_("%(name)s a déposé une candidature avec %(count)s justificatif(s).")
+            body=ngettext(
+                "%(name)s a déposé une candidature avec %(count)s justificatif.",
+                "%(name)s a déposé une candidature avec %(count)s justificatifs.",
+                len(checked),
+            )
             % {"name": actor.get_full_name() or actor.email, "count": len(checked)},
             url=reverse("admin:training_scholarshipapplication_change", args=[application.pk]),
             actor=actor,
