@@ -186,7 +186,7 @@ def test_the_site_page_answers_in_bounded_queries(territory_a, login, django_ass
         OfferSiteFactory(territory=territory_a, offer=offer)
         PlacementFactory(territory=territory_a, offer=offer)
     client = login(manager)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         response = client.get(reverse("training:site_placements", kwargs={"territory_slug": territory_a.slug}))
     assert len(response.context["placements"]) == 15
 

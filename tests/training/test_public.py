@@ -66,7 +66,7 @@ def test_the_offers_list_answers_in_bounded_queries(client, territory_a, django_
         OfferSiteFactory.create_batch(2, territory=territory_a, offer=offer)
         PlacementFactory(territory=territory_a, offer=offer)
     url = reverse("training:offer_list", kwargs={"territory_slug": territory_a.slug})
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         response = client.get(url, {"level": "intern"})
     assert len(response.context["offers"]) == 20
     assert "1 place libre" in response.content.decode()
