@@ -92,9 +92,11 @@ def test_elected_official_signs_in_reads_the_figures_and_downloads_the_report(
     assert "2 délibérations et avis" in text
     assert "Agen" not in text and "Former aux premiers secours" not in text
 
-    # Another territory's page answers like a missing one.
+    # Another territory's governance page says whom it is for, and shows nothing of Agen's.
     response = page.goto(f"{live_server.url}/agen/gouvernance/")
-    assert response.status == 404
+    assert response.status == 403
+    expect(page.get_by_role("heading", level=1)).to_have_text("Cette page est réservée")
+    expect(page.get_by_text("Former aux premiers secours")).to_have_count(0)
 
 
 def test_council_member_page_fits_a_phone_and_lists_the_next_meeting(
