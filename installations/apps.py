@@ -20,9 +20,9 @@ class InstallationsConfig(AppConfig):
             ),
             url_name="installations:start",
         ),
-        annual_report_section="installations.selectors.annual_report_section",
+        annual_report_section="installations.figures.annual_report_section",
         demo_data="installations.demo.build",
-        settled_people="installations.selectors.settled_people",
+        settled_people="installations.figures.settled_people",
         role_homes=(
             RoleHome(
                 roles=(Role.COORDINATOR, Role.MANAGER),

@@ -3,7 +3,7 @@
 An axis app contributes a section by naming a function in its AppConfig's hooks (portal/hooks.py):
 
     class InstallationsConfig(AppConfig):
-        hooks = AppHooks(annual_report_section="installations.selectors.annual_report_section", ...)
+        hooks = AppHooks(annual_report_section="installations.figures.annual_report_section", ...)
 
 The function takes `territory` and `year` as keyword arguments and returns a `ReportSection`
 (or None when it has nothing to say that year). The report builder calls every declared function

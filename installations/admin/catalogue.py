@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from installations import selectors
 from installations.admin.common import profession_field
+from installations.figures import due_follow_ups
 from installations.models import Aid, FollowUp, Opportunity
 from installations.services.lifecycle import follow_up_record
 from portal.enums import ArsZone
@@ -29,7 +30,7 @@ class FollowUpStateFilter(admin.SimpleListFilter):
         return [("due", _("à faire (échéance passée)")), ("coming", _("à venir")), ("done", _("faits"))]
 
     def queryset(self, request, queryset):
-        due = selectors.due_follow_ups(queryset)
+        due = due_follow_ups(queryset)
         if self.value() == "due":
             return due
         if self.value() == "coming":

@@ -10,9 +10,16 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from installations import selectors
 from installations.admin.common import team_ids
 from installations.enums import CaseStatus, NeedKind
+from installations.figures import (
+    dashboard_figures,
+    due_follow_ups,
+    follow_up_totals,
+    labelled,
+    requests_chart,
+    year_totals,
+)
 from installations.filters import NO_ANSWER, WAITING_ON_PARTNER
 from installations.models import FollowUp, no_answer_days
 from portal.enums import Profession
@@ -35,8 +42,8 @@ class CaseDashboardMixin:
         start = end = None
         if year.isdigit() and 2000 <= int(year) <= 2100:
             start, end = datetime.date(int(year), 1, 1), datetime.date(int(year), 12, 31)
-        figures = selectors.dashboard_figures(territory=territory, start=start, end=end)
-        previous = selectors.year_totals(territory=territory, year=start.year - 1) if start else None
+        figures = dashboard_figures(territory=territory, start=start, end=end)
+        previous = year_totals(territory=territory, year=start.year - 1) if start else None
         settled = dict(figures.settled_per_year).get(start.year, 0) if start else None
         # Where the cases are now, whatever the year: the case list's own counts over the list's own
         # scope (every territory of the user), each a link to its tab — the two always agree.
@@ -50,7 +57,7 @@ class CaseDashboardMixin:
             "year": year,
             "figures": figures,
             "to_do": self._to_do(request, now_counts),
-            "follow_up_rows": selectors.follow_up_totals(territory=territory),
+            "follow_up_rows": follow_up_totals(territory=territory),
             "several_territories": len(territories) > 1,
             "previous": previous,
             "requests_change": _change(figures.total, previous.requests) if previous else None,
@@ -58,10 +65,10 @@ class CaseDashboardMixin:
             "settled": settled,
             "settled_compared": _compared(settled, previous.settled, year=start.year - 1) if previous else "",
             "status_rows": [(CaseStatus(s).label, now_counts[s], f"{list_url}?status={s}") for s in CaseStatus.values],
-            "profession_rows": selectors.labelled(figures.by_profession, Profession.choices),
-            "need_rows": selectors.labelled(figures.by_need, NeedKind.choices),
+            "profession_rows": labelled(figures.by_profession, Profession.choices),
+            "need_rows": labelled(figures.by_need, NeedKind.choices),
             "month_rows": [(month.strftime("%m/%Y"), n) for month, n in figures.per_month],
-            "chart": selectors.requests_chart(figures),
+            "chart": requests_chart(figures),
         }
         return TemplateResponse(request, "admin/installations/dashboard.html", context)
 
@@ -79,7 +86,7 @@ class CaseDashboardMixin:
         ):
             rows.append((label, self.case_filterset(request, QueryDict(query)).qs.count(), query))
         todo = [(label, n, f"{list_url}?{query}") for label, n, query in rows]
-        follow_ups = selectors.due_follow_ups(FollowUp.objects.for_territories(team_ids(request)))
+        follow_ups = due_follow_ups(FollowUp.objects.for_territories(team_ids(request)))
         todo.append(
             (
                 _("Suivis après installation à faire"),

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from installations.enums import EventKind
+from installations.figures import annual_report_section, follow_up_totals
 from installations.models import CaseEvent
-from installations.selectors import annual_report_section, follow_up_totals
 from installations.services.follow_ups import follow_up_token, follow_ups_ask_due
 from installations.services.reminders import follow_ups_remind_due
 from portal.notifications.models import Notification
@@ -98,6 +98,6 @@ def test_still_practising_is_totalled_for_the_dashboard_and_the_report(territory
 
 
 def test_no_follow_up_recorded_yet_says_so(territory_a):
-    from installations.selectors import follow_up_totals_text
+    from installations.figures import follow_up_totals_text
 
     assert follow_up_totals_text(follow_up_totals(territory=territory_a)) == "aucun suivi enregistré"

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from installations import selectors
 from installations.enums import CaseStatus, NeedKind
+from installations.figures import annual_report_section, dashboard_figures
 from installations.models import Case
 from portal.enums import Profession
 from portal.reporting import collect_sections
@@ -60,7 +61,7 @@ def known_cases(territory_a, territory_b, communes_a):
 
 def test_dashboard_figures_on_known_data(territory_a, known_cases, django_assert_max_num_queries):
     with django_assert_max_num_queries(7):
-        figures = selectors.dashboard_figures(
+        figures = dashboard_figures(
             territory=territory_a, start=datetime.date(2026, 1, 1), end=datetime.date(2026, 12, 31)
         )
     assert figures.total == 5
@@ -70,7 +71,7 @@ def test_dashboard_figures_on_known_data(territory_a, known_cases, django_assert
         (datetime.date(2026, 2, 1), 1),
         (datetime.date(2026, 3, 1), 2),
     ]
-    with_gap = selectors.dashboard_figures(territory=territory_a)
+    with_gap = dashboard_figures(territory=territory_a)
     assert with_gap.per_month[0] == (datetime.date(2025, 6, 1), 1)
     assert with_gap.per_month[1] == (datetime.date(2025, 7, 1), 0)
     assert len(with_gap.per_month) == 10  # June 2025 to March 2026, empty months included
@@ -107,14 +108,14 @@ def test_dashboard_of_another_territory_cannot_be_chosen(territory_a, territory_
 
 def test_annual_report_section_reuses_the_dashboard(territory_a, known_cases, django_assert_max_num_queries):
     with django_assert_max_num_queries(8):  # the dashboard's seven, the follow-ups' totals
-        section = selectors.annual_report_section(territory=territory_a, year=2026)
+        section = annual_report_section(territory=territory_a, year=2026)
     figures = dict(section.figures)
     assert figures["Demandes reçues"] == "5"
     assert figures["Professionnels installés"] == "2"
     assert figures["Délai médian avant le premier contact"] == "2,5 jours"
     assert section.tables[0].rows[0] == ["Médecin généraliste", "3"]
     assert section.charts and section.charts[0].startswith("<svg")
-    assert selectors.annual_report_section(territory=territory_a, year=2019) is None
+    assert annual_report_section(territory=territory_a, year=2019) is None
     assert section.title in [s.title for s in collect_sections(territory=territory_a, year=2026)]
 
 
@@ -153,7 +154,7 @@ def test_demo_builder_gives_cases_in_every_state_and_runs_twice(territory_a, com
     counts = (Case.objects.count(), Aid.objects.count(), Opportunity.objects.count())
     demo.build(territories={"alpha": territory_a})
     assert (Case.objects.count(), Aid.objects.count(), Opportunity.objects.count()) == counts
-    figures = selectors.dashboard_figures(territory=territory_a)
+    figures = dashboard_figures(territory=territory_a)
     assert figures.median_days_to_first_contact and figures.median_days_to_settlement
 
 
