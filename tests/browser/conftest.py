@@ -11,10 +11,10 @@ import axe_playwright_python
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
 from django.conf import settings
 
 from tests.portal.factories import UserFactory
+from tests.totp import TOTP_SECRET, current_totp
 
 CHROMIUM = "/usr/bin/chromium"
 # Without the last two, Chromium keeps trying to reach the network (updates, field trials).
@@ -22,12 +22,6 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
 PASSWORD = "une phrase de passe solide"
 PHONE = {"width": 360, "height": 780}
-TOTP_SECRET = "JBSWY3DPEHPK3PXP"  # base32, as an authenticator app stores it
-
-
-def current_totp(secret=TOTP_SECRET):
-    """The 6 digits an authenticator app shows right now for `secret`."""
-    return format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))
 
 
 @pytest.fixture(scope="session")

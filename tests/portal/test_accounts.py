@@ -5,13 +5,13 @@ import re
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
 from django.core import mail
 from django.urls import reverse
 
 from portal.models import User
 from tests.portal.factories import UserFactory
 from tests.portal.test_theme import PageStructure, assert_accessible_page
+from tests.totp import TOTP_SECRET, current_totp
 
 PASSWORD = "une phrase de passe solide"
 
@@ -277,10 +277,6 @@ def test_password_reset_sends_a_link_that_sets_a_new_password(client):
     assert User.objects.get(email="medecin@exemple.fr").check_password("nouvelle phrase de passe")
 
 
-def _current_totp(secret):
-    return format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))
-
-
 @pytest.mark.django_db
 def test_staff_without_totp_opening_the_admin_is_sent_to_mfa_activation_and_gets_in_once_enrolled(client):
     verified_user(email="coordination@exemple.fr", staff=True)
@@ -309,7 +305,7 @@ def test_staff_without_totp_opening_the_admin_is_sent_to_mfa_activation_and_gets
     wrong = client.post(reverse("mfa_activate_totp"), {"code": "000000"})
     assert wrong.status_code == 200
     assert field_errors(wrong, "id_code")
-    activated = client.post(reverse("mfa_activate_totp"), {"code": _current_totp(secret)})
+    activated = client.post(reverse("mfa_activate_totp"), {"code": current_totp(secret)})
 
     assert activated.status_code == 302
     assert Authenticator.objects.filter(user__email="coordination@exemple.fr", type="totp").exists()
@@ -329,7 +325,7 @@ def test_staff_with_totp_gets_into_the_admin(coordinator_a, login):
 @pytest.mark.django_db
 def test_signing_in_with_totp_asks_for_the_code_on_a_french_page(client):
     user = verified_user(email="coordination@exemple.fr", staff=True)
-    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"})
+    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": TOTP_SECRET})
 
     response = sign_in(client, "coordination@exemple.fr")
 
@@ -339,7 +335,7 @@ def test_signing_in_with_totp_asks_for_the_code_on_a_french_page(client):
     assert "Saisissez le code à 6 chiffres" in page.content.decode()
     assert_accessible_page(page)
     assert not is_signed_in(client)
-    done = client.post(reverse("mfa_authenticate"), {"code": _current_totp("JBSWY3DPEHPK3PXP")})
+    done = client.post(reverse("mfa_authenticate"), {"code": current_totp()})
     assert done.status_code == 302
     assert is_signed_in(client)
 
@@ -360,10 +356,10 @@ def test_second_factor_management_pages_render_in_french_inside_the_theme(client
     from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 
     user = verified_user(email="coordination@exemple.fr", staff=True)
-    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"})
+    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": TOTP_SECRET})
     RecoveryCodes.activate(user)
     sign_in(client, "coordination@exemple.fr")
-    client.post(reverse("mfa_authenticate"), {"code": _current_totp("JBSWY3DPEHPK3PXP")})
+    client.post(reverse("mfa_authenticate"), {"code": current_totp()})
     # Managing the second factor asks for the password again (allauth's reauthentication).
     assert client.post(reverse("account_reauthenticate"), {"password": PASSWORD}).status_code == 302
 
