@@ -259,19 +259,17 @@ def load(db_url, cases):
             "territories",
             f"""
             INSERT INTO portal_territory (slug, name, kind, region, siren, contact_email, contact_phone,
-                                          presentation, logo, main_colour, is_active)
+                                          presentation, logo, main_colour, is_active, article)
             SELECT 'bench-' || lpad(t::text, 2, '0'), 'Territoire de test ' || t, 'ca', 'Normandie', '',
-                   'guichet' || t || '@bench.invalid', '02 33 00 00 00', '', '', '#1d4f91', true
+                   'guichet' || t || '@bench.invalid', '02 33 00 00 00', '', '', '#1d4f91', true, 'le'
             FROM generate_series(1, {TERRITORIES}) AS t;
             """,
         ),
         (
             "communes",
             f"""
-            INSERT INTO portal_commune (insee_code, name, postcodes, departement, epci_siren, population,
-                                        ars_zone)
-            SELECT lpad((10000 + c)::text, 5, '0'), 'Commune ' || c, '[]'::jsonb, '50', '', 1000 + c,
-                   (ARRAY['zip', 'zac', 'none'])[1 + c % 3]
+            INSERT INTO portal_commune (insee_code, name, postcodes, departement, epci_siren, population)
+            SELECT lpad((10000 + c)::text, 5, '0'), 'Commune ' || c, '[]'::jsonb, '50', '', 1000 + c
             FROM generate_series(1, {TERRITORIES * COMMUNES_PER_TERRITORY}) AS c;
             INSERT INTO portal_territory_communes (territory_id, commune_id)
             SELECT t.id, c.id FROM portal_territory t
