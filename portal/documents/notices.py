@@ -8,11 +8,12 @@ behalf (an attendance certificate), the person it is addressed to.
 
 from __future__ import annotations
 
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
-from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
+from portal import french
 from portal.documents.enums import DocumentKind
 from portal.documents.models import GeneratedDocument
 from portal.notifications.services import notify
@@ -31,7 +32,7 @@ def download_path(document: GeneratedDocument) -> str:
 
 def ready_label(document: GeneratedDocument) -> str:
     """ "Bilan prêt", "Attestation prête"…: what the page announces and the notification's subject starts with."""
-    labels = {
+    labels: dict[str, str] = {
         DocumentKind.ANNUAL_REPORT: pgettext("document", "Bilan prêt"),
         DocumentKind.ATTENDANCE_CERTIFICATE: pgettext("document", "Attestation prête"),
         DocumentKind.MINUTES: pgettext("document", "Compte rendu prêt"),
@@ -41,7 +42,7 @@ def ready_label(document: GeneratedDocument) -> str:
 
 
 def failed_label(document: GeneratedDocument) -> str:
-    labels = {
+    labels: dict[str, str] = {
         DocumentKind.ANNUAL_REPORT: pgettext("document", "Bilan non préparé"),
         DocumentKind.ATTENDANCE_CERTIFICATE: pgettext("document", "Attestation non préparée"),
         DocumentKind.MINUTES: pgettext("document", "Compte rendu non préparé"),
@@ -51,7 +52,7 @@ def failed_label(document: GeneratedDocument) -> str:
 
 
 def _requested_on(document: GeneratedDocument) -> str:
-    return formats.date_format(timezone.localtime(document.requested_at), "j F Y à H:i")
+    return french.datetime_(document.requested_at)
 
 
 def _told(document: GeneratedDocument) -> list:
@@ -59,7 +60,7 @@ def _told(document: GeneratedDocument) -> list:
 
 
 def notify_ready(document: GeneratedDocument) -> None:
-    size = formats.number_format(max(1, round((document.size_bytes or 0) / 1024)))
+    size = filesizeformat(document.size_bytes or 0)
     pages = document.pages or 1
     extent = ngettext("%(pages)d page", "%(pages)d pages", pages) % {"pages": pages}
     notify(
@@ -68,7 +69,7 @@ def notify_ready(document: GeneratedDocument) -> None:
         kind=READY_KIND,
         subject=f"{ready_label(document)} : {document.title}",
         body=_(
-            "Le document « %(title)s », demandé le %(requested)s, est prêt : un PDF de %(extent)s (%(size)s Ko). "
+            "Le document « %(title)s », demandé le %(requested)s, est prêt : un PDF de %(extent)s (%(size)s). "
             "Il reste disponible au téléchargement depuis le portail."
         )
         % {"title": document.title, "requested": _requested_on(document), "extent": extent, "size": size},
@@ -82,10 +83,7 @@ def notify_failed(document: GeneratedDocument) -> None:
         recipients=_told(document),
         kind=FAILED_KIND,
         subject=f"{failed_label(document)} : {document.title}",
-        body=_(
-            "Le document « %(title)s », demandé le %(requested)s, n'a pas pu être préparé.\n\nRaison : %(reason)s\n\n"
-            "Vous pouvez relancer sa préparation depuis la page du document."
-        )
+        body=_("Le document « %(title)s », demandé le %(requested)s, n'a pas pu être préparé.\n\nRaison : %(reason)s")
         % {"title": document.title, "requested": _requested_on(document), "reason": document.error},
         url=status_path(document),
     )
