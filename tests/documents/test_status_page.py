@@ -197,3 +197,14 @@ def test_an_attendee_follows_and_retries_only_their_own_certificate(territory_a,
     assert "Attestation non préparée" in page and "Relancer" in page
     assert login(other).get(_url("status", certificate)).status_code == 404
     assert login(other).post(_url("retry", certificate)).status_code == 404
+
+
+
+def test_the_polled_state_costs_a_fixed_handful_of_queries(territory_a, coordinator_a, login, django_assert_num_queries):
+    """Asked every few seconds by each open page: session, user, second factor, territory, the
+    document, the roles; no template-time query."""
+    document = GeneratedDocumentFactory(territory=territory_a, pending=True, requested_by=coordinator_a)
+    client = login(coordinator_a)
+    client.get(_url("status_part", document))  # the session's first load
+    with django_assert_num_queries(6):
+        assert "En préparation" in _text(client.get(_url("status_part", document)))
