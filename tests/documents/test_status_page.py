@@ -200,7 +200,9 @@ def test_an_attendee_follows_and_retries_only_their_own_certificate(territory_a,
 
 
 
-def test_the_polled_state_costs_a_fixed_handful_of_queries(territory_a, coordinator_a, login, django_assert_num_queries):
+def test_the_polled_state_costs_a_fixed_handful_of_queries(
+    territory_a, coordinator_a, login, django_assert_num_queries
+):
     """Asked every few seconds by each open page: session, user, second factor, territory, the
     document, the roles; no template-time query."""
     document = GeneratedDocumentFactory(territory=territory_a, pending=True, requested_by=coordinator_a)
