@@ -199,7 +199,6 @@ def test_an_attendee_follows_and_retries_only_their_own_certificate(territory_a,
     assert login(other).post(_url("retry", certificate)).status_code == 404
 
 
-
 def test_the_polled_state_costs_a_fixed_handful_of_queries(
     territory_a, coordinator_a, login, django_assert_num_queries
 ):
