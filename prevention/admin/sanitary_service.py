@@ -48,6 +48,7 @@ class InterventionInline(TerritoryScopedInline, admin.TabularInline):
 
 @admin.register(StudentTeam)
 class StudentTeamAdmin(TerritoryScopedAdmin):
+    access_logged = True
     list_display = ["name", "academic_year", "referent"]
     list_filter = ["academic_year"]
     search_fields = ["name", "referent"]
