@@ -244,7 +244,8 @@ class TerritoryScopedAdmin(AdminPageTitles, _ModelAdmin):
         form_url: str = "",
         obj: Any = None,
     ) -> Any:
-        if self.access_logged and change and obj is not None:
+        territory_id = self.territory_id_of(obj) if obj is not None else None
+        if self.access_logged and change and territory_id is not None:
             from portal.privacy.enums import AccessKind
             from portal.privacy.services import access_record
 
@@ -252,7 +253,7 @@ class TerritoryScopedAdmin(AdminPageTitles, _ModelAdmin):
             # person, so that it holds no more personal data than it must.
             access_record(
                 user=request.user,
-                territory_ids=[self.territory_id_of(obj)],
+                territory_ids=[territory_id],
                 kind=AccessKind.PERSON_RECORD,
                 object_ref=f"{self.model._meta.verbose_name} n° {obj.pk}",
                 object_id=obj.pk,
