@@ -64,6 +64,15 @@ class TrainingConfig(AppConfig):
                 purge="training.services.retention.housing_bookings_anonymise",
             ),
             RetentionRule(
+                "training.session_registrations",
+                label=_(
+                    "Inscriptions avec un compte aux formations (personne, attestation de présence), à compter de "
+                    "la fin de la formation ; celles sans compte suivent la règle des événements"
+                ),
+                outcome=_("anonymisées : la présence reste comptée sans nom"),
+                purge="training.services.retention.session_registrations_anonymise",
+            ),
+            RetentionRule(
                 "training.tutor_pairs",
                 label=_("Binômes de tutorat, à compter de la fin du tutorat"),
                 outcome=_("supprimés"),

@@ -341,6 +341,10 @@ _RETENTION_DEFAULTS = {
     # Housing bookings, from the departure day: occupant, e-mail, note, arrival and keys dates erased.
     # Two years: deposits and damages are settled well within it.
     "training.housing_bookings": 2 * 365,
+    # Registrations with an account to training sessions, from the session's end: the person and the
+    # attendance certificate go. Three years: the professionals' DPC obligation is checked over three-year
+    # periods, and they keep their certificate themselves.
+    "training.session_registrations": 3 * 365,
     # Tutor–student pairs, from the end of the tutoring: deleted.
     "training.tutor_pairs": 3 * 365,
     # Health ambassadors, from the day they stopped: deleted.

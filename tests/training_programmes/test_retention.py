@@ -104,3 +104,51 @@ def test_an_ended_commitment_needs_its_closing_day(territory_a):
     with pytest.raises(ValidationError) as error:
         commitment.full_clean()
     assert "closed_on" in error.value.message_dict
+
+
+def test_registrations_to_training_sessions_lose_the_person_and_the_certificate_after_three_years(
+    territory_a, coordinator_a, login, django_capture_on_commit_callbacks
+):
+    from portal.events.models import Registration
+    from tests.documents.factories import GeneratedDocumentFactory
+    from tests.events.factories import EventFactory, RegistrationFactory
+    from tests.training_programmes.factories import SessionFactory
+
+    def session(days_ago):
+        start = ago(days_ago)
+        return SessionFactory(
+            territory=territory_a, event__starts_at=start, event__ends_at=start + datetime.timedelta(hours=3)
+        )
+
+    old = session(3 * 365 + 2).event
+    certificate = GeneratedDocumentFactory(
+        territory=territory_a,
+        title="Attestation de présence — Formé-MARQUE",
+        file=ContentFile(b"%PDF-1.4 attestation CERTIF-MARQUE", name="attestation.pdf"),
+    )
+    trained = RegistrationFactory(
+        territory=territory_a,
+        event=old,
+        user=UserFactory(first_name="Camille", last_name="Inscrite-MARQUE", email="forme@exemple.fr"),
+        attended=True,
+        certificate=certificate,
+    )
+    recent = RegistrationFactory(territory=territory_a, event=session(3 * 365 - 2).event, attended=True)
+    # Another axis' event (a prevention evening) is not training's to purge.
+    other_event = EventFactory(territory=territory_a, starts_at=ago(4 * 365), ends_at=ago(4 * 365 - 1))
+    other = RegistrationFactory(territory=territory_a, event=other_event)
+    assert files_containing(b"CERTIF-MARQUE")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        purged = territory_retention_purge(territory=territory_a)
+
+    assert purged["training.session_registrations"] == 1
+    # The account is the person's own; nothing else of them, the certificate's file included.
+    assert tables_containing("MARQUE") == ["portal_user"] and files_containing(b"CERTIF-MARQUE") == []
+    trained.refresh_from_db()
+    assert (trained.user, trained.name, trained.certificate, trained.attended) == (None, "", None, True)
+    assert trained.email == f"efface-{trained.pk}@invalid"
+    export = admin_export(login(coordinator_a), Registration, Registration.objects.all())
+    assert "Inscrite-MARQUE" not in export and recent.user.get_full_name() in export
+    assert Registration.objects.get(pk=recent.pk).user_id == recent.user_id
+    assert Registration.objects.get(pk=other.pk).user_id == other.user_id

@@ -14,6 +14,8 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from portal.events.models import Registration
+from portal.events.services import registrations_erase
 from portal.models import Territory
 from training.enums_programmes import ENDED_COMMITMENT_STATUSES, ApplicationStatus
 from training.models import (
@@ -118,3 +120,14 @@ def housing_bookings_anonymise(*, territory: Territory, before: datetime.datetim
 def tutor_pairs_delete(*, territory: Territory, before: datetime.datetime) -> int:
     deleted, _by_model = TutorPair.objects.for_territory(territory).filter(ended_on__lt=before.date()).delete()
     return deleted
+
+
+@transaction.atomic
+def session_registrations_anonymise(*, territory: Territory, before: datetime.datetime) -> int:
+    """Registrations with an account to a training session that ended before `before` (those without
+    one go by portal/events' own rule): the person and their certificate go, attendance stays."""
+    return registrations_erase(
+        Registration.objects.for_territory(territory).filter(
+            event__training_session__isnull=False, event__ends_at__lt=before, user__isnull=False
+        )
+    )
