@@ -7,10 +7,10 @@ from django.urls import reverse
 
 from portal.privacy.enums import AccessKind
 from portal.privacy.models import AccessLog
-from tests.prevention.factories import AmbassadorFactory, HealthStudentFactory
+from tests.prevention.factories import AmbassadorFactory, HealthStudentFactory, StudentTeamFactory
 from tests.privacy.markers import admin_export
-from tests.training.factories import BookingFactory, PlacementFactory
-from tests.training_programmes.factories import ApplicationDocumentFactory, TutorPairFactory
+from tests.training.factories import BookingFactory, PlacementFactory, WelcomeKitFactory
+from tests.training_programmes.factories import ApplicationDocumentFactory, CommitmentFactory, TutorPairFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -28,8 +28,21 @@ def change_url(obj):
         lambda t: TutorPairFactory(territory=t),
         lambda t: AmbassadorFactory(territory=t),
         lambda t: HealthStudentFactory(territory=t),
+        lambda t: StudentTeamFactory(territory=t),
+        lambda t: WelcomeKitFactory(territory=t),
+        lambda t: CommitmentFactory(territory=t),
     ],
-    ids=["placement", "booking", "scholarship application", "tutor pair", "ambassador", "health student"],
+    ids=[
+        "placement",
+        "booking",
+        "scholarship application",
+        "tutor pair",
+        "ambassador",
+        "health student",
+        "student team",
+        "welcome kit",
+        "commitment",
+    ],
 )
 def test_opening_a_persons_record_logs_one_row_naming_the_record_not_the_person(
     make, territory_a, territory_b, coordinator_a, login
