@@ -253,9 +253,10 @@ def migrate(env):
 
 # Three partner organisations per territory, each with its referent (partenaire<territory>-<k>@bench.invalid;
 # partenaire1-1 is the benchmark's partner), and referrals as coordinators make them: one referred need
-# in twenty gets a referent (with an answer on half of them, the applicant's consent on half), one settled
-# case in two hundred had its needs referred before it ended, a "referred" event on the timeline of each
-# and, on one case in forty, a thread of two notes between the coordinator and the referent. Idempotent
+# in forty gets a referent (with an answer on half of them, the applicant's consent on half), one need
+# of a settled case in five hundred was referred before it ended (at 1,000,000 cases: some thirty
+# referrals waiting or in progress per referent, a dozen finished), a "referred" event on the timeline
+# of each and, on half of them, a thread of two notes between the coordinator and the referent. Idempotent
 # (ON CONFLICT, NOT EXISTS, only needs without a referent): `installations_load.py --add-partners` adds
 # it to a database loaded before this step existed.
 PARTNERS_SQL = """
@@ -285,7 +286,7 @@ CREATE TEMP TABLE referred AS
     FROM installations_need n JOIN installations_case c ON c.id = n.case_id
     JOIN referents r ON r.territory_id = n.territory_id AND r.k = (n.case_id + n.id) % 3
     WHERE n.referent_id IS NULL
-      AND ((n.state = 'referred' AND n.case_id % 20 = 0) OR (c.status = 'settled' AND n.case_id % 200 = 0));
+      AND ((n.state = 'referred' AND n.id % 40 = 0) OR (c.status = 'settled' AND n.id % 500 = 0));
 UPDATE installations_need n
 SET referred_to_id = r.organisation_id, referent_id = r.user_id, referred_at = r.submitted_at + interval '5 days',
     contact_consent = n.id % 2 = 0,
@@ -304,7 +305,7 @@ SELECT (ARRAY['Pouvez-vous accompagner ce professionnel ?', 'Oui, je le contacte
        r.submitted_at + k * interval '2 days', r.case_id, r.territory_id, r.id,
        CASE WHEN k = 1 THEN r.assigned_to_id ELSE r.user_id END
 FROM referred r CROSS JOIN generate_series(1, 2) AS k
-WHERE r.case_id % 40 = 0;
+WHERE (r.id / 40) % 2 = 0;
 """
 
 
