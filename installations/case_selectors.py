@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from installations.enums import NeedState
 from installations.models import Aid, Case, CaseDocument, CaseEvent, FollowUp, Message, Need, Note, Opportunity
@@ -49,9 +49,9 @@ def case_page_case(queryset: QuerySet[Case], pk: int | str) -> Case | None:
 def case_page_data(case: Case) -> CasePageData:
     territory_id = case.territory_id
     needs = list(
-        Need.objects.filter(case=case, territory_id=territory_id).select_related(
-            "owner", "referred_to", "referent", "referral_answered_by"
-        )
+        Need.objects.filter(case=case, territory_id=territory_id)
+        .select_related("owner", "referred_to", "referent")
+        .order_by()  # sorted below (the model's order joins the case)
     )
     threads: dict[int, list[Note]] = defaultdict(list)
     notes: list[Note] = []
@@ -60,12 +60,22 @@ def case_page_data(case: Case) -> CasePageData:
             notes.append(note)
         else:
             threads[note.need_id].append(note)
-    linked_aid_ids = sorted(case.aids.values_list("pk", flat=True))
-    linked_opportunity_ids = sorted(case.opportunities.values_list("pk", flat=True))
-    # The catalogue offered, and what is linked already even if withdrawn since.
-    aids = Aid.objects.filter(Q(active=True) | Q(pk__in=linked_aid_ids), territory_id=territory_id)
-    opportunities = Opportunity.objects.filter(
-        Q(published=True) | Q(pk__in=linked_opportunity_ids), territory_id=territory_id
+    # The catalogue offered, and what is linked already even if withdrawn since: one query each, the
+    # link read as a column (`linked`).
+    aid_links = Case.aids.through.objects.filter(case_id=case.pk, aid_id=OuterRef("pk"))
+    aids = list(
+        Aid.objects.filter(territory_id=territory_id)
+        .annotate(linked=Exists(aid_links))
+        .filter(Q(active=True) | Q(linked=True))
+        .prefetch_related("communes")
+        .order_by("name", "pk")
+    )
+    opportunity_links = Opportunity.cases.through.objects.filter(case_id=case.pk, opportunity_id=OuterRef("pk"))
+    opportunities = list(
+        Opportunity.objects.filter(territory_id=territory_id)
+        .annotate(linked=Exists(opportunity_links))
+        .filter(Q(published=True) | Q(linked=True))
+        .order_by("title", "pk")
     )
     team = list(
         User.objects.filter(is_active=True, memberships__territory_id=territory_id, memberships__role__in=EDITOR_ROLES)
@@ -85,11 +95,12 @@ def case_page_data(case: Case) -> CasePageData:
         ),
         documents=list(CaseDocument.objects.filter(case=case, territory_id=territory_id)),
         follow_ups=list(FollowUp.objects.filter(case=case, territory_id=territory_id)),
-        aids=list(aids.order_by("name", "pk")),
-        linked_aid_ids=linked_aid_ids,
-        opportunities=list(opportunities.order_by("title", "pk")),
-        linked_opportunity_ids=linked_opportunity_ids,
-        eligibility=case_eligible_aids(case),
+        aids=aids,
+        linked_aid_ids=sorted(aid.pk for aid in aids if aid.linked),
+        opportunities=opportunities,
+        linked_opportunity_ids=sorted(opportunity.pk for opportunity in opportunities if opportunity.linked),
+        # The active aids of the catalogue, already read with their communes.
+        eligibility=case_eligible_aids(case, aids=[aid for aid in aids if aid.active]),
         team=team,
         referents=partner_referent_memberships(territory_id),
     )
