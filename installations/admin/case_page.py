@@ -38,6 +38,7 @@ from installations.admin.case_forms import (
     ThreadForm,
     person_label,
 )
+from installations.admin.case_rows import messages_html, notes_html, thread_html, timeline_html
 from installations.admin.common import is_team_for
 from installations.admin.workflow import WORKFLOW_STEPS, available_steps
 from installations.case_selectors import CasePageData, case_page_case, case_page_data
@@ -87,6 +88,7 @@ class NeedCard:
     answer_form: AnswerForm | None
     thread_form: ThreadForm | None
     thread: list[Any]
+    thread_html: str
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -159,6 +161,10 @@ class CasePageMixin:
             "steps": steps,
             "action": {name: action_url(name) for name in CASE_ACTIONS},
             "need_cards": need_cards,
+            # The repeated rows, written in Python (case_rows.py).
+            "messages_html": messages_html(data.messages),
+            "notes_html": notes_html(data.notes),
+            "timeline_html": timeline_html(data.events),
             "open_needs": sum(1 for need in data.needs if need.state not in (NeedState.DONE, NeedState.DROPPED)),
             "add_need_form": bound.get("add-need")
             or (AddNeedForm(existing={n.kind for n in data.needs}) if writable else None),
@@ -242,6 +248,7 @@ class CasePageMixin:
                 else None
             ),
             thread=data.threads.get(need.pk, []),
+            thread_html=thread_html(data.threads.get(need.pk, []), need.referent_id),
         )
 
     # --- the cards' actions -----------------------------------------------------------------------
