@@ -38,6 +38,7 @@ def main():
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--only", default="", help="measure only the pages whose label has one of these words")
     parser.add_argument("--profile", default="", help="print the costliest functions of the pages with this word")
+    parser.add_argument("--save", default="", help="with --profile: save the profile there (pstats) too")
     args = parser.parse_args()
     _, db_url = database_urls(args.db)
     env = environment(db_url, args.redis)
@@ -86,6 +87,8 @@ def main():
             flush=True,
         )
         if args.profile and args.profile in label:
+            if args.save:
+                stats.dump_stats(args.save)
             stats.sort_stats("cumulative").print_stats(60)
             stats.sort_stats("tottime").print_stats(30)
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Case as DbCase
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, When
 
 from installations.enums import NeedState
 from installations.models import Aid, Case, CaseDocument, CaseEvent, FollowUp, Message, Need, Note, Opportunity
@@ -77,11 +78,7 @@ def case_page_data(case: Case) -> CasePageData:
         .filter(Q(published=True) | Q(linked=True))
         .order_by("title", "pk")
     )
-    team = list(
-        User.objects.filter(is_active=True, memberships__territory_id=territory_id, memberships__role__in=EDITOR_ROLES)
-        .distinct()
-        .order_by("last_name", "first_name", "email")
-    )
+    team, referents = team_and_referents(territory_id)
     return CasePageData(
         case=case,
         needs=sorted(needs, key=lambda need: (need.state in (NeedState.DONE, NeedState.DROPPED), need.pk)),
@@ -102,20 +99,34 @@ def case_page_data(case: Case) -> CasePageData:
         # The active aids of the catalogue, already read with their communes.
         eligibility=case_eligible_aids(case, aids=[aid for aid in aids if aid.active]),
         team=team,
-        referents=partner_referent_memberships(territory_id),
+        referents=referents,
     )
 
 
-def partner_referent_memberships(territory_id: int) -> list[Membership]:
-    """Who may receive a referral in a territory: the active partner referents tied to an
-    organisation (the "Orienter vers" choice lists them, and only them)."""
-    return list(
-        Membership.objects.filter(
-            territory_id=territory_id, role=Role.PARTNER, organisation__isnull=False, user__is_active=True
-        )
+def team_and_referents(territory_id: int) -> tuple[list[User], list[Membership]]:
+    """The territory's team (the active coordinators and managers: a need's possible owners) and who
+    may receive a referral (the active partner referents tied to an organisation: the "Orienter
+    vers" choice lists them, and only them), read together."""
+    memberships = (
+        Membership.objects.filter(territory_id=territory_id, user__is_active=True)
+        .filter(Q(role__in=EDITOR_ROLES) | Q(role=Role.PARTNER, organisation__isnull=False))
         .select_related("user", "organisation")
-        .order_by("organisation__name", "user__last_name", "user__first_name")
+        # The referents by organisation then name; the team (no organisation key) by name.
+        .order_by(
+            DbCase(When(role=Role.PARTNER, then=F("organisation__name"))),
+            "user__last_name",
+            "user__first_name",
+            "user__email",
+        )
     )
+    team: dict[int, User] = {}
+    referents = []
+    for membership in memberships:
+        if membership.role == Role.PARTNER:
+            referents.append(membership)
+        else:
+            team.setdefault(membership.user_id, membership.user)
+    return list(team.values()), referents
 
 
 def referrals_of(user: User, territory_ids: set[int]) -> QuerySet[Need]:

@@ -332,11 +332,12 @@ def eligible_aids(
 ) -> list[AidEligibility]:
     """Each active aid of the territory's catalogue (`aids` when the caller has read it, with their
     communes), with whether it applies to `profession` settling in `commune` and why (eligible
-    first). Four queries whatever the catalogue's size, two when `aids` is given."""
+    first). At most four queries whatever the catalogue's size, two when `aids` is given, none
+    when there is no aid."""
     aids = list(aid_catalogue(territory)) if aids is None else aids
     covered_ids: set[int] = set()
     zone = None
-    if commune is not None:
+    if commune is not None and aids:  # without aids, nothing to check the commune against
         covered_ids = set(territory.communes.filter(pk=commune.pk).values_list("pk", flat=True))
         zone = commune_zone(commune, profession)
     results = [
