@@ -5,12 +5,19 @@ Loads N cases (1,000,000 by default) over 50 territories into a PostgreSQL datab
 set-based SQL (generate_series, no ORM loop), starts gunicorn on loopback against it and measures
 with wrk, at 10 and 50 concurrent clients:
 
-- the coordinator's case list (in the admin, filtered by status, newest first), as a coordinator
-  reloading it gets it (from the list's cache while nothing changed) and with every view rendered;
-- the coordinator's case page (admin change form);
+- the coordinator's case list rotating over 60 views (status tabs, pages, sorts, filters, searches),
+  and one view reloaded;
+- the coordinator's case page rotating over 50 cases of the territory (ten with needs referred to a
+  partner, ten with a thread with the partner, ten with messages, ten with four needs, and cases of
+  every status);
+- the partner referent's referrals (installations_data.PARTNERS_SQL makes three referents per
+  territory) and the coordinator's dashboard (their home after sign-in);
 - the applicant's space (their list of cases, and one case page);
 - the floor: a minimal view of the same stack (same middleware, same session) reading the same 25
-  rows with one query.
+  rows with one query, before and after the list and the case page, each compared with the mean.
+
+`benchmarks/installations_cpu.py` measures the same pages in process (CPU and function calls per
+view), which the machine's load moves much less.
 
 It prints requests/s, p95 latency and errors for each, and the PostgreSQL plan of the list query
 (which must use an index, not a sequential scan of a million rows).
@@ -18,6 +25,8 @@ It prints requests/s, p95 latency and errors for each, and the PostgreSQL plan o
     .venv/bin/python benchmarks/installations_load.py --cases 50000        # a quick first run
     .venv/bin/python benchmarks/installations_load.py                      # 1,000,000 cases
     .venv/bin/python benchmarks/installations_load.py --skip-load          # measure again
+    .venv/bin/python benchmarks/installations_load.py --skip-load --add-partners  # a database loaded
+                                                             # before the partners' step: add it, measure
 
 Needs: PostgreSQL (DATABASE_URL's server; the database BENCH_DB is dropped and created), Redis
 (REDIS_URL, for sessions and cache as in production), `wrk` (apt-get install wrk), gunicorn.
