@@ -74,8 +74,10 @@ def main():
         client = clients[who]
         paths = paths * (50 // len(paths) or 1)  # about fifty requests of each page
         one_round(client, paths)  # warm: caches, imports, the first connection
-        queries = []  # counted by a wrapper: each request's start empties connection.queries
-        with connection.execute_wrapper(lambda execute, *call: queries.append(1) or execute(*call)):
+        queries: list[str] = []  # counted by a wrapper: each request's start empties connection.queries
+        with connection.execute_wrapper(
+            lambda execute, sql, *rest, seen=queries: seen.append(sql) or execute(sql, *rest)
+        ):
             one_round(client, paths)
         best = min(_timed(one_round, client, paths) for _ in range(args.rounds))
         profile = cProfile.Profile(time.process_time)  # CPU, not the wait for PostgreSQL

@@ -34,7 +34,7 @@ Needs: PostgreSQL (DATABASE_URL's server; the database BENCH_DB is dropped and c
 
 # A script run by hand on one's own machine: it starts local programs (psql, gunicorn, wrk) and sends
 # SQL built from its own integer constants, never from input.
-# ruff: noqa: S603, S608, S310
+# ruff: noqa: S603, S310
 
 from __future__ import annotations
 
@@ -208,7 +208,8 @@ kinds = [
 ]
 case_pages = []
 for kind, quota in zip([*kinds, cases], [10, 10, 10, 10, 2, 2, 2, 2, 2, 50]):
-    fresh = [pk for pk in kind.order_by("-pk").values_list("pk", flat=True).distinct()[:quota + 50] if pk not in case_pages]
+    candidates = kind.order_by("-pk").values_list("pk", flat=True).distinct()[: quota + 50]
+    fresh = [pk for pk in candidates if pk not in case_pages]
     case_pages += fresh[: min(quota, 50 - len(case_pages))]
 
 def cookie(user, first_page=None):
