@@ -64,7 +64,7 @@ def case_page_data(case: Case) -> CasePageData:
     # The catalogue offered, and what is linked already even if withdrawn since: one query each, the
     # link read as a column (`linked`).
     aid_links = Case.aids.through.objects.filter(case_id=case.pk, aid_id=OuterRef("pk"))
-    aids = list(
+    aids: list[Aid] = list(
         Aid.objects.filter(territory_id=territory_id)
         .annotate(linked=Exists(aid_links))
         .filter(Q(active=True) | Q(linked=True))
@@ -72,7 +72,7 @@ def case_page_data(case: Case) -> CasePageData:
         .order_by("name", "pk")
     )
     opportunity_links = Opportunity.cases.through.objects.filter(case_id=case.pk, opportunity_id=OuterRef("pk"))
-    opportunities = list(
+    opportunities: list[Opportunity] = list(
         Opportunity.objects.filter(territory_id=territory_id)
         .annotate(linked=Exists(opportunity_links))
         .filter(Q(published=True) | Q(linked=True))
@@ -93,9 +93,10 @@ def case_page_data(case: Case) -> CasePageData:
         documents=list(CaseDocument.objects.filter(case=case, territory_id=territory_id)),
         follow_ups=list(FollowUp.objects.filter(case=case, territory_id=territory_id)),
         aids=aids,
-        linked_aid_ids=sorted(aid.pk for aid in aids if aid.linked),
+        # `linked`: the annotation above.
+        linked_aid_ids=sorted(aid.pk for aid in aids if getattr(aid, "linked", False)),
         opportunities=opportunities,
-        linked_opportunity_ids=sorted(opportunity.pk for opportunity in opportunities if opportunity.linked),
+        linked_opportunity_ids=sorted(item.pk for item in opportunities if getattr(item, "linked", False)),
         # The active aids of the catalogue, already read with their communes.
         eligibility=case_eligible_aids(case, aids=[aid for aid in aids if aid.active]),
         team=team,
