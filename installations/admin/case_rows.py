@@ -1,18 +1,22 @@
-"""The case page's repeated rows (installations/admin/case_page.py) written in Python: the timeline,
-the conversation, the internal notes and each need's thread with its partner referent. Through the
-template engine each row cost a dozen variable lookups, filters and a date format; a case followed
-for a year has a hundred of them. The HTML is what page.html wrote; every value is escaped here."""
+"""Repeated rows written in Python: on the case page (installations/admin/case_page.py) the timeline,
+the conversation, the internal notes and each need's thread with its partner referent; on the partner
+referent's page (referrals.py) the needs referred to them. Through the template engine each row cost
+a dozen variable lookups, filters and a date format; a case followed for a year has a hundred of
+them, a partner some forty referrals. The HTML is what the templates wrote; every value is escaped here."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
 from django.template.defaultfilters import linebreaksbr
+from django.urls import reverse
 from django.utils import formats
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
+
+from installations.enums import NeedKind, NeedState, ReferralAnswer
 
 
 def _when(value, format_: str) -> str:
@@ -80,4 +84,46 @@ def timeline_html(events: Iterable) -> SafeString:
     if not rows:
         nothing = escape(_("Rien pour l'instant."))
         rows.append(f"<li>{nothing}</li>")
+    return mark_safe("".join(rows))  # noqa: S308 (every value escaped above)
+
+
+def referral_rows_html(needs: Iterable, today) -> SafeString:
+    """The partner referent's list of the needs referred to them (referrals.py), one item each: what
+    admin/installations/need/_referral_rows.html wrote, a need's labels read from dicts (a model's
+    get_FOO_display() translates every choice of the field at each call)."""
+    kinds = {value: escape(label) for value, label in NeedKind.choices}
+    states = {value: escape(label) for value, label in NeedState.choices}
+    answers = {value: escape(label) for value, label in ReferralAnswer.choices}
+    words = {
+        "case": escape(_("demande")),
+        "territory": escape(_("Territoire")),
+        "referred": escape(_("Orienté le")),
+        "due": escape(_("Échéance")),
+        "answer": escape(_("Votre réponse")),
+        "state": escape(_("État")),
+        "overdue": escape(_("dépassée")),
+    }
+    # One reversal: the items' URLs differ only by the primary key.
+    before, after = reverse("admin:installations_referral", args=[0]).rsplit("/0/", 1)
+    rows = []
+    for need in needs:
+        due = "—"
+        if need.due_date:
+            late = need.due_date < today and need.state == NeedState.REFERRED
+            mark = f" ({words['overdue']})" if late else ""
+            css = ' class="rf-overdue"' if late else ""
+            due = f"<span{css}>{formats.date_format(need.due_date, 'j F Y')}{mark}</span>"
+        referred_at = _when(need.referred_at, "j F Y") if need.referred_at else ""
+        rows.append(
+            f'<li class="cp-need"><h3><a href="{escape(before)}/{need.pk}/{escape(after)}">'
+            f"{kinds.get(need.kind, escape(need.kind))} — {words['case']} {escape(need.case.reference)}</a></h3>"
+            f'<dl class="cp-facts">'
+            f"<div><dt>{words['territory']}</dt><dd>{escape(need.case.territory.name)}</dd></div>"
+            f"<div><dt>{words['referred']}</dt><dd>{referred_at}</dd></div>"
+            f"<div><dt>{words['due']}</dt><dd>{due}</dd></div>"
+            f'<div><dt>{words["answer"]}</dt><dd class="cp-answer-{escape(need.referral_answer or "pending")}">'
+            f"{answers.get(need.referral_answer, escape(need.referral_answer))}</dd></div>"
+            f"<div><dt>{words['state']}</dt><dd>{states.get(need.state, escape(need.state))}</dd></div>"
+            f"</dl></li>"
+        )
     return mark_safe("".join(rows))  # noqa: S308 (every value escaped above)
