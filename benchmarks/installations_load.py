@@ -299,7 +299,12 @@ def bench_pages(people):
         ("floor, again", "coordinator", floor, "<ul>"),
         ("case list, one view reloaded", "coordinator", [f"{case_list}?status=submitted"], "result_list"),
         ("partner: referrals", "partner", ["/admin/installations/need/orientations/"], "waiting-title"),
-        ("coordinator: dashboard", "coordinator", [f"{case_list}dashboard/?territory={people['territory']}"], "chart"),
+        (
+            "coordinator: dashboard",
+            "coordinator",
+            [f"{case_list}dashboard/?territory={people['territory']}"],
+            "Tableau de bord",
+        ),
         ("applicant: my cases", "applicant", [f"/{people['slug']}/installation/mes-demandes/"], "Demande B01-"),
         (
             "applicant: case page",
