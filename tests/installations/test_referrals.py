@@ -52,7 +52,7 @@ def test_partner_lists_what_was_referred_to_them_with_due_dates(
         page = client.get(REFERRALS)
     assert page.status_code == 200
     # Pinned, whatever the number of referrals: thirteen cost what one costs (session, user, second
-    # factor, memberships, the referrals).
+    # factor, memberships, the referrals, the staff access log's INSERT).
     _page, many = get_with_queries(client, REFERRALS)
     one_partner = UserFactory(email="seul@exemple.fr", staff=True)
     MembershipFactory(user=one_partner, territory=territory_a, role=Role.PARTNER, organisation=partner_a.organisation)
@@ -62,7 +62,7 @@ def test_partner_lists_what_was_referred_to_them_with_due_dates(
     one_client.get(REFERRALS)
     one_page, one = get_with_queries(one_client, REFERRALS)
     assert len(one_page.context_data["waiting"]) == 1
-    assert len(one) == len(many) == 5, many
+    assert len(one) == len(many) == 6, many
     html = page.content.decode()
     assert len(page.context_data["waiting"]) == 13 and late.case.reference in html
     assert "(dépassée)" in html and not_mine.case.reference not in html
