@@ -327,13 +327,17 @@ def commune_zone(commune: Commune, profession: str) -> str | None:
     return CommuneZoning.objects.filter(commune=commune, profession=zoning).values_list("zone", flat=True).first()
 
 
-def eligible_aids(territory: Territory, profession: str, commune: Commune | None = None) -> list[AidEligibility]:
-    """Each active aid of the territory's catalogue, with whether it applies to `profession`
-    settling in `commune` and why (eligible first). Four queries whatever the catalogue's size."""
-    aids = list(aid_catalogue(territory))
+def eligible_aids(
+    territory: Territory, profession: str, commune: Commune | None = None, *, aids: list[Aid] | None = None
+) -> list[AidEligibility]:
+    """Each active aid of the territory's catalogue (`aids` when the caller has read it, with their
+    communes), with whether it applies to `profession` settling in `commune` and why (eligible
+    first). At most four queries whatever the catalogue's size, two when `aids` is given, none
+    when there is no aid."""
+    aids = list(aid_catalogue(territory)) if aids is None else aids
     covered_ids: set[int] = set()
     zone = None
-    if commune is not None:
+    if commune is not None and aids:  # without aids, nothing to check the commune against
         covered_ids = set(territory.communes.filter(pk=commune.pk).values_list("pk", flat=True))
         zone = commune_zone(commune, profession)
     results = [
@@ -344,13 +348,13 @@ def eligible_aids(territory: Territory, profession: str, commune: Commune | None
     return sorted(results, key=lambda r: order[r.eligible])
 
 
-def case_eligible_aids(case: Case) -> list[AidEligibility]:
+def case_eligible_aids(case: Case, *, aids: list[Aid] | None = None) -> list[AidEligibility]:
     """Eligibility for a case: the settlement commune if known, else its first target commune."""
     commune = case.settlement_commune
     if commune is None:
         targets = list(case.target_communes.all())
         commune = targets[0] if targets else None
-    return eligible_aids(case.territory, case.profession, commune)
+    return eligible_aids(case.territory, case.profession, commune, aids=aids)
 
 
 def aid_catalogue(territory: Territory) -> QuerySet[Aid]:

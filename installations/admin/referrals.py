@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from installations.admin.case_forms import AnswerForm, ThreadForm, VersionField, person_label
 from installations.admin.case_page import add_service_errors
+from installations.admin.case_rows import referral_rows_html
 from installations.admin.common import partner_ids
 from installations.case_selectors import referral_detail, referrals_of
 from installations.enums import NeedState, ReferralAnswer
@@ -81,11 +82,16 @@ class ReferralsMixin:
             request=request,
         )
         today = timezone.localdate()
-        context = {
-            **self._context(request, _("Besoins qui vous sont orientés")),
+        groups = {
             "waiting": [n for n in needs if n.state == NeedState.REFERRED and not n.referral_answer],
             "in_progress": [n for n in needs if n.state == NeedState.REFERRED and n.referral_answer],
             "finished": [n for n in needs if n.state != NeedState.REFERRED],
+        }
+        context = {
+            **self._context(request, _("Besoins qui vous sont orientés")),
+            **groups,
+            # Each group's items written in Python (case_rows.py).
+            **{f"{name}_html": referral_rows_html(group, today) for name, group in groups.items()},
             "today": today,
         }
         return TemplateResponse(request, "admin/installations/need/referrals.html", context)

@@ -12,7 +12,7 @@ from installations.services.needs import need_refer
 from portal.enums import Role
 from portal.notifications.models import Notification
 from tests.form_data import form_data
-from tests.installations.admin_helpers import change_url
+from tests.installations.admin_helpers import change_url, get_with_queries
 from tests.installations.factories import CaseFactory, NeedFactory
 from tests.portal.factories import MembershipFactory, UserFactory
 
@@ -51,6 +51,18 @@ def test_partner_lists_what_was_referred_to_them_with_due_dates(
     with django_assert_max_num_queries(10):
         page = client.get(REFERRALS)
     assert page.status_code == 200
+    # Pinned, whatever the number of referrals: thirteen cost what one costs (session, user, second
+    # factor, memberships, the referrals, the staff access log's INSERT).
+    _page, many = get_with_queries(client, REFERRALS)
+    one_partner = UserFactory(email="seul@exemple.fr", staff=True)
+    MembershipFactory(user=one_partner, territory=territory_a, role=Role.PARTNER, organisation=partner_a.organisation)
+    one_partner.organisation = partner_a.organisation
+    referred(territory_a, coordinator_a, one_partner)
+    one_client = login(one_partner)
+    one_client.get(REFERRALS)
+    one_page, one = get_with_queries(one_client, REFERRALS)
+    assert len(one_page.context_data["waiting"]) == 1
+    assert len(one) == len(many) == 6, many
     html = page.content.decode()
     assert len(page.context_data["waiting"]) == 13 and late.case.reference in html
     assert "(dépassée)" in html and not_mine.case.reference not in html
