@@ -64,9 +64,7 @@ def rotations(client_user_cases):
     pages["applicant: my space"] = ["/espace/"]
     slugs = sorted({case.territory.slug for case in cases})
     pages["applicant: my cases"] = [f"/{slug}/installation/mes-demandes/" for slug in slugs]
-    pages["applicant: a case page"] = [
-        f"/{case.territory.slug}/installation/mes-demandes/{case.pk}/" for case in cases
-    ]
+    pages["applicant: a case page"] = [f"/{case.territory.slug}/installation/mes-demandes/{case.pk}/" for case in cases]
     return pages
 
 

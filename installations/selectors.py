@@ -281,12 +281,17 @@ def _zoning_verdict(aid: Aid, *, profession: str, commune: Commune, zone: str | 
 
 
 def _aid_eligibility(
-    aid: Aid, *, profession: str, commune: Commune | None, covered_ids: set[int], zone: str | None
+    aid: Aid,
+    *,
+    profession: str,
+    commune: Commune | None,
+    covered_ids: set[int],
+    zone: str | None,
+    aid_communes: set[int],
 ) -> AidEligibility:
     verdict, reason = _profession_verdict(aid, profession)
     reasons: list[str] = [reason]
     verdicts: list[bool | None] = [verdict]
-    aid_communes = {c.pk for c in aid.communes.all()}
     zoning_unknown = False
     if commune is None:
         if aid.zones or aid_communes:
@@ -331,13 +336,25 @@ def eligible_aids(territory: Territory, profession: str, commune: Commune | None
     """Each active aid of the territory's catalogue, with whether it applies to `profession`
     settling in `commune` and why (eligible first). Four queries whatever the catalogue's size."""
     aids = list(aid_catalogue(territory))
+    # The communes each aid is limited to, as ids: an aid open to a whole département names hundreds
+    # of communes, and the page only asks whether the chosen one is among them.
+    communes_of: dict[int, set[int]] = {aid.pk: set() for aid in aids}
+    for aid_id, commune_id in Aid.communes.through.objects.filter(aid__in=aids).values_list("aid_id", "commune_id"):
+        communes_of[aid_id].add(commune_id)
     covered_ids: set[int] = set()
     zone = None
     if commune is not None:
         covered_ids = set(territory.communes.filter(pk=commune.pk).values_list("pk", flat=True))
         zone = commune_zone(commune, profession)
     results = [
-        _aid_eligibility(aid, profession=profession, commune=commune, covered_ids=covered_ids, zone=zone)
+        _aid_eligibility(
+            aid,
+            profession=profession,
+            commune=commune,
+            covered_ids=covered_ids,
+            zone=zone,
+            aid_communes=communes_of[aid.pk],
+        )
         for aid in aids
     ]
     order = {True: 0, None: 1, False: 2}
@@ -355,7 +372,7 @@ def case_eligible_aids(case: Case) -> list[AidEligibility]:
 
 def aid_catalogue(territory: Territory) -> QuerySet[Aid]:
     """The territory's active aids, for the public catalogue."""
-    return Aid.objects.for_territory(territory).filter(active=True).prefetch_related("communes").order_by("name")
+    return Aid.objects.for_territory(territory).filter(active=True).order_by("name")
 
 
 def published_opportunities(territory: Territory) -> QuerySet[Opportunity]:
