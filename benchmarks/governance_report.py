@@ -8,7 +8,9 @@ Builds, in a database of its own (BENCH_DATABASE_URL, default guichet_gov_bench 
 server; dropped and created unless --skip-load), one territory with a Conseil de santé of
 `--members` members, `--meetings` meetings held in the year with their attendance, a deliberation
 per meeting, ten working groups with their progress notes, `--actions` CLS action sheets with two
-indicators each, and `--cases` installation cases (through the installations app's factories).
+indicators each, and `--cases` installation cases (through the installations app's factories), and unless --without-axes
+a year of training and prevention (benchmarks/governance_report_axes.py: placements, trainees who
+later settled, sessions with attendance, scholarships, outreach, initiatives, agenda, service sanitaire).
 Then it times, like the worker does, the two halves of a report:
 
 - data collection: `governance.reports.build_annual_report` (queries, charts, the other apps'
@@ -49,7 +51,7 @@ def recreate_database(url: str) -> None:
         connection.execute(f'CREATE DATABASE "{name}"')
 
 
-def load(*, members: int, meetings: int, cases: int, actions: int, year: int) -> None:
+def load(*, members: int, meetings: int, cases: int, actions: int, year: int, with_axes: bool = True) -> None:
     from django.db import transaction
     from django.utils import timezone
 
@@ -186,6 +188,10 @@ def load(*, members: int, meetings: int, cases: int, actions: int, year: int) ->
         )
         if cases:
             load_cases(territory, cases, year, rng)
+        if with_axes:
+            from governance_report_axes import load_axes
+
+            load_axes(territory, year=year, rng=rng)
 
 
 def load_cases(territory, count: int, year: int, rng) -> None:
@@ -223,6 +229,7 @@ def main() -> None:
     parser.add_argument("--actions", type=int, default=60)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--skip-load", action="store_true")
+    parser.add_argument("--without-axes", action="store_true", help="no training or prevention data (the old run)")
     args = parser.parse_args()
 
     if not args.skip_load:
@@ -239,7 +246,14 @@ def main() -> None:
     if not args.skip_load:
         started = time.perf_counter()
         call_command("migrate", verbosity=0)
-        load(members=args.members, meetings=args.meetings, cases=args.cases, actions=args.actions, year=year)
+        load(
+            members=args.members,
+            meetings=args.meetings,
+            cases=args.cases,
+            actions=args.actions,
+            year=year,
+            with_axes=not args.without_axes,
+        )
         print(f"loaded in {time.perf_counter() - started:.1f} s")
 
     from documents_measure import measure, peak_rss_mib

@@ -17,7 +17,7 @@ from installations.enums import HOUSEHOLD_NEEDS, CurrentSituation, NeedKind, Str
 from installations.services.submission import household_retention
 from portal import french
 from portal.enums import PracticeMode, Profession
-from portal.forms import QuickSelect
+from portal.forms import CommuneSingleChoiceField, QuickSelect
 from portal.models import Commune
 from portal.privacy.selectors import duration_text
 from portal.uploads import sniff_document
@@ -40,27 +40,6 @@ class FrenchOrderIterator(ModelChoiceIterator):
 
 class CommuneChoiceField(forms.ModelMultipleChoiceField):
     iterator = FrenchOrderIterator
-
-    def label_from_instance(self, obj):
-        return obj.name
-
-
-class CommuneNameIterator(ModelChoiceIterator):
-    """The communes as (id, name) in French order, read without building a model per commune: the
-    public aids page lists up to ~250 of them at each request."""
-
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        yield from french.sorted_by_name(self.queryset.values_list("pk", "name"), name=lambda row: row[1])
-
-    def __len__(self):
-        return self.queryset.count() + (1 if self.field.empty_label is not None else 0)
-
-
-class CommuneSingleChoiceField(forms.ModelChoiceField):
-    iterator = CommuneNameIterator
-    widget = QuickSelect
 
     def label_from_instance(self, obj):
         return obj.name
