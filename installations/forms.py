@@ -47,7 +47,12 @@ class CommuneChoiceField(forms.ModelMultipleChoiceField):
 
 class ProfileStepForm(forms.Form):
     title = _("Vous")
-    profession = forms.ChoiceField(label=_("Profession"), choices=_blank(_("Choisissez…")) + Profession.choices)
+    # Selects written in Python with their options escaped once per language (portal.forms.QuickSelect).
+    profession = forms.ChoiceField(
+        label=_("Profession"),
+        choices=_blank(_("Choisissez…")) + Profession.choices,
+        widget=QuickSelect(fixed_choices=True),
+    )
     specialty = forms.CharField(
         label=_("Spécialité"),
         max_length=120,
@@ -55,7 +60,9 @@ class ProfileStepForm(forms.Form):
         help_text=_("Pour un médecin spécialiste ou un interne, par exemple « pédiatrie »."),
     )
     current_situation = forms.ChoiceField(
-        label=_("Situation actuelle"), choices=_blank(_("Choisissez…")) + CurrentSituation.choices
+        label=_("Situation actuelle"),
+        choices=_blank(_("Choisissez…")) + CurrentSituation.choices,
+        widget=QuickSelect(fixed_choices=True),
     )
     # Wider than the 11 stored digits: people paste numbers with spaces.
     rpps = forms.CharField(
@@ -97,11 +104,13 @@ class ProjectStepForm(forms.Form):
         label=_("Mode d'exercice"),
         choices=_blank(_("Pas encore décidé")) + PracticeMode.choices,
         required=False,
+        widget=QuickSelect(fixed_choices=True),
     )
     structure_type = forms.ChoiceField(
         label=_("Type de structure"),
         choices=_blank(_("Choisissez…")) + StructureType.choices,
         required=False,
+        widget=QuickSelect(fixed_choices=True),
     )
     project_description = forms.CharField(
         label=_("Votre projet en quelques mots"),
