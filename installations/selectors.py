@@ -211,15 +211,16 @@ def applicant_case_page(case: Case) -> ApplicantCasePage:
     eligible_aids (AidEligibility list for the case's profession and commune), opportunities
     (published, linked to the case), target_communes. A fixed number of queries.
     """
+    target_communes = list(case.target_communes.all())
     return {
         "needs": list(case.needs.all()),
         "events": list(case.events.filter(public=True).select_related("actor")),
         "messages": list(case.messages.select_related("author")),
         "documents": list(case.documents.all()),
         "aids": list(case.aids.filter(active=True)),
-        "eligible_aids": case_eligible_aids(case),
+        "eligible_aids": case_eligible_aids(case, target_communes=target_communes),
         "opportunities": list(case.opportunities.filter(published=True).select_related("commune")),
-        "target_communes": list(case.target_communes.all()),
+        "target_communes": target_communes,
     }
 
 
@@ -361,11 +362,12 @@ def eligible_aids(territory: Territory, profession: str, commune: Commune | None
     return sorted(results, key=lambda r: order[r.eligible])
 
 
-def case_eligible_aids(case: Case) -> list[AidEligibility]:
-    """Eligibility for a case: the settlement commune if known, else its first target commune."""
+def case_eligible_aids(case: Case, *, target_communes: list[Commune] | None = None) -> list[AidEligibility]:
+    """Eligibility for a case: the settlement commune if known, else its first target commune
+    (`target_communes`: the case's, when the page has read them already)."""
     commune = case.settlement_commune
     if commune is None:
-        targets = list(case.target_communes.all())
+        targets = list(case.target_communes.all()) if target_communes is None else target_communes
         commune = targets[0] if targets else None
     return eligible_aids(case.territory, case.profession, commune)
 
