@@ -288,7 +288,8 @@ def main() -> None:
         total = collect.seconds + render.seconds
         print(
             f"run {run + 1}: collect {collect.seconds:.2f} s, WeasyPrint {render.seconds:.2f} s, "
-            f"total {total:.2f} s, {render.pages} pages, {render.size_kib:.0f} KiB, "
+            f"total {total:.2f} s (CPU {collect.cpu_seconds + render.cpu_seconds:.2f} s), "
+            f"{render.pages} pages, {render.size_kib:.0f} KiB, "
             f"collection share {100 * collect.seconds / total:.1f} %"
             + (
                 f", Python peak collect {collect.traced_peak_mib:.0f} MiB / render {render.traced_peak_mib:.0f} MiB"
@@ -296,12 +297,14 @@ def main() -> None:
                 else ""
             )
         )
+    best_cpu = min(c.cpu_seconds + r.cpu_seconds for c, r in rows)
     best_collect = min(c.seconds for c, _ in rows)
     best_render = min(r.seconds for _, r in rows)
     total = best_collect + best_render
     print(
         f"\nbest: total {total:.2f} s (collect {best_collect:.2f} s = {100 * best_collect / total:.1f} %, "
-        f"WeasyPrint {best_render:.2f} s), {rows[0][1].pages} pages, process peak RSS {peak_rss_mib():.0f} MiB"
+        f"WeasyPrint {best_render:.2f} s; CPU {best_cpu:.2f} s), {rows[0][1].pages} pages, "
+        f"process peak RSS {peak_rss_mib():.0f} MiB"
     )
 
 
