@@ -26,6 +26,8 @@ from installations.enums import NeedState, ReferralAnswer
 from installations.services.needs import need_update, referral_answer, referral_message
 from installations.services.versions import need_token
 from portal.concurrency import StaleEdit, show_again
+from portal.privacy.enums import AccessKind
+from portal.privacy.services import access_record
 from portal.tenancy.admin import admin_context_without_sidebar
 
 
@@ -69,6 +71,15 @@ class ReferralsMixin:
         if wanted.isdigit() and int(wanted) in territories:
             territories = {int(wanted)}
         needs = list(referrals_of(request.user, territories))
+        # A partner's reads of what was referred to them are staff reads of personal data: logged
+        # like the case page (one INSERT per territory listed).
+        access_record(
+            user=request.user,
+            territory_ids=territories,
+            kind=AccessKind.REFERRAL,
+            object_ref=_("besoins orientés"),
+            request=request,
+        )
         today = timezone.localdate()
         context = {
             **self._context(request, _("Besoins qui vous sont orientés")),
@@ -119,6 +130,14 @@ class ReferralsMixin:
             "today": timezone.localdate(),
         }
         status = 400 if any(form is not None and form.is_bound for form in forms_.values()) else 200
+        access_record(
+            user=request.user,
+            territory_ids=[need.territory_id],
+            kind=AccessKind.REFERRAL,
+            object_ref=f"{need.case.reference} — {need.get_kind_display()}",
+            object_id=need.pk,
+            request=request,
+        )
         return TemplateResponse(request, "admin/installations/need/referral.html", context, status=status)
 
     def _referral_post(self, request, need, action, forms_) -> bool:

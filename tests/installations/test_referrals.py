@@ -137,3 +137,31 @@ def test_partner_lands_on_their_referrals_of_the_territory_their_home_names(
     listed = client.get(REFERRALS, {"territory": territory_b.pk}).context_data
     assert listed["waiting"] == []
     assert [n.pk for n in client.get(REFERRALS, {"territory": territory_a.pk}).context_data["waiting"]] == [here.pk]
+
+
+def test_the_partners_reads_of_referrals_are_in_the_access_log(territory_a, coordinator_a, partner_a, login):
+    from portal.privacy.enums import AccessKind
+    from portal.privacy.models import AccessLog
+
+    need = referred(territory_a, coordinator_a, partner_a, consent=True)
+    client = login(partner_a)
+    assert client.get(REFERRALS).status_code == 200
+    page = client.get(referral_url(need))
+    assert page.status_code == 200 and need.case.applicant_email in page.content.decode()  # the contact
+    rows = list(AccessLog.objects.order_by("pk").values_list("user", "territory", "kind", "object_ref", "object_id"))
+    assert rows == [
+        (partner_a.pk, territory_a.pk, AccessKind.REFERRAL, "besoins orientés", None),
+        (
+            partner_a.pk,
+            territory_a.pk,
+            AccessKind.REFERRAL,
+            f"{need.case.reference} — {need.get_kind_display()}",
+            need.pk,
+        ),
+    ]
+    # Another partner's need is a 404 and no read.
+    AccessLog.objects.all().delete()
+    other = UserFactory(email="autre-partenaire@exemple.fr", staff=True)
+    MembershipFactory(user=other, territory=territory_a, role=Role.PARTNER, organisation=partner_a.organisation)
+    assert login(other).get(referral_url(need)).status_code == 404
+    assert not AccessLog.objects.exists()
