@@ -1,6 +1,7 @@
 from html import escape as html_escape
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.forms.renderers import DjangoTemplates
 from django.forms.utils import flatatt
 from django.utils.html import conditional_escape
@@ -8,6 +9,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from portal import french
 from portal.models import ProfessionalProfile, User
 
 
@@ -92,7 +94,8 @@ class QuickSelect(forms.Select):
         language = get_language()
         if self.fixed_choices and language in self.options_by_language:
             return self.options_by_language[language]
-        choices = list(self.choices)
+        # Iterated, not list(): list() asks a ModelChoiceIterator its length, a COUNT query.
+        choices = [*iter(self.choices)]
         if any(isinstance(label, (list, tuple)) for _value, label in choices):
             return None
         # html.escape as Django's escape does, without its lazy-text wrapper (a few µs an option).
@@ -170,3 +173,23 @@ class QuickRenderer(DjangoTemplates):
 
 
 QUICK_RENDERER = QuickRenderer()
+
+
+class CommuneNameIterator(ModelChoiceIterator):
+    """The communes as (id, name) in French order, read without building a model per commune (the
+    public pages list up to ~250 of them at each request) and without a server-side cursor."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from french.sorted_by_name(self.queryset.values_list("pk", "name"), name=lambda row: row[1])
+
+    def __len__(self):
+        return self.queryset.count() + (1 if self.field.empty_label is not None else 0)
+
+
+class CommuneSingleChoiceField(forms.ModelChoiceField):
+    """One commune among a queryset's, in French order, its <select> written in Python."""
+
+    iterator = CommuneNameIterator
+    widget = QuickSelect
