@@ -83,7 +83,7 @@ def _clean_submission(
             errors["rpps"] = error.messages
     need_map = dict(needs) if isinstance(needs, Mapping) else {kind: "" for kind in needs}
     if not need_map:
-        errors["needs"] = [_("Cochez au moins un besoin pour lequel vous souhaitez être accompagné.")]
+        errors["needs"] = [_("Cochez au moins un besoin pour lequel vous souhaitez un accompagnement.")]
     elif any(kind not in NeedKind.values for kind in need_map):
         errors["needs"] = [_("Un des besoins cochés n'existe pas.")]
     communes = list(target_communes or [])
