@@ -40,7 +40,7 @@ class CasePageData:
 def case_page_case(queryset: QuerySet[Case], pk: int | str) -> Case | None:
     """The case with what its header shows, read once."""
     return (
-        queryset.select_related("territory", "assigned_to", "applicant", "settlement_commune")
+        queryset.select_related("territory", "assigned_to", "applicant", "settlement_commune", "possible_duplicate_of")
         .prefetch_related("target_communes")
         .filter(pk=pk)
         .first()

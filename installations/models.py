@@ -164,6 +164,17 @@ class Case(TerritoryScopedModel):
         related_name="+",
     )
     closed_at = models.DateTimeField(_("terminée le"), null=True, blank=True)
+    # The same person's open request in the same territory when this one was submitted (same account,
+    # e-mail or RPPS; installations.services.submission): flagged to the coordinator, never blocking.
+    possible_duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name=_("demande en double possible de"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
 
     # Household details: only with explicit consent, kept until the stated deadline.
     household_consent = models.BooleanField(_("consentement pour les informations du foyer"), default=False)
@@ -184,6 +195,13 @@ class Case(TerritoryScopedModel):
     # (describe_case_rows, after annotate_case_list's `contact_reference`).
     days_since_contact: int | None
     waiting_on: str
+
+    @property
+    def possible_duplicate(self) -> "Case | None":
+        """The same person's earlier open request this one may duplicate: of this territory only,
+        whatever was stored (the flag never shows another territory's case)."""
+        other = self.possible_duplicate_of if self.possible_duplicate_of_id else None
+        return other if other is not None and other.territory_id == self.territory_id else None
 
     class Meta:
         verbose_name = _("demande d'accompagnement")

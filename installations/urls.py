@@ -23,6 +23,7 @@ urlpatterns = [
     path("mes-demandes/<int:pk>/documents/", applicant.document_add, name="document_add"),
     path("mes-demandes/<int:pk>/documents/<int:document_pk>/", applicant.document_download, name="document_download"),
     path("mes-demandes/<int:pk>/retirer/", applicant.case_withdraw, name="case_withdraw"),
+    path("mes-demandes/<int:pk>/mes-donnees/", applicant.case_personal_data, name="case_personal_data"),
     path("mes-demandes/<int:pk>/mes-donnees.json", applicant.case_export, name="case_export"),
     path("mes-demandes/<int:pk>/recapitulatif.pdf", applicant.case_summary_pdf, name="case_summary_pdf"),
     path("mes-demandes/<int:pk>/effacer/", applicant.case_erase, name="case_erase"),

@@ -103,9 +103,10 @@ def meeting_convene(*, actor: User, meeting: Meeting) -> int:
     agenda_items = list(meeting.agenda.all())
     agenda = "\n".join(f"{item.order}. {item.title}" for item in agenda_items)
     body = _(
-        "Vous êtes convoqué·e à la réunion « %(title)s » de l'instance %(body)s.\n\n"
+        "Nous vous convoquons à la réunion « %(title)s » de l'instance %(body)s.\n\n"
         "Date : %(when)s\nLieu : %(where)s\n\nOrdre du jour :\n%(agenda)s\n\n"
-        "Merci d'indiquer si vous serez présent·e, excusé·e ou représenté·e, depuis votre espace. "
+        "Merci d'indiquer depuis votre espace si vous viendrez, si vous vous excusez ou si vous donnez "
+        "pouvoir à un autre membre. "
         "L'invitation jointe s'ajoute à votre agenda."
     ) % {
         "title": meeting.title,
@@ -212,7 +213,7 @@ def convocation_reminders_send(*, now: datetime | None = None, days_before: int 
                 subject=_("Rappel : %(title)s, %(when)s")
                 % {"title": meeting.title, "when": meeting_when(meeting.starts_at)},
                 body=_(
-                    "Vous n'avez pas encore indiqué si vous serez présent·e à la réunion « %(title)s » de "
+                    "Vous n'avez pas encore indiqué si vous viendrez à la réunion « %(title)s » de "
                     "l'instance %(body)s. Merci de répondre depuis votre espace, "
                     "ou de donner pouvoir à un autre membre."
                 )

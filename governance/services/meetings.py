@@ -84,7 +84,7 @@ def attendance_record(*, actor: User, meeting: Meeting, attendance: dict[int, st
     for participation in participations.values():
         if participation.attendance == Attendance.REPRESENTED and participation.represented_by_id not in present:
             raise ValidationError(
-                _("%(member)s ne peut être représenté·e que par un membre présent.")
+                _("Seul un membre présent peut recevoir le pouvoir de %(member)s.")
                 % {"member": participation.mandate.display_name}
             )
     Participation.objects.bulk_update(participations.values(), ["attendance"])

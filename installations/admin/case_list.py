@@ -49,6 +49,8 @@ LIST_COLUMNS = [
     "assigned_to__first_name",
     "assigned_to__last_name",
     "assigned_to__email",
+    "possible_duplicate_of__territory",
+    "possible_duplicate_of__reference",
 ]
 
 
@@ -83,7 +85,8 @@ CHECKBOX_CELL = (
     '<td class="action-checkbox"><input type="checkbox" name="_selected_action" value="{}" class="action-select"'
     ' aria-label="{} {}"></td>'
 )
-REFERENCE_CELL = '<th scope="row" class="field-reference"><a href="{}/{}/{}">{}</a></th>'
+REFERENCE_CELL = '<th scope="row" class="field-reference"><a href="{}/{}/{}">{}</a>{}</th>'
+DUPLICATE_FLAG = '<br><span class="inst-duplicate">{} <a href="{}/{}/{}">{}</a></span>'
 
 
 class LookaheadPaginator(Paginator):
@@ -244,7 +247,7 @@ class CaseListMixin:
             # Django's own action handling: the selected rows, among those the user may see.
             return self.response_action(request, filterset.qs) or HttpResponseRedirect(request.get_full_path())
         counts = self._status_counts(request)
-        listed = filterset.qs.select_related("assigned_to").only(*LIST_COLUMNS)
+        listed = filterset.qs.select_related("assigned_to", "possible_duplicate_of").only(*LIST_COLUMNS)
         read = read_by_ids_first(listed) if filterset.read_ids_first else None
         paginator = LookaheadPaginator(listed, self.list_per_page, wanted=request.GET.get("page"), read=read)
         filtered_on = {name for name, value in filterset.form.cleaned_data.items() if value} - {"status", "o"}
@@ -323,6 +326,7 @@ class CaseListMixin:
         waiting = {key: escape(label) for key, label in waiting.items()}
         late = escape(_("Sans réponse depuis plus de %(days)s jours") % {"days": no_answer_days()})
         tick, today = escape(_("Cocher")), escape(_("aujourd'hui"))
+        duplicate = escape(_("Demande en double possible : voir"))
         # One reversal: the rows' URLs differ only by the primary key.
         before, after = (escape(part) for part in reverse("admin:installations_case_change", args=[0]).rsplit("/0/", 1))
         rows = []
@@ -331,7 +335,13 @@ class CaseListMixin:
             cells = []
             if selectable:
                 cells.append(CHECKBOX_CELL.format(case.pk, tick, reference))
-            cells.append(REFERENCE_CELL.format(before, case.pk, after, reference))
+            other = case.possible_duplicate
+            flag = (
+                DUPLICATE_FLAG.format(duplicate, before, other.pk, after, escape(other.reference))
+                if other is not None
+                else ""
+            )
+            cells.append(REFERENCE_CELL.format(before, case.pk, after, reference, flag))
             if team:
                 cells.append(f"<td>{escape(case.applicant_name)}</td>")
             cells.append(

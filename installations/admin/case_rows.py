@@ -17,6 +17,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from installations.enums import NeedKind, NeedState, ReferralAnswer
+from portal import french
 
 
 def _when(value, format_: str) -> str:
@@ -30,7 +31,7 @@ def _person(user) -> str:
 
 def _post(css: str, who: str, created_at, body: str) -> str:
     return (
-        f'<li class="{css}"><p class="cp-meta">{who}, {_when(created_at, "j F Y H:i")}</p>'
+        f'<li class="{css}"><p class="cp-meta">{who}, {french.datetime_(created_at)}</p>'
         f"<p>{linebreaksbr(body, autoescape=True)}</p></li>"
     )
 
@@ -78,7 +79,7 @@ def timeline_html(events: Iterable) -> SafeString:
         actor = f' <span class="cp-meta">— {_person(event.actor)}</span>' if event.actor else ""
         public = f' <span class="cp-tag">{seen}</span>' if event.public else ""
         rows.append(
-            f'<li><time datetime="{_when(event.created_at, "c")}">{_when(event.created_at, "j M Y H:i")}</time> '
+            f'<li><time datetime="{_when(event.created_at, "c")}">{french.datetime_(event.created_at, "j M Y")}</time> '
             f"{escape(event.summary)}{actor}{public}</li>"
         )
     if not rows:
@@ -112,8 +113,8 @@ def referral_rows_html(needs: Iterable, today) -> SafeString:
             late = need.due_date < today and need.state == NeedState.REFERRED
             mark = f" ({words['overdue']})" if late else ""
             css = ' class="rf-overdue"' if late else ""
-            due = f"<span{css}>{formats.date_format(need.due_date, 'j F Y')}{mark}</span>"
-        referred_at = _when(need.referred_at, "j F Y") if need.referred_at else ""
+            due = f"<span{css}>{french.date(need.due_date)}{mark}</span>"
+        referred_at = french.date(need.referred_at) if need.referred_at else ""
         rows.append(
             f'<li class="cp-need"><h3><a href="{escape(before)}/{need.pk}/{escape(after)}">'
             f"{kinds.get(need.kind, escape(need.kind))} — {words['case']} {escape(need.case.reference)}</a></h3>"

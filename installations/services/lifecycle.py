@@ -45,7 +45,7 @@ def case_assign(*, actor: User, case: Case, coordinator: User) -> Case:
         territory=case.territory,
         recipients=[coordinator],
         kind="installations.case_assigned",
-        subject=_("Demande %(reference)s : vous en êtes chargé(e)") % {"reference": case.reference},
+        subject=_("Demande %(reference)s : elle vous est confiée") % {"reference": case.reference},
         body=_("La demande %(reference)s vous a été confiée.") % {"reference": case.reference},
         url=admin_case_url(case),
         actor=actor,

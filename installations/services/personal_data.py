@@ -26,14 +26,34 @@ from portal.privacy.enums import AccessKind
 from portal.privacy.services import access_record
 
 
-def _iso(value: datetime.date | None) -> str | None:
-    return value.isoformat() if value else None
+def _jsonable(value: object) -> object:
+    """Dates and times as ISO 8601 text, through lists and dicts."""
+    if isinstance(value, datetime.date):  # a datetime is a date too
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {key: _jsonable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(item) for item in value]
+    return value
 
 
 @transaction.atomic
 def case_export_personal_data(*, actor: User, case: Case) -> dict[str, object]:
-    """Everything the case holds about the applicant (the right of access), as JSON-ready data.
-    The team's private notes are internal working documents and are not part of it."""
+    """Everything the case holds about the applicant (the right of access), as JSON-ready data."""
+    data = _personal_data(actor, case, summary=_("Données personnelles exportées"))
+    return _jsonable(data)  # type: ignore[return-value]
+
+
+@transaction.atomic
+def case_read_personal_data(*, actor: User, case: Case) -> dict[str, object]:
+    """The same data as `case_export_personal_data`, with its dates as dates: the readable page
+    (and the JSON it links to) shows exactly what the export gives."""
+    return _personal_data(actor, case, summary=_("Données personnelles consultées"))
+
+
+def _personal_data(actor: User, case: Case, *, summary: str) -> dict[str, object]:
+    """Everything the case holds about the applicant. The team's private notes are internal working
+    documents and are not part of it. A staff member's read is logged (portal.privacy)."""
     as_applicant = require_team_or_applicant(actor, case)
     if not as_applicant:
         access_record(
@@ -59,22 +79,22 @@ def case_export_personal_data(*, actor: User, case: Case) -> dict[str, object]:
         },
         "projet": {
             "communes": [str(c) for c in case.target_communes.all()],
-            "date_envisagee": _iso(case.planned_date),
+            "date_envisagee": case.planned_date,
             "mode_exercice": case.get_practice_mode_display(),
             "structure": case.get_structure_type_display(),
             "description": case.project_description,
         },
         "foyer": {
             "consentement": case.household_consent,
-            "consentement_le": _iso(case.household_consent_at),
-            "conserve_jusqu_au": _iso(case.household_retention_until),
+            "consentement_le": case.household_consent_at,
+            "conserve_jusqu_au": case.household_retention_until,
             "profession_conjoint": case.spouse_profession,
             "age_enfants": case.children_ages,
         },
         "dates": {
-            "deposee_le": _iso(case.submitted_at),
-            "confirmee_le": _iso(case.confirmed_at),
-            "installation": _iso(case.settlement_date),
+            "deposee_le": case.submitted_at,
+            "confirmee_le": case.confirmed_at,
+            "installation": case.settlement_date,
             "commune_installation": str(case.settlement_commune) if case.settlement_commune_id else None,
         },
         "besoins": [
@@ -82,19 +102,19 @@ def case_export_personal_data(*, actor: User, case: Case) -> dict[str, object]:
             for n in case.needs.all()
         ],
         "messages": [
-            {"le": _iso(m.created_at), "du_demandeur": m.from_applicant, "texte": m.body} for m in case.messages.all()
+            {"le": m.created_at, "du_demandeur": m.from_applicant, "texte": m.body} for m in case.messages.all()
         ],
         "documents": [
-            {"nom": d.original_name, "type": d.content_type, "taille": d.size, "le": _iso(d.created_at)}
+            {"nom": d.original_name, "type": d.content_type, "taille": d.size, "le": d.created_at}
             for d in case.documents.all()
         ],
-        "historique": [{"le": _iso(e.created_at), "evenement": e.summary} for e in case.events.filter(public=True)],
+        "historique": [{"le": e.created_at, "evenement": e.summary} for e in case.events.filter(public=True)],
         "suivis": [
-            {"annees": f.years, "echeance": _iso(f.due_date), "exerce_toujours": f.still_practising}
+            {"annees": f.years, "echeance": f.due_date, "exerce_toujours": f.still_practising}
             for f in case.follow_ups.all()
         ],
     }
-    record(case, actor=actor, kind=EventKind.DATA_EXPORTED, summary=_("Données personnelles exportées"), public=True)
+    record(case, actor=actor, kind=EventKind.DATA_EXPORTED, summary=summary, public=True)
     return data
 
 

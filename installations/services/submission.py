@@ -11,13 +11,21 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from installations.enums import HOUSEHOLD_NEEDS, CaseStatus, CurrentSituation, EventKind, NeedKind, StructureType
+from installations.enums import (
+    FINAL_STATUSES,
+    HOUSEHOLD_NEEDS,
+    CaseStatus,
+    CurrentSituation,
+    EventKind,
+    NeedKind,
+    StructureType,
+)
 from installations.models import Case, Need
 from installations.services.applicant_mail import CONFIRMATION_MAX_AGE, CONFIRMATION_SALT, applicant_news_withdraw
 from installations.services.links import admin_case_url
@@ -83,7 +91,7 @@ def _clean_submission(
             errors["rpps"] = error.messages
     need_map = dict(needs) if isinstance(needs, Mapping) else {kind: "" for kind in needs}
     if not need_map:
-        errors["needs"] = [_("Cochez au moins un besoin pour lequel vous souhaitez être accompagné.")]
+        errors["needs"] = [_("Cochez au moins un besoin pour lequel vous souhaitez un accompagnement.")]
     elif any(kind not in NeedKind.values for kind in need_map):
         errors["needs"] = [_("Un des besoins cochés n'existe pas.")]
     communes = list(target_communes or [])
@@ -202,6 +210,7 @@ def case_submit(
         household_retention_until=(now + household_retention()).date() if keep_household else None,
         spouse_profession=spouse_profession.strip() if keep_household else "",
         children_ages=ages if keep_household else [],
+        possible_duplicate_of=_open_case_of_same_person(territory, email=email, person=person, rpps=rpps),
     )
     if communes:
         case.target_communes.set(communes)
@@ -222,6 +231,25 @@ def case_submit(
     if signed_in:
         _notify_new_case(case, actor=actor)
     return case
+
+
+def _open_case_of_same_person(territory: Territory, *, email: str, person: User | None, rpps: str) -> Case | None:
+    """The earliest request of the same person still open (awaiting confirmation included) in this
+    territory, and only there: same account, e-mail or RPPS. A flag for the coordinator, who decides;
+    the applicant is never refused (a second project, a correction, a lost confirmation link)."""
+    same_person = Q(applicant_email__iexact=email)
+    if person is not None:
+        same_person |= Q(applicant_id=person.pk)
+    if rpps:
+        same_person |= Q(rpps=rpps)
+    return (
+        Case.objects.for_territory(territory)
+        .filter(same_person, erased_at__isnull=True)
+        .exclude(status__in=FINAL_STATUSES)
+        .order_by("submitted_at", "pk")
+        .only("pk", "territory")
+        .first()
+    )
 
 
 def _notify_new_case(case: Case, *, actor: Actor) -> None:

@@ -30,6 +30,7 @@ from installations.services.applicant_mail import CONVERSATION_MAX_AGE, case_fro
 from installations.services.personal_data import (
     case_erase_personal_data,
     case_export_personal_data,
+    case_read_personal_data,
 )
 from installations.services.personal_data import (
     household_consent_withdraw as consent_withdraw,
@@ -241,6 +242,17 @@ def summary_pdf_response(case):
     response = HttpResponse(rendered.content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="demande-{case.reference}.pdf"'
     return response
+
+
+@never_cache
+@login_required
+def case_personal_data(request, territory_slug, pk):
+    """What the portal holds about the applicant for this case, in plain French; the JSON stays."""
+    case = _own_case(request, pk)
+    data = case_read_personal_data(actor=request.user, case=case)
+    return render(
+        request, "installations/personal_data.html", {"territory": request.territory, "case": case, "data": data}
+    )
 
 
 @never_cache

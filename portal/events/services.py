@@ -177,7 +177,7 @@ def _fill_free_places(event: Event, *, now: datetime, actor: User | None = None)
         event=event,
         actor=actor,
         kind="events.promoted",
-        subject=_("Une place s'est libérée : vous êtes inscrit à « %(title)s »") % {"title": event.title},
+        subject=_("Une place s'est libérée : votre inscription à « %(title)s » est confirmée") % {"title": event.title},
         body=_(
             "Une place s'est libérée et vous étiez sur la liste d'attente : votre inscription est confirmée.\n\n"
             "%(facts)s\n\nSi vous ne pouvez plus venir, annulez votre inscription pour laisser la place."
@@ -226,7 +226,7 @@ def registration_create(
     if registration is not None and registration.is_active:
         if registration.is_waitlisted:
             raise ValidationError(_("Vous êtes déjà sur la liste d'attente de cet événement."))
-        raise ValidationError(_("Vous êtes déjà inscrit à cet événement."))
+        raise ValidationError(_("Votre inscription à cet événement est déjà enregistrée."))
 
     # Places freed without anyone promoted (capacity raised in the admin) go to those who waited.
     _fill_free_places(event, now=now, actor=actor)
@@ -244,7 +244,7 @@ def registration_create(
         with transaction.atomic():
             registration.save()
     except IntegrityError as exc:  # the database's uniqueness, should a caller skip the lock
-        raise ValidationError(_("Vous êtes déjà inscrit à cet événement.")) from exc
+        raise ValidationError(_("Votre inscription à cet événement est déjà enregistrée.")) from exc
 
     # The person is told even when they registered themself; the team member who registered them is not.
     on_behalf = actor if actor is not None and user is not None and actor.pk != user.pk else None
@@ -257,7 +257,7 @@ def registration_create(
             subject=_("Liste d'attente : « %(title)s »") % {"title": event.title},
             body=_(
                 "L'événement est complet : vous êtes sur la liste d'attente. Si une place se libère, "
-                "vous serez inscrit automatiquement et prévenu.\n\n%(facts)s"
+                "elle vous est attribuée automatiquement et nous vous prévenons.\n\n%(facts)s"
             )
             % {"facts": _facts(event)},
         )
@@ -399,7 +399,7 @@ def event_cancel(*, actor: User, event: Event, reason: str = "", now: datetime |
     people = list(
         Registration.objects.for_territory(event.territory).filter(event=event).active().select_related("user")
     )
-    body = _("L'événement auquel vous étiez inscrit est annulé.\n\n%(facts)s") % {"facts": _facts(event)}
+    body = _("L'événement pour lequel vous aviez une inscription est annulé.\n\n%(facts)s") % {"facts": _facts(event)}
     if reason.strip():
         body += "\n\n" + _("Motif : %(reason)s") % {"reason": reason.strip()}
     _tell(

@@ -75,14 +75,19 @@ def event_detail(request, territory_slug, pk):
         else:
             if registration.is_registered:
                 messages.success(
-                    request, _("Vous êtes inscrit. Un e-mail de confirmation vous est envoyé avec l'invitation.")
+                    request,
+                    _(
+                        "Votre inscription est enregistrée. "
+                        "Un e-mail de confirmation vous est envoyé avec l'invitation."
+                    ),
                 )
             else:
                 messages.success(
                     request,
                     _(
                         "L'événement est complet : vous êtes sur la liste d'attente, en position %(position)d. "
-                        "Si une place se libère, vous serez inscrit automatiquement et prévenu par e-mail."
+                        "Si une place se libère, elle vous est attribuée automatiquement "
+                        "et nous vous prévenons par e-mail."
                     )
                     % {"position": selectors.waitlist_position(registration)},
                 )

@@ -22,7 +22,7 @@ class Ambassador(FieldChecks, ThemesDisplay, TerritoryScopedModel):
         blank=True,
         help_text=_("Association, club, marché, école des parents…"),
     )
-    trained_on = models.DateField(_("formé(e) le"), null=True, blank=True)
+    trained_on = models.DateField(_("date de formation"), null=True, blank=True)
     active = models.BooleanField(_("actif ou active"), default=True)
     # The retention period runs from this day (prevention.ambassadors): deleted a year after.
     left_on = models.DateField(

@@ -81,7 +81,7 @@ def test_resident_registers_without_an_account_and_confirms_by_email(phone_page,
     page.goto(live_server.url + "/" + link.split("://", 1)[1].split("/", 1)[1])
     assert not Registration.objects.exists()  # opening the link registers nobody
     page.get_by_role("button", name="Confirmer mon inscription").click()
-    expect(page.get_by_text("Vous êtes inscrit.", exact=False)).to_be_visible()
+    expect(page.get_by_text("Votre inscription est enregistrée.", exact=False)).to_be_visible()
     assert fits_the_screen(page)
     assert_accessible(page)
     registration = Registration.objects.get(email="camille@exemple.fr")

@@ -257,3 +257,28 @@ def test_second_coordinator_saving_an_old_page_is_told_who_changed_what(
     need.refresh_from_db()
     assert (need.state, need.details) == (NeedState.DONE, "T3 à Valognes, loyer sous 700 €")
     context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+def test_coordinator_sees_a_possible_duplicate_on_the_row_and_the_case_page(
+    page, live_server, cotentin, make_person, sign_in, assert_accessible, screenshot, width
+):
+    page.set_viewport_size({"width": width, "height": 900})
+    claire = make_person("claire@cotentin.fr", totp=True, is_staff=True, first_name="Claire", last_name="Lebrun")
+    MembershipFactory(user=claire, territory=cotentin, role=Role.COORDINATOR)
+    first = CaseFactory(territory=cotentin, submitted_at=timezone.now() - datetime.timedelta(days=10))
+    second = CaseFactory(territory=cotentin, applicant=first.applicant, possible_duplicate_of=first)
+
+    sign_in(page, claire, expect_path=DASHBOARD)
+    page.goto(f"{live_server.url}/admin/installations/case/")
+    row = page.get_by_role("row").filter(has=page.get_by_role("link", name=second.reference, exact=True))
+    expect(row).to_contain_text(f"Demande en double possible : voir {first.reference}")
+    assert_accessible(page, f"la liste des demandes avec un double possible à {width} px")
+    screenshot(page, f"case-list-duplicate-{width}")
+    row.get_by_role("link", name=second.reference, exact=True).click()
+    flag = page.locator(".cp-duplicate")
+    expect(flag).to_contain_text(f"Demande en double possible : voir {first.reference}")
+    assert_accessible(page, f"la page d'une demande en double possible à {width} px")
+    screenshot(page, f"case-page-duplicate-{width}")
+    flag.get_by_role("link", name=first.reference).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(first.reference)

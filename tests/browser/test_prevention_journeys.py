@@ -94,7 +94,7 @@ def test_resident_finds_a_mercredi_registers_without_account_confirms_and_is_rem
     p.goto(live_server.url + "/" + link.split("://", 1)[1].split("/", 1)[1])
     assert_accessible(p, "confirmation page")
     p.get_by_role("button", name="Confirmer mon inscription").click()
-    expect(p.get_by_text("Vous êtes inscrit.", exact=False)).to_be_visible()
+    expect(p.get_by_text("Votre inscription est enregistrée.", exact=False)).to_be_visible()
     assert fits_the_screen(p)
     assert_accessible(p, "registered")
     registration = Registration.objects.get(email="camille@exemple.fr")

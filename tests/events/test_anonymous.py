@@ -49,7 +49,7 @@ def test_resident_registers_without_an_account_after_confirming_by_email(
     assert not Registration.objects.exists()  # a GET (a mail scanner) registers nobody
 
     response = _post(client, confirm_url, {}, django_capture_on_commit_callbacks)
-    assert "Vous êtes inscrit" in response.content.decode()
+    assert "Votre inscription est enregistrée" in response.content.decode()
     registration = Registration.objects.get(event=event)
     assert (registration.user, registration.name, registration.email, registration.status) == (
         None,
@@ -62,7 +62,7 @@ def test_resident_registers_without_an_account_after_confirming_by_email(
 
     # The same link again: refused with a French message, still one registration.
     again = _post(client, confirm_url, {}, django_capture_on_commit_callbacks)
-    assert "Vous êtes déjà inscrit à cet événement." in again.content.decode()
+    assert "Votre inscription à cet événement est déjà enregistrée." in again.content.decode()
     assert Registration.objects.count() == 1
 
     # Cancelling by the link of the e-mail frees the place.

@@ -85,7 +85,7 @@ def test_a_person_cannot_register_twice_nor_cancel_twice(territory_a):
     event = EventFactory(territory=territory_a)
     person = UserFactory()
     registration = _register(event, person)
-    with pytest.raises(ValidationError, match="déjà inscrit"):
+    with pytest.raises(ValidationError, match="déjà enregistrée"):
         _register(event, person)
     services.registration_cancel(actor=person, registration=registration)
     with pytest.raises(ValidationError, match="déjà annulée"):
@@ -127,7 +127,7 @@ def test_registration_without_account_needs_the_event_to_allow_it(territory_a):
         actor=None, event=open_event, name="  Paul   Martin ", email="Paul@Exemple.fr"
     )
     assert (registration.person_name, registration.email) == ("Paul Martin", "paul@exemple.fr")
-    with pytest.raises(ValidationError, match="déjà inscrit"):
+    with pytest.raises(ValidationError, match="déjà enregistrée"):
         services.registration_create(actor=None, event=open_event, name="Paul", email="paul@exemple.fr")
 
 

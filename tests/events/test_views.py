@@ -49,11 +49,11 @@ def test_signed_in_person_registers_with_one_button(territory_a, login):
     person = UserFactory()
     client = login(person)
     response = client.post(_detail(event), follow=True)
-    assert "Vous êtes inscrit" in response.content.decode()
+    assert "Votre inscription est enregistrée" in response.content.decode()
     assert Registration.objects.get(event=event, user=person).status == RegistrationStatus.REGISTERED
     # Twice: refused with a French message, nothing more recorded.
     response = client.post(_detail(event), follow=True)
-    assert "Vous êtes déjà inscrit à cet événement." in response.content.decode()
+    assert "Votre inscription à cet événement est déjà enregistrée." in response.content.decode()
     assert Registration.objects.filter(event=event).count() == 1
 
 

@@ -152,7 +152,7 @@ def test_represented_member_needs_a_representative_present(body_a, coordinator_a
     a = ParticipationFactory(territory=body_a.territory, meeting=meeting)
     b = ParticipationFactory(territory=body_a.territory, meeting=meeting)
     reply_record(actor=coordinator_a, participation=a, reply=Reply.REPRESENTED, represented_by=b.mandate)
-    with pytest.raises(ValidationError, match="que par un membre présent"):
+    with pytest.raises(ValidationError, match="Seul un membre présent peut recevoir le pouvoir"):
         attendance_record(
             actor=coordinator_a, meeting=meeting, attendance={a.pk: Attendance.REPRESENTED, b.pk: Attendance.ABSENT}
         )

@@ -27,7 +27,7 @@ from tests.portal.factories import CommuneFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-CASE_PAGES = ("case_detail", "case_withdraw", "case_export", "case_erase")
+CASE_PAGES = ("case_detail", "case_withdraw", "case_personal_data", "case_export", "case_erase")
 CASE_POSTS = ("message_add", "document_add", "case_withdraw", "case_erase")
 
 
@@ -287,3 +287,40 @@ def test_case_page_queries_do_not_grow_with_its_rows(case_a, applicant_a, login,
         response = client.get(url("case_detail", case_a))
     assert response.status_code == 200
     assert response.content.decode().count("message ") >= 12
+
+
+def test_the_readable_data_page_lists_what_the_portal_holds_in_plain_french(case_a, applicant_a, login, territory_a):
+    case_a.applicant_phone, case_a.rpps = "02 33 00 00 00", "10002415783"
+    case_a.save()
+    MessageFactory(territory=territory_a, case=case_a, body="Mon message au guichet")
+    NoteFactory(territory=territory_a, case=case_a, body="NOTE-SECRETE")
+    # Another person's request in the same territory, with their own marker.
+    other = CaseFactory(territory=territory_a, applicant=UserFactory(email="autre.personne@exemple.fr"))
+    MessageFactory(territory=territory_a, case=other, body="MESSAGE-D-UNE-AUTRE-PERSONNE")
+    client = login(applicant_a)
+    detail = client.get(url("case_detail", case_a)).content.decode()
+    assert url("case_personal_data", case_a) in detail  # linked from the applicant's space
+    response = client.get(url("case_personal_data", case_a))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Les données que le guichet détient sur vous" in body
+    for shown in (
+        "lucie.durand@exemple.fr",
+        "Lucie",
+        "Durand",
+        "10002415783",
+        "Cherbourg-en-Cotentin",
+        "Crèche pour un enfant de 2 ans",
+        "Mon message au guichet",
+        case_a.reference,
+    ):
+        assert shown in body, shown
+    assert "02\u00a033\u00a000\u00a000\u00a000" in body  # a phone number that never breaks
+    assert "NOTE-SECRETE" not in body
+    assert "autre.personne@exemple.fr" not in body and "MESSAGE-D-UNE-AUTRE-PERSONNE" not in body
+    assert other.reference not in body
+    # The JSON is still there, linked from the page.
+    assert url("case_export", case_a) in body
+    assert json.loads(client.get(url("case_export", case_a)).content)["demandeur"]["rpps"] == "10002415783"
+    # The person's timeline says the data was read.
+    assert case_a.events.filter(summary="Données personnelles consultées", public=True).exists()

@@ -103,7 +103,7 @@ def test_case_page_shows_the_applicant_the_needs_and_the_conversation(territory_
     NoteFactory(territory=territory_a, case=case, body="Rappeler jeudi.")
     html = client_a.get(change_url(case)).content.decode()
     assert "Lucie Durand" in html and case.applicant_email in html
-    assert f'id="need-{need.pk}"' in html and "Logement durable" in html and "1 mars 2027" in html
+    assert f'id="need-{need.pk}"' in html and "Logement durable" in html and "1er mars 2027" in html
     assert "Je cherche un logement à Valognes." in html and "Rappeler jeudi." in html
     assert "Prendre en charge" in html
     # Every field has its label (the admin's change form had none for a dozen selects).

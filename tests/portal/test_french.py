@@ -1,11 +1,14 @@
 """French that reads like French, on the demo's pages and e-mails: the territory's name with its
 article ("de la Communauté…", "du Département…", "de l'Agglomération…"), plurals that agree, "1er"
-for the first of the month, one time format ("18 h 00"), phone numbers that never break."""
+for the first of the month, one time format ("18 h 00"), phone numbers that never break, and one
+inclusive-writing convention (CONTRIBUTING.md, "Writing French"): no abbreviated forms, and no
+masculine agreement assumed for the "vous" the portal speaks to."""
 
 import datetime
 import re
 from html.parser import HTMLParser
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -33,6 +36,26 @@ FAULTS = [
     (r"\b\d{1,2}(?:h\d\d|:\d\d)\b", "a time not written « 18 h 00 »"),
     (r"\b0\d(?: \d\d){4}\b", "a phone number with breaking spaces"),
 ]
+
+# What the inclusive-writing convention forbids (CONTRIBUTING.md, "Writing French"): abbreviated
+# doublets, which screen readers spell out ("convoqué point médian e") and which cut words in two, and
+# a "vous" given the masculine when the portal does not know whom it speaks to.
+FEMININE_ENDINGS = r"(?:e|es|ne|nes|le|les|trice|trices|rice|rices|euse|euses|ère|ères|sse|sses)"
+INCLUSIVE_FAULTS = [
+    (r"[a-zà-ÿ][·•‧⋅∙][a-zà-ÿ]", "a median dot inside a word"),
+    (rf"[a-zà-ÿ]\({FEMININE_ENDINGS}\)", "a feminine ending in brackets"),
+    (rf"[a-zà-ÿ]{{2}}/{FEMININE_ENDINGS}\b", "a feminine ending after a slash"),
+    (rf"[a-zà-ÿ]{{3}}\.{FEMININE_ENDINGS}\.?s?\b(?!\.)", "a feminine ending after a full stop"),
+    (r"[a-zà-ÿ]{3}-e-?s?\b", "a feminine ending after a hyphen"),
+    (r"[a-zà-ÿ]{3}E(?:s|S)?\b", "a feminine ending in capitals"),
+    (
+        r"\b[Vv]ous (?:n')?(?:êtes|serez|seriez|étiez|soyez|\w+ez être)(?: (?:pas|plus|déjà|bien|toujours|encore))? "
+        r"(?:inscrit|prévenu|convoqué|invité|accompagné|représenté|présent|excusé|attendu|informé|seul)s?\b",
+        "a « vous » given the masculine",
+    ),
+]
+FAULTS += INCLUSIVE_FAULTS
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class _Text(HTMLParser):
@@ -81,6 +104,58 @@ def test_the_helpers_write_french():
     assert faults_in("le guichet unique de Agglomération d'Agen, 1 septembre à 18h00, 1 Professionnels installés")
     assert faults_in("besoin(s) ; 02 33 00 00 00 ; de le Département")
     assert not faults_in(f"de l'Agglomération d'Agen, le 1er septembre à 18{NBSP}h{NBSP}00 ; 02{NBSP}33")
+
+
+def test_the_inclusive_writing_patterns_find_each_abbreviated_form():
+    for wrong in (
+        "Vous êtes convoqué·e",
+        "les professionnel·les",
+        "un(e) candidat(e)",
+        "les coordinateur/trices",
+        "le ou la salarié.e",
+        "les salarié.e.s",
+        "les salarié-e-s",
+        "les salariéEs",
+        "Vous êtes inscrit à cet événement.",
+        "vous serez prévenu de la décision",
+        "vous souhaitez être accompagné",
+    ):
+        assert faults_in(wrong), wrong
+    for right in (
+        "Nous vous convoquons à la réunion.",
+        "les professionnelles et professionnels de santé",
+        "Mission d'intérêt public (6.1.e)",
+        "prenom.nom@exemple.fr · 18 h",
+        "Votre inscription est enregistrée.",
+        "Vous êtes sur la liste d'attente.",
+    ):
+        assert not faults_in(right), right
+
+
+TEMPLATE_CODE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
+
+
+def _french_sources():
+    """The catalogue and every template: each French sentence a page or an e-mail can show."""
+    yield ROOT / "locale" / "fr" / "LC_MESSAGES" / "django.po"
+    for folder in [ROOT / "templates", *ROOT.glob("*/templates")]:
+        yield from sorted(p for p in folder.rglob("*") if p.suffix in (".html", ".txt"))
+
+
+def test_the_catalogue_and_templates_follow_the_inclusive_writing_convention():
+    sources = list(_french_sources())
+    assert len(sources) > 100
+    problems = []
+    for source in sources:
+        for number, line in enumerate(source.read_text(encoding="utf-8").splitlines(), 1):
+            if source.suffix == ".po" and line.startswith("#"):  # references and translators' comments
+                continue
+            line = TEMPLATE_CODE.sub(" ", line)  # `{{ message.le }}` is code, not French
+            for pattern, why in INCLUSIVE_FAULTS:
+                problems.extend(
+                    f"{source.relative_to(ROOT)}:{number}: {why}: « {m.group(0)} »" for m in re.finditer(pattern, line)
+                )
+    assert not problems, "\n".join(problems)
 
 
 @pytest.fixture

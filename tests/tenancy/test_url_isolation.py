@@ -1,6 +1,10 @@
 """Walks every URL pattern of the portal (outside the admin and the account pages) and proves that
 territory A's staff cannot reach territory B's objects through A's site, nor see B's private pages.
 
+Each test runs twice (`through`): with path URLs on the portal's host (`/alpha/…`), and with the
+requests arriving on territory A's own host name, which serves A's site at `/` (portal.tenancy.hosts);
+there, B's path URLs must show nothing more than they show on the portal's host — they answer 404.
+
 Patterns are found in the URL resolver, objects are built by the apps' factories: new views and
 models are covered without anyone writing a new leak test.
 """
@@ -12,6 +16,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from portal.models import Territory
+from portal.tenancy.hosts import TerritoryAllowedHosts
 from tests.tenancy.registry import build, factories_by_model
 
 SKIPPED_PREFIXES = ("admin/", "comptes/", "static/", "media/")
@@ -54,6 +59,35 @@ OBJECT_ROUTES = [r for r in ROUTES if any(p != "territory_slug" for p in _params
 TERRITORY_ROUTES = [r for r in ROUTES if "territory_slug" in _params(r)]
 
 
+class Through:
+    """How requests reach territory A's site: path URLs on the portal's host (`host` None), or A's
+    own host name serving A's site at `/`."""
+
+    def __init__(self, territory, host=None):
+        self.slug, self.host = territory.slug, host
+
+    def client(self, client):
+        if self.host:
+            client.defaults["HTTP_HOST"] = self.host
+        return client
+
+    def url(self, route, values):
+        url = _fill(route, values)
+        if self.host and values.get("territory_slug") == self.slug:
+            url = url.removeprefix(f"/{self.slug}")  # A's own pages, at the root of its host
+        return url
+
+
+@pytest.fixture(params=["path", "host"])
+def through(request, territory_a, settings):
+    if request.param == "path":
+        return Through(territory_a)
+    settings.ALLOWED_HOSTS = TerritoryAllowedHosts(["testserver"])
+    territory_a.domain = "sante.alpha.example"
+    territory_a.save()
+    return Through(territory_a, host=territory_a.domain)
+
+
 @pytest.fixture
 def objects_of_b(territory_b):
     """One row of every model that has a factory, in territory B."""
@@ -76,12 +110,14 @@ def test_the_walk_finds_the_portal_pages():
 
 
 @pytest.mark.parametrize("route", OBJECT_ROUTES)
-def test_other_territory_objects_answer_404_through_own_site(route, territory_a, objects_of_b, coordinator_a, login):
-    client = login(coordinator_a)
+def test_other_territory_objects_answer_404_through_own_site(
+    route, through, territory_a, objects_of_b, coordinator_a, login
+):
+    client = through.client(login(coordinator_a))
     for obj in objects_of_b:
         values = {name: obj.pk for name in _params(route)}
         values["territory_slug"] = territory_a.slug
-        url = _fill(route, values)
+        url = through.url(route, values)
         response = client.get(url)
         if response.status_code == 301:  # a moved address: where it leads must hold the rule too
             response = client.get(response["Location"])
@@ -98,9 +134,11 @@ def test_other_territory_objects_answer_404_through_own_site(route, territory_a,
 
 
 @pytest.mark.parametrize("route", TERRITORY_ROUTES)
-def test_staff_of_a_see_no_more_of_b_than_an_anonymous_visitor(route, territory_b, objects_of_b, coordinator_a, login):
-    staff = login(coordinator_a)
-    anonymous = Client()
+def test_staff_of_a_see_no_more_of_b_than_an_anonymous_visitor(
+    route, through, territory_b, objects_of_b, coordinator_a, login
+):
+    staff = through.client(login(coordinator_a))
+    anonymous, anonymous_on_host = Client(), through.client(Client())
     candidates = objects_of_b if len(_params(route)) > 1 else [None]
     for obj in candidates:
         values = {name: (obj.pk if obj is not None else "") for name in _params(route)}
@@ -110,3 +148,7 @@ def test_staff_of_a_see_no_more_of_b_than_an_anonymous_visitor(route, territory_
         private = staff.get(url).status_code
         if public != 200:
             assert private != 200, f"{url}: A's coordinator gets a page of B that is not public"
+        if through.host:
+            # A's host serves only A: B's pages, public ones included, are not there.
+            assert private == 404, f"{url} on {through.host}: {private}"
+            assert anonymous_on_host.get(url).status_code == 404, f"{url} on {through.host}"

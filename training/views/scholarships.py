@@ -44,7 +44,7 @@ def programme_detail(request, territory_slug, pk):
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
-                messages.success(request, _("Votre candidature est déposée. Vous serez prévenu de la décision."))
+                messages.success(request, _("Votre candidature est déposée. Nous vous préviendrons de la décision."))
                 return redirect("training_space:application", pk=application.pk)
         messages.error(
             request,
