@@ -400,14 +400,15 @@ def load(db_url, cases):
             # premises, group practice and housing; their states follow the case's.
             """
             SELECT setseed(0.17);
-            INSERT INTO installations_need (kind, details, state, created_at, updated_at, case_id, territory_id)
+            INSERT INTO installations_need (kind, details, state, created_at, updated_at, case_id, territory_id,
+                                            contact_consent, referral_answer, referral_reason)
             SELECT (ARRAY['premises', 'group_practice', 'housing_short', 'housing_long', 'spouse_job',
                           'childcare', 'admin_steps', 'financial_aids', 'discovery'])[
                        1 + (floor(power(c.r, 1.6) * 9)::int + 2 * n.k) % 9],
                    '', CASE WHEN c.status IN ('settled', 'closed', 'withdrawn') THEN 'done'
                             WHEN c.status = 'submitted' THEN 'open'
                             ELSE (ARRAY['open', 'in_progress', 'referred', 'done'])[1 + (c.id + n.k) % 4] END,
-                   c.submitted_at, c.submitted_at, c.id, c.territory_id
+                   c.submitted_at, c.submitted_at, c.id, c.territory_id, false, '', ''
             FROM (SELECT c.*, random() AS r, random() AS r_count FROM installations_case c) AS c
             CROSS JOIN (VALUES (0), (1), (2), (3)) AS n(k)
             WHERE n.k < 1 + floor(power(c.r_count, 1.5) * 4);
