@@ -33,6 +33,7 @@ def main():
     parser.add_argument("--redis", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9"))
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--profile", action="store_true", help="print the costliest functions of the list")
+    parser.add_argument("--dump", metavar="FILE", help="write the list's profile (pstats) to FILE")
     args = parser.parse_args()
     _, db_url = database_urls(args.db)
     env = environment(db_url, args.redis)
@@ -71,6 +72,8 @@ def main():
             f"{label}: {best / len(urls) * 1000:.1f} ms of CPU per view (best of {args.rounds}), "
             f"{stats.total_calls / len(urls):,.0f} function calls per view"
         )
+        if args.dump and label.startswith("case list"):
+            stats.dump_stats(args.dump)
         if args.profile and label.startswith("case list"):
             stats.sort_stats("cumulative").print_stats(40)
             stats.sort_stats("tottime").print_stats(25)

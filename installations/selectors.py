@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from installations import list_cache
 from installations.enums import CaseStatus, NeedState
 from installations.models import (
+    ANSWERING_STATUSES,
     Aid,
     Case,
     CaseDocument,
@@ -50,6 +51,87 @@ def annotate_case_list(queryset: CaseQuerySet, *, now: datetime.datetime | None 
     return queryset.with_no_answer_flag(now=now).annotate(contact_reference=Coalesce("last_contact_at", "submitted_at"))
 
 
+# What the coordinators' list reads of each case and of its coordinator (with `annotate_case_list`'s
+# two annotations), in CaseRow's order.
+LIST_ROW_COLUMNS = (
+    "pk",
+    "reference",
+    "status",
+    "profession",
+    "applicant_first_name",
+    "applicant_last_name",
+    "applicant_email",
+    "submitted_at",
+    "awaiting_reply_since",
+    "no_answer",
+    "contact_reference",
+    "assigned_to__first_name",
+    "assigned_to__last_name",
+    "assigned_to__email",
+)
+
+
+class CaseRow:
+    """A case as a row of the coordinators' list: built from a `values_list(*LIST_ROW_COLUMNS)` row
+    rather than a Case and its coordinator as model instances (their construction was a fifth of the
+    page's query cost). `describe_case_rows` adds `days_since_contact` and `waiting_on`. Rows compare
+    by primary key, as model instances do."""
+
+    __slots__ = (
+        "pk",
+        "reference",
+        "status",
+        "profession",
+        "applicant_name",
+        "submitted_at",
+        "awaiting_reply_since",
+        "no_answer",
+        "contact_reference",
+        "assigned_to",
+        "days_since_contact",
+        "waiting_on",
+    )
+
+    def __init__(self, row: tuple) -> None:  # type: ignore[type-arg]
+        (
+            self.pk,
+            self.reference,
+            self.status,
+            self.profession,
+            first_name,
+            last_name,
+            email,
+            self.submitted_at,
+            self.awaiting_reply_since,
+            self.no_answer,
+            self.contact_reference,
+            assigned_first_name,
+            assigned_last_name,
+            assigned_email,
+        ) = row
+        # As Case.applicant_name and str(User) write them; None when nobody is assigned.
+        self.applicant_name = f"{first_name} {last_name}".strip() or email
+        self.assigned_to: str | None = None
+        if assigned_email is not None:
+            self.assigned_to = f"{assigned_first_name} {assigned_last_name}".strip() or assigned_email
+
+    @property
+    def awaiting_answer(self) -> bool:
+        """As Case.awaiting_answer."""
+        return self.status in ANSWERING_STATUSES and self.awaiting_reply_since is not None
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, CaseRow) and other.pk == self.pk
+
+    def __hash__(self) -> int:
+        return hash(self.pk)
+
+
+def case_rows(queryset: QuerySet[Case]) -> list[CaseRow]:
+    """The rows of `queryset` (from `annotate_case_list`) as the coordinators' list shows them."""
+    return [CaseRow(row) for row in queryset.values_list(*LIST_ROW_COLUMNS)]
+
+
 def cases_waiting_on_partner(case_ids: list[int]) -> set[int]:
     """Those of `case_ids` (a page of a list) with a need referred to a partner: one query."""
     if not case_ids:
@@ -62,7 +144,7 @@ def cases_waiting_on_partner(case_ids: list[int]) -> set[int]:
     )
 
 
-def waiting_on(case: Case, *, partner_pending: bool) -> str:
+def waiting_on(case: Case | CaseRow, *, partner_pending: bool) -> str:
     """Who must answer next on a listed case: "applicant", "team", "partner" or "" (nobody)."""
     if case.status == CaseStatus.WAITING_APPLICANT:
         return "applicant"
@@ -71,15 +153,14 @@ def waiting_on(case: Case, *, partner_pending: bool) -> str:
     return "partner" if partner_pending else ""
 
 
-def describe_case_rows(cases: list[Case], *, now: datetime.datetime | None = None) -> list[Case]:
+def describe_case_rows(cases: list[CaseRow], *, now: datetime.datetime | None = None) -> list[CaseRow]:
     """Adds to a page of the coordinator's list (from `annotate_case_list`) `days_since_contact` and
     `waiting_on`: one query, on the page's ids only (as an annotation of the list query, PostgreSQL
     would evaluate it before the LIMIT over every referred need)."""
     now = now or timezone.now()
     pending = cases_waiting_on_partner([case.pk for case in cases])
     for case in cases:
-        contact_reference = getattr(case, "contact_reference", None)  # annotated by annotate_case_list
-        case.days_since_contact = days_since(contact_reference or case.submitted_at, now=now)
+        case.days_since_contact = days_since(case.contact_reference or case.submitted_at, now=now)
         case.waiting_on = waiting_on(case, partner_pending=case.pk in pending)
     return cases
 

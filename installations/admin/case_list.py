@@ -34,24 +34,6 @@ from portal.forms import field_html
 from portal.models import Territory, User
 from portal.tenancy.admin import admin_context_without_sidebar
 
-# What the case list reads of each case (and of its coordinator).
-LIST_COLUMNS = [
-    "territory_id",
-    "reference",
-    "status",
-    "profession",
-    "applicant_first_name",
-    "applicant_last_name",
-    "applicant_email",
-    "submitted_at",
-    "last_contact_at",
-    "awaiting_reply_since",
-    "assigned_to__first_name",
-    "assigned_to__last_name",
-    "assigned_to__email",
-]
-
-
 def escape(value) -> str:
     """HTML-escaped text, as Django's escape gives it (html.escape), without its lazy-text wrapper."""
     return html_escape(str(value))
@@ -124,6 +106,15 @@ class LookaheadPaginator(Paginator):
         return self._get_page(self.read((number - 1) * self.per_page, self.per_page), number, self)
 
 
+def read_rows(queryset):
+    """A page's rows (selectors.CaseRow), read with one query."""
+
+    def read(offset, limit):
+        return selectors.case_rows(queryset[offset : offset + limit])
+
+    return read
+
+
 def read_by_ids_first(queryset):
     """A page read in two steps: the ids of its rows in the list's order (an index-only scan when
     the order and filters are on indexed columns), then those rows. For the sort by coordinator,
@@ -132,7 +123,7 @@ def read_by_ids_first(queryset):
 
     def read(offset, limit):
         ids = list(queryset.values_list("pk", flat=True)[offset : offset + limit])
-        rows = queryset.order_by().in_bulk(ids)
+        rows = {row.pk: row for row in selectors.case_rows(queryset.order_by().filter(pk__in=ids))}
         return [rows[pk] for pk in ids]
 
     return read
@@ -244,8 +235,8 @@ class CaseListMixin:
             # Django's own action handling: the selected rows, among those the user may see.
             return self.response_action(request, filterset.qs) or HttpResponseRedirect(request.get_full_path())
         counts = self._status_counts(request)
-        listed = filterset.qs.select_related("assigned_to").only(*LIST_COLUMNS)
-        read = read_by_ids_first(listed) if filterset.read_ids_first else None
+        listed = filterset.qs
+        read = read_by_ids_first(listed) if filterset.read_ids_first else read_rows(listed)
         paginator = LookaheadPaginator(listed, self.list_per_page, wanted=request.GET.get("page"), read=read)
         filtered_on = {name for name, value in filterset.form.cleaned_data.items() if value} - {"status", "o"}
         if not filtered_on and not filterset.form.errors:
