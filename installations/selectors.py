@@ -174,29 +174,46 @@ def team_communes(user: User) -> QuerySet[Commune]:
     )
 
 
-def team_memberships(user: User) -> QuerySet[Membership]:
+class TeamMember:
+    """A member of a team as the case list names them (its filter of coordinators, its "confide to"
+    actions): str() as User's."""
+
+    __slots__ = ("pk", "first_name", "last_name", "email", "is_active")
+
+    def __init__(self, pk: int, first_name: str, last_name: str, email: str, is_active: bool) -> None:
+        self.pk, self.first_name, self.last_name, self.email, self.is_active = (
+            pk,
+            first_name,
+            last_name,
+            email,
+            is_active,
+        )
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip() or self.email
+
+
+@dataclass(frozen=True)
+class TeamMembership:
+    user: TeamMember
+    territory: str  # its name
+
+
+def team_memberships(user: User) -> list[TeamMembership]:
     """The coordinators' and managers' memberships of the territories a staff user works for (every
-    territory for a superuser), people of former teams included (their cases are still listed)."""
+    territory for a superuser), people of former teams included (their cases are still listed).
+    Only what the case list shows of them, read with values_list: as model instances (a membership,
+    its user and its territory with deferred columns) this small query cost as much as the page."""
     memberships = Membership.objects.filter(role__in=EDITOR_ROLES)
     if not user.is_superuser:
         memberships = memberships.filter(territory_id__in=territory_ids_for(user, roles=EDITOR_ROLES))
-    # Only what the case list shows of them (its filter of coordinators and its "confide to" actions):
-    # the users' and territories' other columns were most of the cost of reading them.
-    return (
-        memberships.select_related("user", "territory")
-        .only(
-            "role",
-            "user__first_name",
-            "user__last_name",
-            "user__email",
-            "user__is_active",
-            "territory__name",
-        )
-        .order_by("territory__name", "user__last_name", "user__first_name", "user__email")
+    rows = memberships.order_by("territory__name", "user__last_name", "user__first_name", "user__email").values_list(
+        "user_id", "user__first_name", "user__last_name", "user__email", "user__is_active", "territory__name"
     )
+    return [TeamMembership(TeamMember(*row[:5]), row[5]) for row in rows]
 
 
-def distinct_people(users: Iterable[User]) -> list[User]:
+def distinct_people(users: Iterable[TeamMember]) -> list[TeamMember]:
     """Each person once, by name (someone can be in several teams)."""
     unique = {user.pk: user for user in users}
     return sorted(unique.values(), key=lambda u: (u.last_name.lower(), u.first_name.lower(), u.email))
@@ -216,14 +233,10 @@ def status_counts(queryset: QuerySet[Case]) -> dict[str, int]:
 
 def territory_status_counts(territory_ids: Iterable[int]) -> dict[str, int]:
     """Cases per status over the territories, every status present. Each territory's figures are
-    cached under its version (list_cache): the coordinators' list shows them on every view, and
+    cached with its version (list_cache): the coordinators' list shows them on every view, and
     counting 20,000 cases each time was a quarter of its cost."""
-    keys = {
-        tid: f"installations:status-counts:{tid}:{version}"
-        for tid, version in list_cache.versions(territory_ids).items()
-    }
-    per_territory = list_cache.get_many(list(keys.values()))
-    missing = [tid for tid, key in keys.items() if key not in per_territory]
+    per_territory, versions = list_cache.get_current("status-counts", territory_ids)
+    missing = [tid for tid in versions if tid not in per_territory]
     if missing:
         fresh = {tid: dict.fromkeys(CaseStatus.values, 0) for tid in missing}
         rows = (
@@ -234,9 +247,8 @@ def territory_status_counts(territory_ids: Iterable[int]) -> dict[str, int]:
         )
         for tid, status, n in rows:
             fresh[tid][status] = n
-        stored = {keys[tid]: counts for tid, counts in fresh.items()}
-        list_cache.set_many(stored, list_cache.COUNTS_TIMEOUT)
-        per_territory.update(stored)
+        list_cache.store_current("status-counts", fresh, versions, list_cache.COUNTS_TIMEOUT)
+        per_territory.update(fresh)
     totals = dict.fromkeys(CaseStatus.values, 0)
     for counts in per_territory.values():
         for status, n in counts.items():

@@ -166,7 +166,7 @@ class CaseListMixin:
     def _team_members(request):
         """The team memberships of the user's territories (read once per request: the filters and
         the actions both list the team)."""
-        return per_request(request, "team", lambda: list(selectors.team_memberships(request.user)))
+        return per_request(request, "team", lambda: selectors.team_memberships(request.user))
 
     @staticmethod
     def _assign_action(coordinator):
