@@ -71,6 +71,27 @@ class PerRowExists(Exists):
     template = "EXISTS(%(subquery)s OFFSET 0)"
 
 
+class SharedChoicesFields(dict):
+    """A form class's fields whose copy for each form (BaseForm.__init__ deep-copies them) shares the
+    choices of its selects (QuickSelect): deep-copying them, lazy labels and all, at each view of
+    the case list cost more than validating the form. The choices are never changed in place: a
+    form that needs others (the team's communes) assigns new ones to its own copy of the field."""
+
+    def __deepcopy__(self, memo):
+        fields = {}
+        for name, field in self.items():
+            if not isinstance(field.widget, QuickSelect):
+                fields[name] = copy.deepcopy(field, memo)
+                continue
+            # Field.__deepcopy__ and Widget.__deepcopy__, but the choices shared.
+            own = fields[name] = copy.copy(field)
+            own.widget = copy.copy(field.widget)
+            own.widget.attrs = field.widget.attrs.copy()
+            own.error_messages = field.error_messages.copy()
+            own.validators = field.validators[:]
+        return fields
+
+
 class CaseListFilter(django_filters.FilterSet):
     """What the coordinator's case list keeps, validated like a form: a wrong value is refused next
     to its field and the other filters still apply. The communes and coordinators offered (and
@@ -169,7 +190,9 @@ class CaseListFilter(django_filters.FilterSet):
     def get_form_class(self):
         names = tuple(self.filters)
         if names not in self._form_classes:
-            self._form_classes[names] = super().get_form_class()
+            form_class = super().get_form_class()
+            form_class.base_fields = SharedChoicesFields(form_class.base_fields)
+            self._form_classes[names] = form_class
         return self._form_classes[names]
 
     @property
