@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from installations.enums import OPEN_STATUSES, CaseStatus, NeedKind, NeedState, OpportunityKind
 from installations.forms import FrenchOrderIterator
-from installations.models import Case, Need, Opportunity, no_answer_days
+from installations.models import Case, Need, Opportunity, PerRowExists, no_answer_days
 from portal.enums import Profession
 from portal.forms import QuickSelect
 from portal.models import Commune, User
@@ -57,18 +57,6 @@ AGE_BUCKETS = {
     "90": (30, 90, _("1 à 3 mois")),
     "old": (90, None, _("plus de 3 mois")),
 }
-
-
-class PerRowExists(Exists):
-    """EXISTS that PostgreSQL evaluates for each row of the outer query, never as a join.
-
-    As a semi-join, a need filter made PostgreSQL join every need of the kind in the territory (or,
-    without a territory condition, in every territory: 145 ms at 1,000,000 cases) and sort the
-    result, because it misjudges how many cases have such a need. Checked row by row while the list
-    is read in its order from its index, it stops once the page is full: ~1 ms. `OFFSET 0` is the
-    documented way to keep PostgreSQL from pulling a subquery up into a join (SQLite accepts it)."""
-
-    template = "EXISTS(%(subquery)s OFFSET 0)"
 
 
 class SharedChoicesFields(dict):
