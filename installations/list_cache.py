@@ -1,13 +1,15 @@
-"""What the coordinators' case list keeps in the cache, and when it is stale: the per-status counts
-of each territory (its status tabs), nothing else. Rendered pages are not kept: they only helped a
-session reloading the same URL with nothing changed in the territory, and held personal data.
+"""What the coordinators' case list keeps in the cache, and when it is stale: of each territory, the
+per-status counts (its status tabs), its team and its communes (the choices of two filters), nothing
+else. Rendered pages are not kept: they only helped a session reloading the same URL with nothing
+changed in the territory, and held personal data.
 
 Each territory has a version: a random token in the cache. Saving or deleting one of its cases,
-needs or team memberships gives it a new one (receivers.py), at once and again after the commit:
+needs or team memberships, changing its communes, or saving a member of its team or one of its
+communes gives it a new one (receivers.py), at once and again after the commit:
 counts read between the two are stored under the in-between version, which nobody reads afterwards.
-The counts are stored with the version of their territory (read with it in one round trip), so the
-next view after a change counts again; they also expire after five minutes (a safety net for a change made outside the ORM, such
-as an SQL update).
+The values are stored with the version of their territory (read with it in one round trip), so the
+next view after a change computes them again; they also expire after five minutes (a safety net for
+a change made outside the ORM, such as an SQL update).
 
 The cache only saves work: when Redis cannot be reached, saving a case still succeeds and the list
 is computed on each view (the cache backend, portal/cache.py, turns Redis failures into misses and
@@ -57,20 +59,19 @@ def changed(territory_id: int | None) -> None:
     transaction.on_commit(new_version)
 
 
-def get_current(name: str, territory_ids) -> tuple[dict[int, Any], dict[int, str]]:
-    """Each territory's value `name`, when stored under the territory's current version, and those
-    versions: the values and the versions in one cache round trip (each value is kept with the
-    version it was computed under, `store_current`)."""
+def get_current(names, territory_ids) -> tuple[dict[str, dict[int, Any]], dict[int, str]]:
+    """Each territory's values `names` (by name, then territory) that were stored under the
+    territory's current version, and those versions: all in one cache round trip (each value is kept
+    with the version it was computed under, `store_current`)."""
     ids = sorted(territory_ids)
-    keys = {tid: f"installations:{name}:{tid}" for tid in ids}
+    keys = {(name, tid): f"installations:{name}:{tid}" for name in names for tid in ids}
     found = get_many([*keys.values(), *(_version_key(tid) for tid in ids)])
-    current: dict[int, Any] = {}
-    versions: dict[int, str] = {}
-    for tid in ids:
-        versions[tid] = found.get(_version_key(tid), "0")
-        stored = found.get(keys[tid])
+    versions = {tid: found.get(_version_key(tid), "0") for tid in ids}
+    current: dict[str, dict[int, Any]] = {name: {} for name in names}
+    for (name, tid), key in keys.items():
+        stored = found.get(key)
         if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == versions[tid]:
-            current[tid] = stored[1]
+            current[name][tid] = stored[1]
     return current, versions
 
 

@@ -4,6 +4,7 @@ list (see `CaseListMixin.changelist_view`)."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from html import escape as html_escape
 from typing import Any
@@ -20,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from installations import selectors
@@ -66,6 +67,17 @@ CHECKBOX_CELL = (
     ' aria-label="{} {}"></td>'
 )
 REFERENCE_CELL = '<th scope="row" class="field-reference"><a href="{}/{}/{}">{}</a></th>'
+
+
+@functools.cache
+def _row_labels(language):
+    """The rows' fixed labels, escaped, per language: each translated choice cost a look-up in the
+    catalogue at each view (the labels are lazy texts)."""
+    professions = {value: escape(label) for value, label in Profession.choices}
+    statuses = {value: escape(label) for value, label in CaseStatus.choices}
+    waiting = {"applicant": _("demandeur"), "team": _("équipe"), "partner": _("partenaire"), "": "—"}
+    waiting = {key: escape(label) for key, label in waiting.items()}
+    return professions, statuses, waiting, escape(_("Cocher")), escape(_("aujourd'hui"))
 
 
 class LookaheadPaginator(Paginator):
@@ -163,10 +175,32 @@ class CaseListMixin:
         return actions
 
     @staticmethod
-    def _team_members(request):
+    def _one_territory(request):
+        """What the list shows of the territory of a coordinator of one territory (its counts, team
+        and communes: selectors.territory_list, one cache round trip), else None (a superuser, a
+        partner referent, someone in several teams: those are read from the database)."""
+
+        def read():
+            team = team_ids(request)
+            if request.user.is_superuser or len(team) != 1 or partner_ids(request) - team:
+                return None
+            return selectors.territory_list(next(iter(team)))
+
+        return per_request(request, "territory_list", read)
+
+    @classmethod
+    def _team_members(cls, request):
         """The team memberships of the user's territories (read once per request: the filters and
         the actions both list the team)."""
+        if (one := cls._one_territory(request)) is not None:
+            return one.team
         return per_request(request, "team", lambda: selectors.team_memberships(request.user))
+
+    @classmethod
+    def _team_communes(cls, request):
+        if (one := cls._one_territory(request)) is not None:
+            return one.communes
+        return selectors.team_communes(request.user).values_list("pk", "name")
 
     @staticmethod
     def _assign_action(coordinator):
@@ -211,7 +245,7 @@ class CaseListMixin:
             self.get_queryset(request),
             request=request,
             team=team,
-            communes=selectors.team_communes(request.user).values_list("pk", "name") if team else (),
+            communes=self._team_communes(request) if team else (),
             coordinators=selectors.distinct_people(m.user for m in self._team_members(request)) if team else (),
         )
 
@@ -308,12 +342,9 @@ class CaseListMixin:
         translates every choice of the field at each call)."""
         # Cells written with str.format and html.escape (what format_html does, without its lazy
         # wrappers: they were two thirds of the rows' time); every value is escaped, once.
-        professions = {value: escape(label) for value, label in Profession.choices}
-        statuses = {value: escape(label) for value, label in CaseStatus.choices}
-        waiting = {"applicant": _("demandeur"), "team": _("équipe"), "partner": _("partenaire"), "": "—"}
-        waiting = {key: escape(label) for key, label in waiting.items()}
+        professions, statuses, waiting, tick, today = _row_labels(get_language())
         late = escape(_("Sans réponse depuis plus de %(days)s jours") % {"days": no_answer_days()})
-        tick, today = escape(_("Cocher")), escape(_("aujourd'hui"))
+        contacts = {}  # days -> the cell's text (rows often share it)
         # One reversal: the rows' URLs differ only by the primary key.
         before, after = (escape(part) for part in reverse("admin:installations_case_change", args=[0]).rsplit("/0/", 1))
         rows = []
@@ -335,11 +366,13 @@ class CaseListMixin:
             )
             if team:
                 days = case.days_since_contact
-                contact = (
-                    escape(ngettext("il y a %(days)s jour", "il y a %(days)s jours", days) % {"days": days})
-                    if days
-                    else today
-                )
+                if days not in contacts:
+                    contacts[days] = (
+                        escape(ngettext("il y a %(days)s jour", "il y a %(days)s jours", days) % {"days": days})
+                        if days
+                        else today
+                    )
+                contact = contacts[days]
                 if case.no_answer:
                     contact = f'<span class="inst-no-answer" title="{late}">{contact}</span>'
                 cells.append(f"<td>{contact}</td><td>{waiting[case.waiting_on]}</td>")
@@ -348,6 +381,8 @@ class CaseListMixin:
 
     def _status_counts(self, request):
         """Cases per status in the list's scope: cached per territory for the team's everyday list."""
+        if (one := self._one_territory(request)) is not None:
+            return one.counts
         if request.user.is_superuser:
             return selectors.territory_status_counts(Territory.objects.values_list("pk", flat=True))
         if partner_ids(request) - team_ids(request):
