@@ -34,6 +34,8 @@ from installations.models import (
     Need,
     Opportunity,
     PerRowExists,
+    is_without_answer,
+    no_answer_cutoff,
 )
 from portal.enums import EDITOR_ROLES, ArsZone, Profession, Role, zoning_profession
 from portal.models import Commune, CommuneZoning, Membership, Organisation, Territory, User
@@ -53,8 +55,7 @@ def annotate_case_list(queryset: CaseQuerySet, *, now: datetime.datetime | None 
     return queryset.with_no_answer_flag(now=now).annotate(contact_reference=Coalesce("last_contact_at", "submitted_at"))
 
 
-# What the coordinators' list reads of each case and of its coordinator (with `annotate_case_list`'s
-# two annotations), in CaseRow's order.
+# What the coordinators' list reads of each case and of its coordinator, in CaseRow's order.
 LIST_ROW_COLUMNS = (
     "pk",
     "reference",
@@ -65,8 +66,7 @@ LIST_ROW_COLUMNS = (
     "applicant_email",
     "submitted_at",
     "awaiting_reply_since",
-    "no_answer",
-    "contact_reference",
+    "last_contact_at",
     "assigned_to__first_name",
     "assigned_to__last_name",
     "assigned_to__email",
@@ -77,7 +77,7 @@ LIST_ROW_COLUMNS = (
 class CaseRow:
     """A case as a row of the coordinators' list: built from a `values_list(*LIST_ROW_COLUMNS)` row
     rather than a Case and its coordinator as model instances (their construction was a fifth of the
-    page's query cost). `describe_case_rows` adds `days_since_contact` and `waiting_on`. Rows compare
+    page's query cost). `describe_case_rows` adds `no_answer`, `days_since_contact` and `waiting_on`. Rows compare
     by primary key, as model instances do."""
 
     __slots__ = (
@@ -107,8 +107,7 @@ class CaseRow:
             email,
             self.submitted_at,
             self.awaiting_reply_since,
-            self.no_answer,
-            self.contact_reference,
+            last_contact_at,
             assigned_first_name,
             assigned_last_name,
             assigned_email,
@@ -116,6 +115,10 @@ class CaseRow:
         ) = row
         # As Case.applicant_name and str(User) write them; None when nobody is assigned.
         self.applicant_name = f"{first_name} {last_name}".strip() or email
+        # annotate_case_list's two annotations, computed here rather than in the query (compiling
+        # them was a tenth of the page query's cost); `no_answer` is set by describe_case_rows.
+        self.contact_reference = last_contact_at or self.submitted_at
+        self.no_answer = False
         self.assigned_to: str | None = None
         if assigned_email is not None:
             self.assigned_to = f"{assigned_first_name} {assigned_last_name}".strip() or assigned_email
@@ -154,10 +157,13 @@ def waiting_on(case: Case | CaseRow, *, partner_pending: bool) -> str:
 
 
 def describe_case_rows(cases: list[CaseRow], *, now: datetime.datetime | None = None) -> list[CaseRow]:
-    """Adds to a page of the coordinator's list (`case_rows`) `days_since_contact` and `waiting_on`."""
+    """Adds to a page of the coordinator's list (`case_rows`) `no_answer`, `days_since_contact` and
+    `waiting_on`."""
     now = now or timezone.now()
+    cutoff = no_answer_cutoff(now=now)
     for case in cases:
-        case.days_since_contact = days_since(case.contact_reference or case.submitted_at, now=now)
+        case.no_answer = is_without_answer(case.status, case.awaiting_reply_since, cutoff=cutoff)
+        case.days_since_contact = days_since(case.contact_reference, now=now)
         case.waiting_on = waiting_on(case, partner_pending=case.partner_pending)
     return cases
 
