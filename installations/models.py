@@ -65,7 +65,9 @@ def without_answer_condition(*, now: datetime.datetime | None = None, days: int 
     return models.Q(status__in=ANSWERING_STATUSES, awaiting_reply_since__lt=no_answer_cutoff(now=now, days=days))
 
 
-def is_without_answer(status: str, awaiting_reply_since: datetime.datetime | None, *, cutoff: datetime.datetime) -> bool:
+def is_without_answer(
+    status: str, awaiting_reply_since: datetime.datetime | None, *, cutoff: datetime.datetime
+) -> bool:
     """A row's side of `without_answer_condition` (`cutoff`: `no_answer_cutoff()`), for rows already read."""
     return status in ANSWERING_STATUSES and awaiting_reply_since is not None and awaiting_reply_since < cutoff
 

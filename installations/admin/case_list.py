@@ -10,6 +10,7 @@ from html import escape as html_escape
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,7 +18,7 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponseRedirect, QueryDict
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
@@ -35,6 +36,7 @@ from portal.forms import field_html
 from portal.models import Territory, User
 from portal.tenancy.admin import admin_context_without_sidebar
 
+
 def escape(value) -> str:
     """HTML-escaped text, as Django's escape gives it (html.escape), without its lazy-text wrapper."""
     return html_escape(str(value))
@@ -45,18 +47,21 @@ def query_link(query: QueryDict) -> Callable[..., str]:
     `query` (a value None removes the parameter), without copying the QueryDict for each of the
     page's twenty links."""
     current = list(query.lists())
+    # Each parameter encoded once: a link encodes only what it changes.
+    encoded = {key: urlencode([(key, value) for value in values]) for key, values in current}
 
     def link(**changes) -> str:
-        params = dict(current)
+        if not current and not changes:
+            return ""
+        parts = dict(encoded)
         for key, value in changes.items():
             if value is None:
-                params.pop(key, None)
+                parts.pop(key, None)
             else:
-                params[key] = [value]
-        if not params and not current:
+                parts[key] = urlencode([(key, value)])
+        if not current and not parts:
             return ""
-        href = "?" + urlencode([(key, value) for key, values in params.items() for value in values])
-        return mark_safe(html_escape(href))  # noqa: S308 (escaped)
+        return mark_safe(html_escape("?" + "&".join(part for part in parts.values() if part)))  # noqa: S308 (escaped)
 
     return link
 
@@ -67,6 +72,31 @@ CHECKBOX_CELL = (
     ' aria-label="{} {}"></td>'
 )
 REFERENCE_CELL = '<th scope="row" class="field-reference"><a href="{}/{}/{}">{}</a></th>'
+
+
+def _urlconf():
+    return get_urlconf() or settings.ROOT_URLCONF
+
+
+@functools.lru_cache(maxsize=16)
+def _page_urls(script_prefix, urlconf, site_name, app_label):
+    """The page's fixed links, reversed once per script prefix and URLconf (reversing was a tenth
+    of the view's own time)."""
+    return {
+        "admin_index_url": reverse("admin:index", current_app=site_name),
+        "app_list_url": reverse("admin:app_list", kwargs={"app_label": app_label}, current_app=site_name),
+        "logout_url": reverse("admin:logout", current_app=site_name),
+        "password_change_url": reverse("admin:password_change", current_app=site_name),
+        "mfa_url": reverse("mfa_index"),
+        "export_url": reverse("admin:installations_case_export"),
+        "dashboard_url": reverse("admin:installations_dashboard"),
+    }
+
+
+@functools.lru_cache(maxsize=16)
+def _change_url_parts(script_prefix, urlconf):
+    """A case page's URL before and after its primary key, escaped."""
+    return tuple(escape(part) for part in reverse("admin:installations_case_change", args=[0]).rsplit("/0/", 1))
 
 
 @functools.cache
@@ -292,6 +322,7 @@ class CaseListMixin:
             numbers = {"number": page.number, "pages": page.paginator.num_pages}
             table_page_label = gettext("page %(number)s sur %(pages)s") % numbers
             page_label = gettext("Page %(number)s sur %(pages)s") % numbers
+        urls = _page_urls(get_script_prefix(), _urlconf(), self.admin_site.name, self.model._meta.app_label)
         context = {
             # The list is a wide table a coordinator works in all day: no navigation sidebar (it
             # listed every model, about 7 ms per view); the breadcrumbs lead back to the admin.
@@ -300,13 +331,7 @@ class CaseListMixin:
             "opts": self.model._meta,
             "title": _("Demandes d'accompagnement"),
             # The frame's links (the template writes admin/base_site.html's frame itself).
-            "admin_index_url": reverse("admin:index", current_app=self.admin_site.name),
-            "app_list_url": reverse(
-                "admin:app_list", kwargs={"app_label": self.model._meta.app_label}, current_app=self.admin_site.name
-            ),
-            "logout_url": reverse("admin:logout", current_app=self.admin_site.name),
-            "password_change_url": reverse("admin:password_change", current_app=self.admin_site.name),
-            "mfa_url": reverse("mfa_index"),
+            **urls,
             "team": team,
             "filterset": filterset,
             # The fields as includes/field.html writes them, in Python (portal.forms.field_html).
@@ -329,8 +354,7 @@ class CaseListMixin:
             "action_options": mark_safe(  # noqa: S308 (every value escaped)
                 "".join(f'<option value="{escape(value)}">{escape(label)}</option>' for value, label in action_choices)
             ),
-            "export_url": reverse("admin:installations_case_export") + (f"?{query}" if query else ""),
-            "dashboard_url": reverse("admin:installations_dashboard"),
+            "export_url": urls["export_url"] + (f"?{query}" if query else ""),
         }
         return TemplateResponse(request, "admin/installations/case/change_list.html", context)
 
@@ -345,8 +369,8 @@ class CaseListMixin:
         professions, statuses, waiting, tick, today = _row_labels(get_language())
         late = escape(_("Sans réponse depuis plus de %(days)s jours") % {"days": no_answer_days()})
         contacts = {}  # days -> the cell's text (rows often share it)
-        # One reversal: the rows' URLs differ only by the primary key.
-        before, after = (escape(part) for part in reverse("admin:installations_case_change", args=[0]).rsplit("/0/", 1))
+        # The rows' URLs differ only by the primary key.
+        before, after = _change_url_parts(get_script_prefix(), _urlconf())
         rows = []
         for case in cases:
             reference = escape(case.reference)
