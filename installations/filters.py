@@ -8,6 +8,7 @@ import django_filters
 from django import forms
 from django.db.models import Case as SqlCase
 from django.db.models import CharField, Exists, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -205,6 +206,9 @@ class CaseListFilter(django_filters.FilterSet):
         return self._form
 
     def filter_queryset(self, queryset):
+        if "contact" in str(self.form.cleaned_data.get("o") or ""):
+            # The sort by last contact (its index is on this expression).
+            queryset = queryset.alias(contact_reference=Coalesce("last_contact_at", "submitted_at"))
         queryset = super().filter_queryset(queryset)
         # Newest first unless a column is chosen; the primary key breaks ties so pages never overlap.
         ordering = self.form.cleaned_data.get("o")
