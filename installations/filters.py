@@ -17,7 +17,7 @@ from installations.enums import OPEN_STATUSES, CaseStatus, NeedKind, NeedState, 
 from installations.forms import FrenchOrderIterator
 from installations.models import Case, Need, Opportunity, PerRowExists, no_answer_days
 from portal.enums import Profession
-from portal.forms import QuickSelect
+from portal.forms import QuickSelect, QuickTextInput
 from portal.models import Commune, User
 
 
@@ -87,7 +87,7 @@ class CaseListFilter(django_filters.FilterSet):
     accepted) are those of the user's territories. The same filters make the CSV export, so the
     export holds exactly the list on screen."""
 
-    q = django_filters.CharFilter(label=_("Rechercher"), method="filter_search")
+    q = django_filters.CharFilter(widget=QuickTextInput, label=_("Rechercher"), method="filter_search")
     status = django_filters.ChoiceFilter(
         widget=QuickSelect(fixed_choices=True),
         label=_("Statut"),

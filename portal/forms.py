@@ -79,6 +79,23 @@ def _attributes(attrs) -> str:
     )
 
 
+class QuickTextInput(forms.TextInput):
+    """A text <input> written in Python, as django/forms/widgets/input.html writes it (its template
+    and the attributes' include were most of a text field's writing), for the case list's search."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        value = self.format_value(value)
+        html = [f'<input type="{html_escape(self.input_type)}" name="{html_escape(name)}"']
+        if value is not None:
+            html.append(f' value="{conditional_escape(str(value))}"')
+        for key, attr in self.build_attrs(self.attrs, attrs).items():
+            if attr is True:
+                html.append(f" {key}")
+            elif attr is not False:
+                html.append(f' {key}="{conditional_escape(str(attr))}"')
+        return mark_safe("".join(html) + ">")  # noqa: S308 (every value escaped)
+
+
 class QuickSelect(forms.Select):
     """A <select> written in Python, for pages reloaded all day (the coordinator's case list).
 

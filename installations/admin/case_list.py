@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponseRedirect, QueryDict
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
@@ -91,6 +92,15 @@ def _page_urls(script_prefix, urlconf, site_name, app_label):
         "export_url": reverse("admin:installations_case_export"),
         "dashboard_url": reverse("admin:installations_dashboard"),
     }
+
+
+@functools.lru_cache(maxsize=16)
+def _legal_footer_html(language, script_prefix, urlconf, accessibility_status):
+    """admin/legal_footer.html as the admin's pages write it (the national legal pages: the admin is
+    outside any territory), once per language, script prefix, URLconf and stated status."""
+    from portal.privacy.selectors import footer_links
+
+    return render_to_string("admin/legal_footer.html", {"legal_links": footer_links(None)})
 
 
 @functools.lru_cache(maxsize=16)
@@ -355,6 +365,9 @@ class CaseListMixin:
                 "".join(f'<option value="{escape(value)}">{escape(label)}</option>' for value, label in action_choices)
             ),
             "export_url": urls["export_url"] + (f"?{query}" if query else ""),
+            "legal_footer_html": _legal_footer_html(
+                get_language(), get_script_prefix(), _urlconf(), settings.LEGAL_ACCESSIBILITY_STATUS
+            ),
         }
         return TemplateResponse(request, "admin/installations/case/change_list.html", context)
 
