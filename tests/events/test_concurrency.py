@@ -1,39 +1,23 @@
 """Two people take the last place at the same instant, each through their own PostgreSQL connection:
 the database serialises them (the event's row is locked), one is registered, one waitlisted."""
 
-import threading
-
 import pytest
-from django.db import close_old_connections, connection
 
 from portal.events import services
 from portal.events.enums import RegistrationStatus
 from portal.events.models import Registration
+from tests.concurrency import race
 from tests.events.factories import EventFactory, RegistrationFactory
 from tests.portal.factories import TerritoryFactory, UserFactory
 
 
-def _race(event, people):
-    barrier = threading.Barrier(len(people))
-    results, errors = {}, []
+def _register_at_once(event, people):
+    """Everyone of `people` registers at the same instant: {person's pk: their registration's status}."""
 
     def register(person):
-        try:
-            barrier.wait(timeout=10)
-            results[person.pk] = services.registration_create(actor=person, event=event, user=person).status
-        except Exception as exc:  # reported below, with the thread's own traceback lost otherwise
-            errors.append(exc)
-        finally:
-            connection.close()  # each thread opened its own connection
+        return lambda: (person.pk, services.registration_create(actor=person, event=event, user=person).status)
 
-    threads = [threading.Thread(target=register, args=(person,)) for person in people]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    close_old_connections()
-    assert not errors, errors
-    return results
+    return dict(race([register(person) for person in people]))
 
 
 @pytest.mark.django_db(transaction=True)
@@ -44,7 +28,7 @@ def test_two_people_taking_the_last_place_at_once_one_registered_one_waitlisted(
     RegistrationFactory(territory=territory, event=event)
     people = UserFactory.create_batch(2)
 
-    results = _race(event, people)
+    results = _register_at_once(event, people)
 
     assert sorted(results.values()) == [RegistrationStatus.REGISTERED, RegistrationStatus.WAITLISTED]
     assert Registration.objects.filter(event=event, status=RegistrationStatus.REGISTERED).count() == 2
@@ -56,7 +40,7 @@ def test_many_people_at_once_never_exceed_the_capacity():
     event = EventFactory(territory=territory, capacity=3)
     people = UserFactory.create_batch(6)
 
-    results = _race(event, people)
+    results = _register_at_once(event, people)
 
     assert list(results.values()).count(RegistrationStatus.REGISTERED) == 3
     assert list(results.values()).count(RegistrationStatus.WAITLISTED) == 3

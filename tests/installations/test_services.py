@@ -455,35 +455,16 @@ def test_erasure_anonymises_and_keeps_the_statistics(territory_a, coordinator_a,
 @pytest.mark.django_db(transaction=True)
 def test_two_simultaneous_submits_with_the_same_key_create_one_case():
     """Two requests racing (a double click): the territory lock makes the second find the first case."""
-    import threading
-
-    from django.db import connection as main_connection
-
+    from tests.concurrency import race
     from tests.portal.factories import TerritoryFactory, UserFactory
 
     territory = TerritoryFactory(name="Territoire Course", slug="course")
     user = UserFactory(email="double.clic@exemple.fr")
-    barrier = threading.Barrier(2)
-    results, errors = [], []
 
-    def worker():
-        from django.db import connection
+    def same_key():
+        return submit(territory, user, idempotency_key="same-key").pk
 
-        try:
-            barrier.wait()
-            results.append(submit(territory, user, idempotency_key="same-key").pk)
-        except Exception as error:  # reported below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    main_connection.close()
-    assert not errors
+    results = race([same_key, same_key])
     assert len(set(results)) == 1
     assert Case.objects.filter(territory=territory).count() == 1
 

@@ -1,15 +1,14 @@
-import threading
 from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.db import connection
 from django.utils import timezone
 
 from portal.notifications import outbox, selectors, services
 from portal.notifications.enums import EmailState
 from portal.notifications.models import Notification
 from portal.notifications.tasks import digest_send_daily, outbox_relay, outbox_sweep
+from tests.concurrency import race
 from tests.notifications.factories import NotificationFactory, NotificationPreferenceFactory
 from tests.portal.factories import UserFactory
 
@@ -92,21 +91,7 @@ def test_failed_digest_is_retried_by_the_sweep_after_the_backoff(territory_a, se
 def test_two_workers_claiming_the_same_row_send_it_once(territory_a, settings):
     settings.EMAIL_BACKEND = "tests.notifications.backends.SlowBackend"
     row = NotificationFactory(territory=territory_a, pending=True)
-    start = threading.Barrier(2)
-    results = []
-
-    def worker():
-        try:
-            start.wait()
-            results.append(outbox.deliver(row.pk))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = race([lambda: outbox.deliver(row.pk)] * 2)
 
     assert sorted(results) == [False, True]
     assert len(mail.outbox) == 1
@@ -118,20 +103,7 @@ def test_two_workers_claiming_the_same_row_send_it_once(territory_a, settings):
 def test_concurrent_relays_send_every_pending_email_exactly_once(territory_a, settings):
     settings.EMAIL_BACKEND = "tests.notifications.backends.SlowBackend"
     rows = NotificationFactory.create_batch(6, territory=territory_a, pending=True)
-    start = threading.Barrier(3)
-
-    def worker():
-        try:
-            start.wait()
-            outbox.relay()
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    race([outbox.relay] * 3)
 
     assert sorted(m.to[0] for m in mail.outbox) == sorted(r.recipient.email for r in rows)
     assert set(Notification.objects.values_list("email_state", "email_attempts")) == {(EmailState.SENT, 1)}

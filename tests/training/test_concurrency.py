@@ -2,42 +2,16 @@
 PostgreSQL connection: exactly one gets the room."""
 
 import datetime
-import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import close_old_connections, connection
 
+from tests.concurrency import race
 from tests.portal.factories import MembershipFactory, TerritoryFactory, UserFactory
 from tests.training.factories import HousingUnitFactory, PlacementFactory
 from training.enums import BookingSource, BookingStatus
 from training.models import Booking
 from training.services.housing import booking_create, booking_request
-
-
-def _race(calls):
-    barrier = threading.Barrier(len(calls))
-    results, errors = [], []
-
-    def run(call):
-        try:
-            barrier.wait(timeout=10)
-            results.append(call())
-        except ValidationError as refusal:
-            results.append(refusal)
-        except Exception as exc:  # reported below, with the thread's own traceback lost otherwise
-            errors.append(exc)
-        finally:
-            connection.close()  # each thread opened its own connection
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    close_old_connections()
-    assert not errors, errors
-    return results
 
 
 @pytest.mark.django_db(transaction=True)
@@ -59,7 +33,7 @@ def test_two_team_members_booking_one_room_for_overlapping_dates_at_once_make_on
             end_date=start + datetime.timedelta(days=14),
         )
 
-    results = _race([book(team[0], datetime.date(2027, 1, 1)), book(team[1], datetime.date(2027, 1, 8))])
+    results = race([book(team[0], datetime.date(2027, 1, 1)), book(team[1], datetime.date(2027, 1, 8))])
 
     assert Booking.objects.filter(unit=room).count() == 1
     refusals = [r for r in results if isinstance(r, ValidationError)]
@@ -81,7 +55,7 @@ def test_two_students_asking_for_the_last_room_at_once_one_gets_it_one_waits():
             end_date=datetime.date(2027, 4, 30),
         )
 
-    _race([ask(p) for p in placements])
+    race([ask(p) for p in placements])
 
     assert Booking.objects.filter(unit=room, status=BookingStatus.CONFIRMED).count() == 1
     assert Booking.objects.filter(unit=None, status=BookingStatus.WAITING).count() == 1
