@@ -95,6 +95,9 @@ class CaseRow:
         "days_since_contact",
         "waiting_on",
     )
+    # Set by describe_case_rows.
+    days_since_contact: int | None
+    waiting_on: str
 
     def __init__(self, row: tuple) -> None:  # type: ignore[type-arg]
         (

@@ -64,6 +64,10 @@ class ReusedClientRedisCacheClient(RedisCacheClient):
     holds no connection of its own (it takes one from the pool for each command), so sharing it is
     what sharing the pool already was."""
 
+    # Django's (untyped in django-stubs).
+    _client: Callable[..., Any]
+    _get_connection_pool: Callable[[bool], Any]
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._clients: dict[int, Any] = {}
