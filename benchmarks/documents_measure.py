@@ -55,6 +55,9 @@ class Measurement:
     rss_growth_mib: float
     current_rss_mib: float
     result: Any = None
+    # CPU of the process (time.process_time): on a machine shared with other work the wall time
+    # above grows with the load; the CPU a build costs barely moves.
+    cpu_seconds: float = float("nan")
 
     @property
     def pages(self) -> int | None:
@@ -70,9 +73,10 @@ def measure(func: Callable[[], Any], *, label: str = "", trace: bool = True) -> 
     """Run `func` once untraced (time, RSS) and, when `trace`, once more under tracemalloc."""
     gc.collect()
     rss_before = peak_rss_mib()
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     result = func()
     seconds = time.perf_counter() - started
+    cpu_seconds = time.process_time() - cpu_started
     rss_after = peak_rss_mib()
     traced_peak = float("nan")
     if trace:
@@ -91,6 +95,7 @@ def measure(func: Callable[[], Any], *, label: str = "", trace: bool = True) -> 
         rss_growth_mib=rss_after - rss_before,
         current_rss_mib=current_rss_mib(),
         result=result,
+        cpu_seconds=cpu_seconds,
     )
 
 

@@ -251,6 +251,72 @@ def migrate(env):
     subprocess.run([PYTHON, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
 
 
+# Three partner organisations per territory, each with its referent (partenaire<territory>-<k>@bench.invalid;
+# partenaire1-1 is the benchmark's partner), and referrals as coordinators make them: one referred need
+# in forty gets a referent (with an answer on half of them, the applicant's consent on half), one need
+# of a settled case in five hundred was referred before it ended (at 1,000,000 cases: some thirty
+# referrals waiting or in progress per referent, a dozen finished), a "referred" event on the timeline
+# of each and, on half of them, a thread of two notes between the coordinator and the referent. Idempotent
+# (ON CONFLICT, NOT EXISTS, only needs without a referent): `installations_load.py --add-partners` adds
+# it to a database loaded before this step existed.
+PARTNERS_SQL = """
+INSERT INTO portal_organisation (name, kind, finess, siret, address, email, phone, website, territory_id)
+SELECT (ARRAY['Maison de santé', 'CPTS', 'Centre de santé'])[k] || ' ' || t.n, (ARRAY['msp', 'cpts',
+       'health_centre'])[k], '', '', '', 'partenaire' || t.n || '-' || k || '@bench.invalid', '', '', t.id
+FROM (SELECT row_number() OVER (ORDER BY id) AS n, id FROM portal_territory WHERE slug LIKE 'bench-%') AS t
+CROSS JOIN generate_series(1, 3) AS k
+ON CONFLICT (territory_id, name) DO NOTHING;
+INSERT INTO portal_user (password, is_superuser, email, first_name, last_name, phone, is_staff, is_active,
+                         date_joined)
+SELECT '!', false, o.email, (ARRAY['Hélène', 'Marc', 'Aïcha'])[1 + o.id % 3], 'Partenaire', '', true, true, now()
+FROM portal_organisation o WHERE o.email LIKE 'partenaire%@bench.invalid'
+  AND NOT EXISTS (SELECT 1 FROM portal_user u WHERE u.email = o.email);
+INSERT INTO portal_membership (role, created_at, user_id, organisation_id, territory_id)
+SELECT 'partner', now(), u.id, o.id, o.territory_id
+FROM portal_organisation o JOIN portal_user u ON u.email = o.email
+WHERE o.email LIKE 'partenaire%@bench.invalid'
+ON CONFLICT (territory_id, user_id, role) DO NOTHING;
+CREATE TEMP TABLE referents AS
+    SELECT m.territory_id, m.user_id, m.organisation_id,
+           row_number() OVER (PARTITION BY m.territory_id ORDER BY m.user_id) - 1 AS k
+    FROM portal_membership m JOIN portal_user u ON u.id = m.user_id
+    WHERE m.role = 'partner' AND u.email LIKE 'partenaire%@bench.invalid';
+CREATE TEMP TABLE referred AS
+    SELECT n.id, n.case_id, n.territory_id, c.submitted_at, c.assigned_to_id, r.user_id, r.organisation_id
+    FROM installations_need n JOIN installations_case c ON c.id = n.case_id
+    JOIN referents r ON r.territory_id = n.territory_id AND r.k = (n.case_id + n.id) % 3
+    WHERE n.referent_id IS NULL
+      AND ((n.state = 'referred' AND n.id % 40 = 0) OR (c.status = 'settled' AND n.id % 500 = 0));
+UPDATE installations_need n
+SET referred_to_id = r.organisation_id, referent_id = r.user_id, referred_at = r.submitted_at + interval '5 days',
+    contact_consent = n.id % 2 = 0,
+    referral_answer = CASE WHEN n.state = 'done' OR n.id % 2 = 0 THEN 'accepted' ELSE '' END,
+    referral_answered_at = CASE WHEN n.state = 'done' OR n.id % 2 = 0 THEN r.submitted_at + interval '8 days' END,
+    referral_answered_by_id = CASE WHEN n.state = 'done' OR n.id % 2 = 0 THEN r.user_id END,
+    due_date = (r.submitted_at + interval '30 days')::date
+FROM referred r WHERE n.id = r.id;
+INSERT INTO installations_caseevent (kind, summary, payload, public, created_at, case_id, territory_id, need_id,
+                                     actor_id)
+SELECT 'need_referred', 'Besoin orienté vers un partenaire', '{}'::jsonb, false,
+       r.submitted_at + interval '5 days', r.case_id, r.territory_id, r.id, r.assigned_to_id
+FROM referred r;
+INSERT INTO installations_note (body, created_at, case_id, territory_id, need_id, author_id)
+SELECT (ARRAY['Pouvez-vous accompagner ce professionnel ?', 'Oui, je le contacte cette semaine.'])[k],
+       r.submitted_at + k * interval '2 days', r.case_id, r.territory_id, r.id,
+       CASE WHEN k = 1 THEN r.assigned_to_id ELSE r.user_id END
+FROM referred r CROSS JOIN generate_series(1, 2) AS k
+WHERE (r.id / 40) % 2 = 0;
+"""
+
+
+def load_partners(db_url):
+    """The partners' step alone, on a database loaded before it existed (idempotent)."""
+    step = time.perf_counter()
+    psql(db_url, PARTNERS_SQL)
+    psql(db_url, "VACUUM ANALYZE installations_need, installations_note, installations_caseevent, portal_membership;")
+    log(f"· loaded partner referents and referrals in {time.perf_counter() - step:.1f} s")
+
+
 def load(db_url, cases):
     applicants = max(cases // CASES_PER_APPLICANT, TERRITORIES)
     started = time.perf_counter()
@@ -431,6 +497,7 @@ def load(db_url, cases):
             WHERE c.id % 10 = 0;
             """,
         ),
+        ("partner referents and referrals", PARTNERS_SQL),
         # VACUUM as well: autovacuum may be off or not have run yet after a bulk load, and without the
         # visibility map no count can be answered from an index alone (production tables are vacuumed).
         ("vacuum analyze", "VACUUM ANALYZE;"),

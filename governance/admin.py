@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -39,11 +41,18 @@ from governance.services.council import mandate_save
 from governance.services.meetings import attendance_record, minutes_publish
 from governance.services.register import deliberation_record, register_request
 from portal.concurrency import VersionedAdminMixin, VersionedModelForm
+from portal.documents.notices import status_path
 from portal.tenancy.admin import ReadOnlyAdminMixin, TerritoryScopedAdmin, TerritoryScopedInline
 
 
 def _error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
+
+
+def _follow(documents):
+    """After asking for one document, the page that follows its preparation; for several, the list."""
+    documents = [document for document in documents if document is not None]
+    return HttpResponseRedirect(status_path(documents[0])) if len(documents) == 1 else None
 
 
 class GovernanceAdmin(VersionedAdminMixin, TerritoryScopedAdmin):
@@ -90,12 +99,15 @@ class BodyAdmin(GovernanceAdmin):
     @admin.action(description=_("Générer le registre de l'année en PDF"))
     def request_register(self, request, queryset):
         year = timezone.localdate().year
-        for body in queryset:
+        documents = [
             self._run(
                 request,
                 lambda body=body: register_request(actor=request.user, body=body, year=year),
                 _("Registre %(year)s de « %(body)s » demandé.") % {"year": year, "body": body},
             )
+            for body in queryset.select_related("territory")
+        ]
+        return _follow(documents)
 
 
 @admin.register(College)
@@ -193,12 +205,15 @@ class MeetingAdmin(GovernanceAdmin):
 
     @admin.action(description=_("Publier le compte rendu aux membres"))
     def publish_minutes(self, request, queryset):
-        for meeting in queryset.select_related("body", "territory"):
+        meetings = [
             self._run(
                 request,
                 lambda meeting=meeting: minutes_publish(actor=request.user, meeting=meeting),
                 _("Compte rendu de « %(title)s » publié.") % {"title": meeting.title},
             )
+            for meeting in queryset.select_related("body", "territory")
+        ]
+        return _follow([meeting.minutes_document for meeting in meetings if meeting])
 
 
 @admin.register(Deliberation)
@@ -293,7 +308,7 @@ class IndicatorAdmin(GovernanceAdmin):
 class AnnualReportAdmin(GovernanceAdmin):
     list_display = ["body", "year", "document_status", "is_public", "sent_to_council_at", "noted_at"]
     list_filter = ["body", "year", "is_public"]
-    list_select_related = ["body", "document"]
+    list_select_related = ["body", "document__territory"]
     readonly_fields = ["document"]
     actions = ["export_csv", "generate", "mark_sent", "mark_noted"]
 
@@ -301,8 +316,8 @@ class AnnualReportAdmin(GovernanceAdmin):
     def document_status(self, obj):
         if obj.document is None:
             return "—"
-        status = obj.document.get_status_display()
-        return f"{status} : {obj.document.error}" if obj.document.error else status
+        # The page that follows the preparation, says why it failed and offers to start it again.
+        return format_html('<a href="{}">{}</a>', status_path(obj.document), obj.document.get_status_display())
 
     def save_model(self, request, obj, form, change):
         if obj.noted_at and (obj.sent_to_council_at is None or obj.noted_at < obj.sent_to_council_at):
@@ -326,12 +341,15 @@ class AnnualReportAdmin(GovernanceAdmin):
 
     @admin.action(description=_("Générer (ou régénérer) le bilan en PDF"))
     def generate(self, request, queryset):
-        for report in queryset.select_related("body", "territory"):
+        reports = [
             self._run(
                 request,
                 lambda report=report: report_request(actor=request.user, body=report.body, year=report.year),
                 _("Génération du bilan %(year)s demandée.") % {"year": report.year},
             )
+            for report in queryset.select_related("body", "territory")
+        ]
+        return _follow([report.document for report in reports if report])
 
     @admin.action(description=_("Marquer comme transmis au conseil communautaire aujourd'hui"))
     def mark_sent(self, request, queryset):

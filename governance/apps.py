@@ -3,7 +3,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from portal.enums import Role
-from portal.hooks import AppHooks, PeriodicTask, PublicEntry, RoleHome
+from portal.hooks import AppHooks, PeriodicTask, PublicEntry, RetentionRule, RoleHome
 
 
 class GovernanceConfig(AppConfig):
@@ -37,6 +37,19 @@ class GovernanceConfig(AppConfig):
                 # and the coming meetings before their working day.
                 schedule=crontab(hour=8, minute=0),
                 options={"expires": 6 * 3600},
+            ),
+        ),
+        # Durations: PERSONAL_DATA_RETENTION_DAYS (config/settings/base.py), which says why each.
+        retention=(
+            RetentionRule(
+                "governance.former_members",
+                label=_(
+                    "Membres sortis des instances et des collèges (nom, compte, dates de convocation et de "
+                    "réponse), à compter de la fin de leur mandat ; les délibérations, archives publiques, "
+                    "sont conservées"
+                ),
+                outcome=_("anonymisés : la présence reste comptée sans nom"),
+                purge="governance.services.retention.former_members_anonymise",
             ),
         ),
     )

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from governance import selectors
 from governance.enums import ActionStatus, Attendance, MeetingKind, MeetingStatus, MemberCategory
 from governance.models import ActionSheet, Body, Deliberation, Indicator, IndicatorValue, Mandate, Meeting
-from portal.documents.builders import document_builder
+from portal.documents.builders import DocumentBuildError, document_builder
 from portal.documents.charts import bar_chart_svg, format_number
 from portal.reporting import collect_sections
 
@@ -38,7 +38,7 @@ SHORT_CATEGORY_LABELS: dict[str, Promise] = {
 }
 
 
-class ReportDataError(ValueError):
+class ReportDataError(DocumentBuildError, ValueError):
     pass
 
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case as DbCase
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, When
 
 from installations.enums import NeedState
 from installations.models import Aid, Case, CaseDocument, CaseEvent, FollowUp, Message, Need, Note, Opportunity
@@ -49,9 +50,9 @@ def case_page_case(queryset: QuerySet[Case], pk: int | str) -> Case | None:
 def case_page_data(case: Case) -> CasePageData:
     territory_id = case.territory_id
     needs = list(
-        Need.objects.filter(case=case, territory_id=territory_id).select_related(
-            "owner", "referred_to", "referent", "referral_answered_by"
-        )
+        Need.objects.filter(case=case, territory_id=territory_id)
+        .select_related("owner", "referred_to", "referent")
+        .order_by()  # sorted below (the model's order joins the case)
     )
     threads: dict[int, list[Note]] = defaultdict(list)
     notes: list[Note] = []
@@ -60,18 +61,24 @@ def case_page_data(case: Case) -> CasePageData:
             notes.append(note)
         else:
             threads[note.need_id].append(note)
-    linked_aid_ids = sorted(case.aids.values_list("pk", flat=True))
-    linked_opportunity_ids = sorted(case.opportunities.values_list("pk", flat=True))
-    # The catalogue offered, and what is linked already even if withdrawn since.
-    aids = Aid.objects.filter(Q(active=True) | Q(pk__in=linked_aid_ids), territory_id=territory_id)
-    opportunities = Opportunity.objects.filter(
-        Q(published=True) | Q(pk__in=linked_opportunity_ids), territory_id=territory_id
+    # The catalogue offered, and what is linked already even if withdrawn since: one query each, the
+    # link read as a column (`linked`).
+    aid_links = Case.aids.through.objects.filter(case_id=case.pk, aid_id=OuterRef("pk"))
+    aids: list[Aid] = list(
+        Aid.objects.filter(territory_id=territory_id)
+        .annotate(linked=Exists(aid_links))
+        .filter(Q(active=True) | Q(linked=True))
+        .prefetch_related("communes")
+        .order_by("name", "pk")
     )
-    team = list(
-        User.objects.filter(is_active=True, memberships__territory_id=territory_id, memberships__role__in=EDITOR_ROLES)
-        .distinct()
-        .order_by("last_name", "first_name", "email")
+    opportunity_links = Opportunity.cases.through.objects.filter(case_id=case.pk, opportunity_id=OuterRef("pk"))
+    opportunities: list[Opportunity] = list(
+        Opportunity.objects.filter(territory_id=territory_id)
+        .annotate(linked=Exists(opportunity_links))
+        .filter(Q(published=True) | Q(linked=True))
+        .order_by("title", "pk")
     )
+    team, referents = team_and_referents(territory_id)
     return CasePageData(
         case=case,
         needs=sorted(needs, key=lambda need: (need.state in (NeedState.DONE, NeedState.DROPPED), need.pk)),
@@ -85,26 +92,42 @@ def case_page_data(case: Case) -> CasePageData:
         ),
         documents=list(CaseDocument.objects.filter(case=case, territory_id=territory_id)),
         follow_ups=list(FollowUp.objects.filter(case=case, territory_id=territory_id)),
-        aids=list(aids.order_by("name", "pk")),
-        linked_aid_ids=linked_aid_ids,
-        opportunities=list(opportunities.order_by("title", "pk")),
-        linked_opportunity_ids=linked_opportunity_ids,
-        eligibility=case_eligible_aids(case),
+        aids=aids,
+        # `linked`: the annotation above.
+        linked_aid_ids=sorted(aid.pk for aid in aids if getattr(aid, "linked", False)),
+        opportunities=opportunities,
+        linked_opportunity_ids=sorted(item.pk for item in opportunities if getattr(item, "linked", False)),
+        # The active aids of the catalogue, already read with their communes.
+        eligibility=case_eligible_aids(case, aids=[aid for aid in aids if aid.active]),
         team=team,
-        referents=partner_referent_memberships(territory_id),
+        referents=referents,
     )
 
 
-def partner_referent_memberships(territory_id: int) -> list[Membership]:
-    """Who may receive a referral in a territory: the active partner referents tied to an
-    organisation (the "Orienter vers" choice lists them, and only them)."""
-    return list(
-        Membership.objects.filter(
-            territory_id=territory_id, role=Role.PARTNER, organisation__isnull=False, user__is_active=True
-        )
+def team_and_referents(territory_id: int) -> tuple[list[User], list[Membership]]:
+    """The territory's team (the active coordinators and managers: a need's possible owners) and who
+    may receive a referral (the active partner referents tied to an organisation: the "Orienter
+    vers" choice lists them, and only them), read together."""
+    memberships = (
+        Membership.objects.filter(territory_id=territory_id, user__is_active=True)
+        .filter(Q(role__in=EDITOR_ROLES) | Q(role=Role.PARTNER, organisation__isnull=False))
         .select_related("user", "organisation")
-        .order_by("organisation__name", "user__last_name", "user__first_name")
+        # The referents by organisation then name; the team (no organisation key) by name.
+        .order_by(
+            DbCase(When(role=Role.PARTNER, then=F("organisation__name"))),
+            "user__last_name",
+            "user__first_name",
+            "user__email",
+        )
     )
+    team: dict[int, User] = {}
+    referents = []
+    for membership in memberships:
+        if membership.role == Role.PARTNER:
+            referents.append(membership)
+        else:
+            team.setdefault(membership.user_id, membership.user)
+    return list(team.values()), referents
 
 
 def referrals_of(user: User, territory_ids: set[int]) -> QuerySet[Need]:

@@ -17,6 +17,7 @@ from installations.enums import HOUSEHOLD_NEEDS, CurrentSituation, NeedKind, Str
 from installations.services.submission import household_retention
 from portal import french
 from portal.enums import PracticeMode, Profession
+from portal.forms import CommuneSingleChoiceField, QuickSelect
 from portal.models import Commune
 from portal.privacy.selectors import duration_text
 from portal.uploads import sniff_document
@@ -44,16 +45,14 @@ class CommuneChoiceField(forms.ModelMultipleChoiceField):
         return obj.name
 
 
-class CommuneSingleChoiceField(forms.ModelChoiceField):
-    iterator = FrenchOrderIterator
-
-    def label_from_instance(self, obj):
-        return obj.name
-
-
 class ProfileStepForm(forms.Form):
     title = _("Vous")
-    profession = forms.ChoiceField(label=_("Profession"), choices=_blank(_("Choisissez…")) + Profession.choices)
+    # Selects written in Python with their options escaped once per language (portal.forms.QuickSelect).
+    profession = forms.ChoiceField(
+        label=_("Profession"),
+        choices=_blank(_("Choisissez…")) + Profession.choices,
+        widget=QuickSelect(fixed_choices=True),
+    )
     specialty = forms.CharField(
         label=_("Spécialité"),
         max_length=120,
@@ -61,7 +60,9 @@ class ProfileStepForm(forms.Form):
         help_text=_("Pour un médecin spécialiste ou un interne, par exemple « pédiatrie »."),
     )
     current_situation = forms.ChoiceField(
-        label=_("Situation actuelle"), choices=_blank(_("Choisissez…")) + CurrentSituation.choices
+        label=_("Situation actuelle"),
+        choices=_blank(_("Choisissez…")) + CurrentSituation.choices,
+        widget=QuickSelect(fixed_choices=True),
     )
     # Wider than the 11 stored digits: people paste numbers with spaces.
     rpps = forms.CharField(
@@ -103,11 +104,13 @@ class ProjectStepForm(forms.Form):
         label=_("Mode d'exercice"),
         choices=_blank(_("Pas encore décidé")) + PracticeMode.choices,
         required=False,
+        widget=QuickSelect(fixed_choices=True),
     )
     structure_type = forms.ChoiceField(
         label=_("Type de structure"),
         choices=_blank(_("Choisissez…")) + StructureType.choices,
         required=False,
+        widget=QuickSelect(fixed_choices=True),
     )
     project_description = forms.CharField(
         label=_("Votre projet en quelques mots"),
@@ -302,7 +305,11 @@ class DocumentForm(forms.Form):
 class EligibilityForm(forms.Form):
     """Public question: which aids apply to this profession in this commune?"""
 
-    profession = forms.ChoiceField(label=_("Votre profession"), choices=_blank(_("Choisissez…")) + Profession.choices)
+    profession = forms.ChoiceField(
+        label=_("Votre profession"),
+        choices=_blank(_("Choisissez…")) + Profession.choices,
+        widget=QuickSelect(fixed_choices=True),
+    )
     commune = CommuneSingleChoiceField(
         label=_("Commune d'installation"), queryset=Commune.objects.none(), empty_label=_("Choisissez…")
     )

@@ -381,15 +381,16 @@ def applicant_case_page(case: Case) -> ApplicantCasePage:
     eligible_aids (AidEligibility list for the case's profession and commune), opportunities
     (published, linked to the case), target_communes. A fixed number of queries.
     """
+    target_communes = list(case.target_communes.all())
     return {
         "needs": list(case.needs.all()),
         "events": list(case.events.filter(public=True).select_related("actor")),
         "messages": list(case.messages.select_related("author")),
         "documents": list(case.documents.all()),
         "aids": list(case.aids.filter(active=True)),
-        "eligible_aids": case_eligible_aids(case),
+        "eligible_aids": case_eligible_aids(case, target_communes=target_communes),
         "opportunities": list(case.opportunities.filter(published=True).select_related("commune")),
-        "target_communes": list(case.target_communes.all()),
+        "target_communes": target_communes,
     }
 
 
@@ -451,12 +452,17 @@ def _zoning_verdict(aid: Aid, *, profession: str, commune: Commune, zone: str | 
 
 
 def _aid_eligibility(
-    aid: Aid, *, profession: str, commune: Commune | None, covered_ids: set[int], zone: str | None
+    aid: Aid,
+    *,
+    profession: str,
+    commune: Commune | None,
+    covered_ids: set[int],
+    zone: str | None,
+    aid_communes: set[int],
 ) -> AidEligibility:
     verdict, reason = _profession_verdict(aid, profession)
     reasons: list[str] = [reason]
     verdicts: list[bool | None] = [verdict]
-    aid_communes = {c.pk for c in aid.communes.all()}
     zoning_unknown = False
     if commune is None:
         if aid.zones or aid_communes:
@@ -497,35 +503,58 @@ def commune_zone(commune: Commune, profession: str) -> str | None:
     return CommuneZoning.objects.filter(commune=commune, profession=zoning).values_list("zone", flat=True).first()
 
 
-def eligible_aids(territory: Territory, profession: str, commune: Commune | None = None) -> list[AidEligibility]:
-    """Each active aid of the territory's catalogue, with whether it applies to `profession`
-    settling in `commune` and why (eligible first). Four queries whatever the catalogue's size."""
-    aids = list(aid_catalogue(territory))
+def eligible_aids(
+    territory: Territory, profession: str, commune: Commune | None = None, *, aids: list[Aid] | None = None
+) -> list[AidEligibility]:
+    """Each active aid of the territory's catalogue (`aids` when the caller has read it, with their
+    communes prefetched), with whether it applies to `profession` settling in `commune` and why
+    (eligible first). At most four queries whatever the catalogue's size, two when `aids` is given,
+    none when there is no aid."""
+    if aids is None:
+        aids = list(aid_catalogue(territory))
+        # The communes each aid is limited to, as ids: an aid open to a whole département names
+        # hundreds of communes, and the page only asks whether the chosen one is among them.
+        communes_of: dict[int, set[int]] = {aid.pk: set() for aid in aids}
+        links = Aid.communes.through.objects.filter(aid__in=aids).values_list("aid_id", "commune_id")
+        for aid_id, commune_id in links:
+            communes_of[aid_id].add(commune_id)
+    else:
+        communes_of = {aid.pk: {item.pk for item in aid.communes.all()} for aid in aids}
     covered_ids: set[int] = set()
     zone = None
-    if commune is not None:
+    if commune is not None and aids:  # without aids, nothing to check the commune against
         covered_ids = set(territory.communes.filter(pk=commune.pk).values_list("pk", flat=True))
         zone = commune_zone(commune, profession)
     results = [
-        _aid_eligibility(aid, profession=profession, commune=commune, covered_ids=covered_ids, zone=zone)
+        _aid_eligibility(
+            aid,
+            profession=profession,
+            commune=commune,
+            covered_ids=covered_ids,
+            zone=zone,
+            aid_communes=communes_of[aid.pk],
+        )
         for aid in aids
     ]
     order = {True: 0, None: 1, False: 2}
     return sorted(results, key=lambda r: order[r.eligible])
 
 
-def case_eligible_aids(case: Case) -> list[AidEligibility]:
-    """Eligibility for a case: the settlement commune if known, else its first target commune."""
+def case_eligible_aids(
+    case: Case, *, aids: list[Aid] | None = None, target_communes: list[Commune] | None = None
+) -> list[AidEligibility]:
+    """Eligibility for a case: the settlement commune if known, else its first target commune
+    (`aids`, `target_communes`: the catalogue and the case's communes, when the page has read them)."""
     commune = case.settlement_commune
     if commune is None:
-        targets = list(case.target_communes.all())
+        targets = list(case.target_communes.all()) if target_communes is None else target_communes
         commune = targets[0] if targets else None
-    return eligible_aids(case.territory, case.profession, commune)
+    return eligible_aids(case.territory, case.profession, commune, aids=aids)
 
 
 def aid_catalogue(territory: Territory) -> QuerySet[Aid]:
     """The territory's active aids, for the public catalogue."""
-    return Aid.objects.for_territory(territory).filter(active=True).prefetch_related("communes").order_by("name")
+    return Aid.objects.for_territory(territory).filter(active=True).order_by("name")
 
 
 def published_opportunities(territory: Territory) -> QuerySet[Opportunity]:

@@ -6,6 +6,7 @@ Templates reach these through the `portal_french` filters; e-mails and documents
 from __future__ import annotations
 
 import datetime
+import functools
 import unicodedata
 
 from django.utils import formats, timezone
@@ -75,6 +76,7 @@ def datetime_(value: datetime.datetime, fmt: str = "j F Y") -> str:
     return f"{date(value, fmt)} à {time(value)}"
 
 
+@functools.lru_cache(maxsize=8192)  # commune names, sorted on every page that lists them
 def sort_key(text: str) -> tuple[str, str]:
     """French dictionary order, as PostgreSQL's ICU "fr" collation sorts at its first level: accents
     and case do not count ("Écausseville" between "Digosville" and "Flottemanville"), then the text

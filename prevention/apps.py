@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from portal.hooks import AppHooks, PublicEntry
+from portal.hooks import AppHooks, PublicEntry, RetentionRule
 
 
 class PreventionConfig(AppConfig):
@@ -20,4 +20,25 @@ class PreventionConfig(AppConfig):
         ),
         annual_report_section="prevention.selectors.annual_report_section",
         demo_data="prevention.demo.build",
+        # Durations: PERSONAL_DATA_RETENTION_DAYS (config/settings/base.py), which says why each. The
+        # agenda's registrations are portal/events' rule ("events.anonymous_registrations").
+        retention=(
+            RetentionRule(
+                "prevention.ambassadors",
+                label=_(
+                    "Ambassadeurs santé (nom, e-mail, téléphone, lieux de relais), à compter du jour où ils ont cessé"
+                ),
+                outcome=_("supprimés"),
+                purge="prevention.services.retention.ambassadors_delete",
+            ),
+            RetentionRule(
+                "prevention.health_students",
+                label=_(
+                    "Étudiants du service sanitaire et référents pédagogiques de leurs équipes, à compter de la fin "
+                    "de l'année universitaire (31 août)"
+                ),
+                outcome=_("anonymisés : les équipes et leurs interventions restent"),
+                purge="prevention.services.retention.health_students_anonymise",
+            ),
+        ),
     )

@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.events.models import Event
+from portal.filtering import CommuneChoiceFilter
+from portal.forms import QuickSelect
 from portal.models import Commune
 from prevention.enums import InitiativeStatus, Theme
 from prevention.models import Initiative
@@ -37,18 +39,20 @@ def _territory_communes(filterset, territory) -> None:
     # Only the territory's communes are offered (and accepted): a commune of another territory is
     # refused as an invalid choice, like garbage.
     filterset.filters["commune"].queryset = (
-        territory.communes.order_by("name") if territory is not None else Commune.objects.none()
+        territory.communes.all() if territory is not None else Commune.objects.none()
     )
-    filterset.form.fields["commune"].label_from_instance = lambda commune: commune.name
 
 
 class AgendaFilter(django_filters.FilterSet):
+    # Selects written in Python (portal.forms.QuickSelect): the agenda is the axis' busiest page.
     theme = django_filters.ChoiceFilter(
-        label=_("Thème"), choices=Theme.choices, empty_label=_("Tous"), field_name="prevention_details__theme"
+        label=_("Thème"),
+        choices=Theme.choices,
+        empty_label=_("Tous"),
+        field_name="prevention_details__theme",
+        widget=QuickSelect(fixed_choices=True),
     )
-    commune = django_filters.ModelChoiceFilter(
-        label=_("Commune"), queryset=Commune.objects.none(), empty_label=_("Toutes")
-    )
+    commune = CommuneChoiceFilter(label=_("Commune"), queryset=Commune.objects.none(), empty_label=_("Toutes"))
     du = django_filters.DateFilter(
         label=_("À partir du"), field_name="starts_at", lookup_expr="date__gte", widget=DATE_WIDGET
     )
@@ -60,6 +64,7 @@ class AgendaFilter(django_filters.FilterSet):
         choices=[(UPCOMING, _("à venir")), (PAST, _("passés")), (ALL, _("tous"))],
         empty_label=None,
         method="filter_when",
+        widget=QuickSelect(fixed_choices=True),
     )
 
     class Meta:
@@ -90,7 +95,7 @@ class AgendaFilter(django_filters.FilterSet):
 
 class InitiativeFilter(django_filters.FilterSet):
     theme = django_filters.ChoiceFilter(label=_("Thème"), choices=Theme.choices, empty_label=_("Tous"))
-    commune = django_filters.ModelChoiceFilter(
+    commune = CommuneChoiceFilter(
         label=_("Commune"), queryset=Commune.objects.none(), empty_label=_("Toutes"), field_name="communes"
     )
     status = django_filters.ChoiceFilter(label=_("État"), choices=InitiativeStatus.choices, empty_label=_("Tous"))

@@ -14,9 +14,12 @@ from django.utils.translation import gettext, ngettext
 
 from training.enums import HostSiteKind, TraineeLevel
 from training.models import Offer
+from training.selectors import OfferSiteRow
 
 
-def offer_cards(offers: Iterable[Offer], *, territory_slug: str) -> list[SafeString]:
+def offer_cards(
+    offers: Iterable[Offer], *, sites_by_offer: dict[int, list[OfferSiteRow]], territory_slug: str
+) -> list[SafeString]:
     levels = {value: escape(str(label)) for value, label in TraineeLevel.choices}
     kinds = {value: escape(str(label)) for value, label in HostSiteKind.choices}
     detail = reverse("training:offer_detail", kwargs={"territory_slug": territory_slug, "pk": 0})[: -len("0/")]
@@ -25,8 +28,7 @@ def offer_cards(offers: Iterable[Offer], *, territory_slug: str) -> list[SafeStr
     cards = []
     for offer in offers:
         sites = []
-        for site in offer.sites.all():
-            host = site.host_site
+        for site in sites_by_offer[offer.pk]:
             dates = ""
             if site.start_date and site.end_date:
                 when = gettext("du %(start)s au %(end)s") % {
@@ -35,8 +37,8 @@ def offer_cards(offers: Iterable[Offer], *, territory_slug: str) -> list[SafeStr
                 }
                 dates = f'<br><span class="muted">{escape(when)}</span>'
             sites.append(
-                f"<li>{escape(host.name)} — {escape(host.commune.name)} "
-                f'<span class="muted">({kinds.get(host.kind, "")})</span>{dates}</li>'
+                f"<li>{escape(site.site_name)} — {escape(site.commune_name)} "
+                f'<span class="muted">({kinds.get(site.kind, "")})</span>{dates}</li>'
             )
         free = offer.free_places
         if free:

@@ -60,6 +60,10 @@ class CommitmentStatus(models.TextChoices):
     BROKEN = "broken", _("Engagement rompu")
 
 
+# A commitment that ended: its retention period runs from its closing day.
+ENDED_COMMITMENT_STATUSES = (CommitmentStatus.FULFILLED, CommitmentStatus.BROKEN)
+
+
 class OutreachKind(models.TextChoices):
     SCHOOL_INTERVENTION = "school_intervention", _("Intervention en classe")
     CAREER_DAY = "career_day", _("Forum ou journée des métiers")

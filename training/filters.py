@@ -8,6 +8,7 @@ import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.filtering import CommuneChoiceFilter
 from portal.forms import QuickSelect
 from portal.models import Commune
 from training.enums import HostSiteKind, TraineeLevel
@@ -24,12 +25,8 @@ class OfferFilter(django_filters.FilterSet):
         widget=QuickSelect(fixed_choices=True),
     )
     semester = django_filters.ChoiceFilter(label=_("Semestre"), choices=[], empty_label=_("Tous"), widget=QuickSelect)
-    commune = django_filters.ModelChoiceFilter(
-        label=_("Commune"),
-        queryset=Commune.objects.none(),
-        empty_label=_("Toutes"),
-        method="filter_commune",
-        widget=QuickSelect,
+    commune = CommuneChoiceFilter(
+        label=_("Commune"), queryset=Commune.objects.none(), empty_label=_("Toutes"), method="filter_commune"
     )
     site_kind = django_filters.ChoiceFilter(
         label=_("Type de lieu"),
@@ -49,9 +46,8 @@ class OfferFilter(django_filters.FilterSet):
         # Only the communes where the territory has host sites are offered (and accepted).
         communes = Commune.objects.filter(
             pk__in=HostSite.objects.for_territory(territory).filter(active=True).values("commune_id")
-        ).order_by("name")
+        )
         self.filters["commune"].queryset = communes
-        self.form.fields["commune"].label_from_instance = lambda commune: commune.name
 
     def filter_commune(self, queryset: Any, name: str, value: Any) -> Any:
         return queryset.filter(sites__host_site__commune=value).distinct()

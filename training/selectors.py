@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
@@ -29,15 +29,36 @@ def _sites_prefetch() -> Prefetch[Any]:
     )
 
 
-def public_offers(territory: Territory) -> QuerySet[Offer]:
-    """The territory's published offers with their sites and the places already taken."""
-    return (
+def public_offers(territory: Territory, *, with_sites: bool = True) -> QuerySet[Offer]:
+    """The territory's published offers with the places already taken, and their sites unless
+    `with_sites` is False (the list reads only what its cards show: `offer_site_rows`)."""
+    offers = (
         Offer.objects.for_territory(territory)
         .published()
         .annotate(taken=Count("placements", filter=~Q(placements__status="cancelled"), distinct=True))
-        .prefetch_related(_sites_prefetch())
         .order_by("semester", "title", "pk")
     )
+    return offers.prefetch_related(_sites_prefetch()) if with_sites else offers
+
+
+class OfferSiteRow(NamedTuple):
+    site_name: str
+    commune_name: str
+    kind: str
+    start_date: datetime.date | None
+    end_date: datetime.date | None
+
+
+def offer_site_rows(offer_ids: list[int]) -> dict[int, list[OfferSiteRow]]:
+    """The sites of these offers as the list's cards show them, by offer, in one query of plain
+    rows (no model built per site, host site and commune)."""
+    rows: dict[int, list[OfferSiteRow]] = {pk: [] for pk in offer_ids}
+    fields = ("offer_id", "host_site__name", "host_site__commune__name", "host_site__kind", "start_date", "end_date")
+    for offer_id, *row in (
+        OfferSite.objects.filter(offer_id__in=offer_ids).order_by("start_date", "pk").values_list(*fields)
+    ):
+        rows[offer_id].append(OfferSiteRow(*row))
+    return rows
 
 
 @dataclass

@@ -324,6 +324,34 @@ _RETENTION_DEFAULTS = {
     "notifications.messages": 365,
     # Staff reads of personal data: the CNIL recommends 6 months to a year for access logs.
     "privacy.access_log": 365,
+    # Council and college members who left, from their mandate's end: name and account unlinked,
+    # their convocation and reply dates erased (the deliberations, public archives, stay whole).
+    # Five years: a full term after they left, for the body's next renewals and any recourse.
+    "governance.former_members": 5 * 365,
+    # Refused scholarship applications, from the decision: anonymised (identity, motivation, the
+    # refusal's reason, supporting documents and their files). Two years covers the recourse
+    # against the decision and a new application the next year.
+    "training.refused_applications": 2 * 365,
+    # Granted scholarships whose commitment ended (fulfilled or broken), from its closing: the same.
+    # Five years: the time within which a broken commitment's grant may be claimed back.
+    "training.ended_commitments": 5 * 365,
+    # Placements and their needs, from the placement's end, with the welcome kits handed for them:
+    # anonymised. Five years: "trainees who later settled" is counted over that time.
+    "training.placements": 5 * 365,
+    # Housing bookings, from the departure day: occupant, e-mail, note, arrival and keys dates erased.
+    # Two years: deposits and damages are settled well within it.
+    "training.housing_bookings": 2 * 365,
+    # Registrations with an account to training sessions, from the session's end: the person and the
+    # attendance certificate go. Three years: the professionals' DPC obligation is checked over three-year
+    # periods, and they keep their certificate themselves.
+    "training.session_registrations": 3 * 365,
+    # Tutor–student pairs, from the end of the tutoring: deleted.
+    "training.tutor_pairs": 3 * 365,
+    # Health ambassadors, from the day they stopped: deleted.
+    "prevention.ambassadors": 365,
+    # Service-sanitaire students, from the end of their academic year (31 August): deleted with
+    # their team's pedagogical referent.
+    "prevention.health_students": 365,
 }
 PERSONAL_DATA_RETENTION_DAYS = {
     key: int(env(f"RETENTION_{key.upper().replace('.', '_')}_DAYS", str(days)))

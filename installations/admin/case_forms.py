@@ -8,12 +8,20 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from installations.enums import NeedKind, NeedState, ReferralAnswer
+from portal.forms import QUICK_RENDERER
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def person_label(user) -> str:
     return user.get_full_name() or user.email
+
+
+class CardForm(forms.Form):
+    """A card's form: its inputs, text areas and selects written in Python (portal.forms.QuickRenderer),
+    the same HTML as Django's templates; a case page has some forty of them."""
+
+    default_renderer = QUICK_RENDERER
 
 
 class VersionField(forms.CharField):
@@ -25,7 +33,7 @@ class VersionField(forms.CharField):
         super().__init__(required=False, **kwargs)
 
 
-class NeedForm(forms.Form):
+class NeedForm(CardForm):
     state = forms.ChoiceField(label=_("État"))
     owner = forms.TypedChoiceField(label=_("Responsable"), coerce=int, empty_value=None, required=False)
     due_date = forms.DateField(label=_("Échéance"), required=False, widget=DATE_INPUT)
@@ -45,7 +53,7 @@ class NeedForm(forms.Form):
         self.fields["owner"].choices = [("", _("Personne"))] + [(user.pk, person_label(user)) for user in owners]
 
 
-class ReferForm(forms.Form):
+class ReferForm(CardForm):
     referent = forms.TypedChoiceField(
         label=_("Orienter vers"),
         coerce=int,
@@ -71,7 +79,7 @@ class ReferForm(forms.Form):
         return self.referents[self.cleaned_data["referent"]]
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(CardForm):
     answer = forms.ChoiceField(
         label=_("Réponse du partenaire"),
         choices=[(value, label) for value, label in ReferralAnswer.choices if value],
@@ -88,7 +96,7 @@ class AnswerForm(forms.Form):
         super().__init__(*args, prefix=prefix, **kwargs)
 
 
-class ThreadForm(forms.Form):
+class ThreadForm(CardForm):
     body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, prefix="thread", label=None, **kwargs):
@@ -97,7 +105,7 @@ class ThreadForm(forms.Form):
             self.fields["body"].label = label
 
 
-class AddNeedForm(forms.Form):
+class AddNeedForm(CardForm):
     kind = forms.ChoiceField(label=_("Besoin"))
     details = forms.CharField(label=_("Précisions"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -108,7 +116,7 @@ class AddNeedForm(forms.Form):
         ]
 
 
-class MessageForm(forms.Form):
+class MessageForm(CardForm):
     body = forms.CharField(
         label=_("Nouveau message au demandeur (il le verra et en sera averti)"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -118,7 +126,7 @@ class MessageForm(forms.Form):
         super().__init__(*args, prefix="message", **kwargs)
 
 
-class NoteForm(forms.Form):
+class NoteForm(CardForm):
     body = forms.CharField(
         label=_("Nouvelle note interne (jamais montrée au demandeur)"), widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -127,14 +135,14 @@ class NoteForm(forms.Form):
         super().__init__(*args, prefix="note", **kwargs)
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(CardForm):
     file = forms.FileField(label=_("Fichier (PDF, PNG ou JPEG, 10 Mo au plus)"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, prefix="document", **kwargs)
 
 
-class LinksForm(forms.Form):
+class LinksForm(CardForm):
     aids = forms.TypedMultipleChoiceField(
         label=_("Aides associées"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -151,7 +159,7 @@ class LinksForm(forms.Form):
         self.fields["opportunities"].choices = [(o.pk, o.title) for o in opportunities]
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(CardForm):
     still_practising = forms.TypedChoiceField(
         label=_("Exerce toujours sur le territoire ?"),
         choices=[("yes", _("Oui")), ("no", _("Non")), ("unknown", _("Ne sait pas"))],

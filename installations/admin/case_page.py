@@ -38,6 +38,7 @@ from installations.admin.case_forms import (
     ThreadForm,
     person_label,
 )
+from installations.admin.case_rows import messages_html, notes_html, thread_html, timeline_html
 from installations.admin.common import is_team_for
 from installations.admin.workflow import WORKFLOW_STEPS, available_steps
 from installations.case_selectors import CasePageData, case_page_case, case_page_data
@@ -87,6 +88,7 @@ class NeedCard:
     answer_form: AnswerForm | None
     thread_form: ThreadForm | None
     thread: list[Any]
+    thread_html: str
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -142,7 +144,8 @@ class CasePageMixin:
         writable = case.erased_at is None
         open_case = writable and case.status not in FINAL_STATUSES
         need_cards = [self._need_card(need, data, bound, writable) for need in data.needs]
-        action_url = lambda name: reverse("admin:installations_case_action", args=[case.pk, name])  # noqa: E731
+        # One reversal for the eleven actions: their URLs differ by the action's name only.
+        action_url = reverse("admin:installations_case_action", args=[case.pk, "ACTION"]).replace
         steps = [
             (step, WORKFLOW_STEPS[step], reverse("admin:installations_case_workflow", args=[case.pk, step]))
             for step in available_steps(case)
@@ -157,8 +160,12 @@ class CasePageMixin:
             "writable": writable,
             "can_take_charge": "take_charge" in available_steps(case),
             "steps": steps,
-            "action": {name: action_url(name) for name in CASE_ACTIONS},
+            "action": {name: action_url("ACTION", name) for name in CASE_ACTIONS},
             "need_cards": need_cards,
+            # The repeated rows, written in Python (case_rows.py).
+            "messages_html": messages_html(data.messages),
+            "notes_html": notes_html(data.notes),
+            "timeline_html": timeline_html(data.events),
             "open_needs": sum(1 for need in data.needs if need.state not in (NeedState.DONE, NeedState.DROPPED)),
             "add_need_form": bound.get("add-need")
             or (AddNeedForm(existing={n.kind for n in data.needs}) if writable else None),
@@ -242,6 +249,7 @@ class CasePageMixin:
                 else None
             ),
             thread=data.threads.get(need.pk, []),
+            thread_html=thread_html(data.threads.get(need.pk, []), need.referent_id),
         )
 
     # --- the cards' actions -----------------------------------------------------------------------

@@ -20,12 +20,15 @@ from django.utils.translation import gettext_lazy
 
 from installations.admin.case_forms import AnswerForm, ThreadForm, VersionField, person_label
 from installations.admin.case_page import add_service_errors
+from installations.admin.case_rows import referral_rows_html
 from installations.admin.common import partner_ids
 from installations.case_selectors import referral_detail, referrals_of
 from installations.enums import NeedState, ReferralAnswer
 from installations.services.needs import need_update, referral_answer, referral_message
 from installations.services.versions import need_token
 from portal.concurrency import StaleEdit, show_again
+from portal.privacy.enums import AccessKind
+from portal.privacy.services import access_record
 from portal.tenancy.admin import admin_context_without_sidebar
 
 
@@ -69,12 +72,26 @@ class ReferralsMixin:
         if wanted.isdigit() and int(wanted) in territories:
             territories = {int(wanted)}
         needs = list(referrals_of(request.user, territories))
+        # A partner's reads of what was referred to them are staff reads of personal data: logged
+        # like the case page (one INSERT per territory listed).
+        access_record(
+            user=request.user,
+            territory_ids=territories,
+            kind=AccessKind.REFERRAL,
+            object_ref=_("besoins orientés"),
+            request=request,
+        )
         today = timezone.localdate()
-        context = {
-            **self._context(request, _("Besoins qui vous sont orientés")),
+        groups = {
             "waiting": [n for n in needs if n.state == NeedState.REFERRED and not n.referral_answer],
             "in_progress": [n for n in needs if n.state == NeedState.REFERRED and n.referral_answer],
             "finished": [n for n in needs if n.state != NeedState.REFERRED],
+        }
+        context = {
+            **self._context(request, _("Besoins qui vous sont orientés")),
+            **groups,
+            # Each group's items written in Python (case_rows.py).
+            **{f"{name}_html": referral_rows_html(group, today) for name, group in groups.items()},
             "today": today,
         }
         return TemplateResponse(request, "admin/installations/need/referrals.html", context)
@@ -119,6 +136,14 @@ class ReferralsMixin:
             "today": timezone.localdate(),
         }
         status = 400 if any(form is not None and form.is_bound for form in forms_.values()) else 200
+        access_record(
+            user=request.user,
+            territory_ids=[need.territory_id],
+            kind=AccessKind.REFERRAL,
+            object_ref=f"{need.case.reference} — {need.get_kind_display()}",
+            object_id=need.pk,
+            request=request,
+        )
         return TemplateResponse(request, "admin/installations/need/referral.html", context, status=status)
 
     def _referral_post(self, request, need, action, forms_) -> bool:

@@ -296,10 +296,10 @@ def _link_applicant(case: Case, user: User) -> None:
     record(case, actor=user, kind=EventKind.APPLICANT_LINKED, summary=_("Demande rattachée au compte"), public=True)
 
 
-@transaction.atomic
 def cases_claim(*, actor: User) -> list[Case]:
     """After signing in, confirmed cases submitted anonymously with the person's verified e-mail
-    address join their personal space."""
+    address join their personal space. Called at each visit of the applicant's case list: the
+    rows are locked (in a transaction) only when there is one to claim."""
     from allauth.account.models import EmailAddress
 
     if not getattr(actor, "is_authenticated", False):
@@ -310,11 +310,13 @@ def cases_claim(*, actor: User) -> list[Case]:
     }
     if not verified:
         return []
-    cases = list(
-        Case.objects.select_for_update().filter(
-            applicant__isnull=True, confirmed_at__isnull=False, erased_at__isnull=True, applicant_email__in=verified
-        )
+    claimable = Case.objects.filter(
+        applicant__isnull=True, confirmed_at__isnull=False, erased_at__isnull=True, applicant_email__in=verified
     )
-    for case in cases:
-        _link_applicant(case, actor)
+    if not claimable.exists():
+        return []
+    with transaction.atomic():
+        cases = list(claimable.select_for_update())
+        for case in cases:
+            _link_applicant(case, actor)
     return cases

@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat, truncatechars
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
@@ -8,6 +9,7 @@ from django.utils.translation import ngettext
 
 from portal.documents.enums import DocumentAudience
 from portal.documents.models import GeneratedDocument
+from portal.documents.notices import status_path
 from portal.documents.services import document_retry
 from portal.tenancy.admin import TerritoryScopedAdmin
 
@@ -92,9 +94,9 @@ class GeneratedDocumentAdmin(TerritoryScopedAdmin):
 
     @admin.display(description=_("téléchargement"))
     def download_link(self, obj):
-        if not obj.is_ready:
-            return ""
         try:
+            if not obj.is_ready:
+                return format_html('<a href="{}">{}</a>', status_path(obj), _("Suivre la préparation"))
             url = reverse("documents:download", kwargs={"territory_slug": obj.territory.slug, "pk": obj.pk})
         except NoReverseMatch:  # the project has not mounted the documents URLs
             return ""
@@ -102,20 +104,24 @@ class GeneratedDocumentAdmin(TerritoryScopedAdmin):
 
     @admin.action(description=_("Générer à nouveau les documents sélectionnés"))
     def regenerate(self, request, queryset):
-        queued, refused = 0, []
+        queued, refused = [], []
         for document in queryset.select_related("territory"):
             try:
-                document_retry(actor=request.user, document=document)
+                queued.append(document_retry(actor=request.user, document=document))
             except (ValidationError, PermissionDenied) as exc:
                 refused.append(f"{document.title} : {' '.join(getattr(exc, 'messages', [str(exc)]))}")
-            else:
-                queued += 1
         if queued:
             self.message_user(
                 request,
-                ngettext("%(count)d document remis en génération.", "%(count)d documents remis en génération.", queued)
-                % {"count": queued},
+                ngettext(
+                    "%(count)d document remis en génération.", "%(count)d documents remis en génération.", len(queued)
+                )
+                % {"count": len(queued)},
                 messages.SUCCESS,
             )
         for message in refused:
             self.message_user(request, message, messages.WARNING)
+        if len(queued) == 1 and not refused:
+            # One document: the page that follows its preparation and says when it is ready.
+            return HttpResponseRedirect(status_path(queued[0]))
+        return None

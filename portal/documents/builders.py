@@ -32,6 +32,13 @@ class BuilderError(ValueError):
     pass
 
 
+class DocumentBuildError(Exception):
+    """Raised by a builder that cannot build its document for a reason the person can act on
+    ("Aucune instance n'a ce numéro", "Pas de données pour 2031"): its message, in French, is what
+    the document's page shows. Any other exception is shown as a generic reason (its detail goes
+    to the log, not to the person)."""
+
+
 def document_builder(func: Builder) -> Builder:
     func.is_document_builder = True  # type: ignore[attr-defined]  # marks a function as a builder
     return func

@@ -27,13 +27,28 @@ logger = logging.getLogger("portal.documents")
 
 # A pending row older than this never reached a worker (broker down at request time): re-queue it.
 PENDING_REQUEUE_AFTER = timedelta(minutes=10)
-INTERRUPTED_REASON = "interrompu : la génération s'est arrêtée avant la fin (processus arrêté ou perdu)"
+
+
+def interrupted_reason() -> str:
+    return _(
+        "Préparation interrompue : le serveur qui préparait le document s'est arrêté avant la fin "
+        "(redémarrage ou panne). Vous pouvez la relancer."
+    )
 
 
 def _check_actor(actor: User | None, territory: Territory) -> None:
     # `actor=None` is the system itself (a scheduled generation); a person must run the territory.
     if actor is not None and not has_role(actor, territory, EDITOR_ROLES):
         raise PermissionDenied(_("Vous ne pouvez pas générer de documents pour ce territoire."))
+
+
+def may_retry(actor: User | None, document: GeneratedDocument) -> bool:
+    """The territory's team, and the person a document is addressed to (their certificate)."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return False
+    if document.audience == DocumentAudience.PERSON and document.recipient_id == actor.pk:
+        return True
+    return has_role(actor, document.territory, EDITOR_ROLES)
 
 
 def _enqueue_on_commit(document: GeneratedDocument) -> None:
@@ -96,12 +111,20 @@ def document_request(
 
 @transaction.atomic
 def document_retry(*, actor: User | None, document: GeneratedDocument) -> GeneratedDocument:
-    """Generate a failed (or ready, to refresh it) document again; a build under way is left alone."""
-    _check_actor(actor, document.territory)
+    """Generate a failed (or ready, to refresh it) document again; a build under way is left alone.
+
+    Asked by the team, or by the person the document is addressed to."""
+    if actor is not None and not may_retry(actor, document):
+        raise PermissionDenied(_("Vous ne pouvez pas relancer la préparation de ce document."))
     locked = GeneratedDocument.objects.for_territory(document.territory).select_for_update().get(pk=document.pk)
     # A build whose worker died (its lease ran out) no longer counts as under way.
     if locked.status == DocumentStatus.RUNNING and not attempt_is_dead(locked):
-        raise ValidationError(_("Ce document est en cours de génération ; réessayez quand elle sera terminée."))
+        raise ValidationError(
+            _(
+                "Ce document est déjà en cours de préparation : attendez qu'elle se termine (cette page "
+                "se met à jour toute seule) avant de la relancer."
+            )
+        )
     # The previous file (if any) stays until the new one is stored, then the build deletes it.
     locked.status = DocumentStatus.PENDING
     locked.error = ""
@@ -146,10 +169,26 @@ def document_sweep(*, now: datetime | None = None, running_timeout: timedelta | 
     - A `pending` row that waited too long never reached the broker: it is queued again (the task
       claims a row atomically, so a duplicate message does nothing).
     """
+    from portal.documents.notices import notify_failed
+
     now = now or timezone.now()
-    interrupted = GeneratedDocument.objects.stale_running(now - (running_timeout or lease())).update(
-        status=DocumentStatus.FAILED, error=INTERRUPTED_REASON, finished_at=now
+    alive_after = now - (running_timeout or lease())
+    # Rows a live build is finishing right now are skipped (locked), not waited for.
+    dead = list(
+        GeneratedDocument.objects.stale_running(alive_after)
+        .select_for_update(skip_locked=True)
+        .values_list("pk", flat=True)[:500]
     )
+    reason = interrupted_reason()
+    interrupted = (
+        GeneratedDocument.objects.filter(pk__in=dead)
+        .stale_running(alive_after)
+        .update(status=DocumentStatus.FAILED, error=reason, finished_at=now)
+    )
+    # The person who asked is told, as for any other failure.
+    told = GeneratedDocument.objects.filter(pk__in=dead, status=DocumentStatus.FAILED, finished_at=now)
+    for document in told.select_related("territory", "requested_by", "recipient"):
+        notify_failed(document)
     stale = list(
         GeneratedDocument.objects.stale_pending(now - PENDING_REQUEUE_AFTER)
         .order_by("requested_at")

@@ -35,11 +35,13 @@ from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from portal.documents import lease
-from portal.documents.builders import resolve_builder
+from portal.documents import lease, notices
+from portal.documents.builders import BuilderError, DocumentBuildError, resolve_builder
 from portal.documents.enums import DocumentStatus
 from portal.documents.models import GeneratedDocument, document_file_name
 from portal.documents.rendering import render_pdf
@@ -51,15 +53,34 @@ HARD_TIME_LIMIT = 360
 ERROR_MAX_LENGTH = 2000
 # Deaths of the rendering process tolerated for one request before the document fails.
 MAX_INTERRUPTIONS = 2
-GAVE_UP_REASON = (
-    "interrompu à plusieurs reprises : le processus de génération s'est arrêté à chaque essai "
-    "(mémoire insuffisante ?) ; réessayez plus tard ou signalez-le"
-)
 
 
-def _error_text(exc: BaseException) -> str:
-    message = str(exc).strip()
-    text = f"{type(exc).__name__} : {message}" if message else type(exc).__name__
+# The reasons a person reads on the document's page and in the notification: what happened and
+# what to do, in French, never a traceback (the detail goes to the `portal.documents` log).
+def gave_up_reason() -> str:
+    return _(
+        "Préparation interrompue à plusieurs reprises : le serveur s'est arrêté à chaque essai, "
+        "sans doute faute de mémoire. Relancez-la plus tard ; si l'échec se répète, signalez-le à l'équipe technique."
+    )
+
+
+def timeout_reason() -> str:
+    return _(
+        "La préparation a pris plus de %(minutes)d minutes et a été arrêtée. Relancez-la ; si l'échec se "
+        "répète, signalez-le à l'équipe technique."
+    ) % {"minutes": SOFT_TIME_LIMIT // 60}
+
+
+def failure_reason(exc: BaseException) -> str:
+    """What the person is told of a builder's or the renderer's exception."""
+    if isinstance(exc, (DocumentBuildError, BuilderError)) and str(exc).strip():
+        # Written for people by the builder: "Instance introuvable dans ce territoire."
+        text = _("Le document n'a pas pu être préparé : %(reason)s") % {"reason": str(exc).strip()}
+    else:
+        text = _(
+            "Une erreur s'est produite pendant la mise en page du document. Relancez la préparation ; si "
+            "l'échec se répète, signalez-le à l'équipe technique (le détail est dans le journal du serveur)."
+        )
     return text[:ERROR_MAX_LENGTH]
 
 
@@ -105,9 +126,8 @@ def _claim(scoped, document_id: int) -> GeneratedDocument | None:
             return None
         same_attempt = scoped.filter(pk=document_id, status=DocumentStatus.RUNNING, attempts=current.attempts)
         if current.interruptions >= MAX_INTERRUPTIONS:
-            same_attempt.update(status=DocumentStatus.FAILED, error=GAVE_UP_REASON, finished_at=now)
             logger.error("Document %s: its build died %s times; failed", document_id, current.interruptions + 1)
-            return scoped.filter(pk=document_id, status=DocumentStatus.FAILED).first()
+            return _fail(same_attempt, scoped, document_id, gave_up_reason(), now=now)
         if not same_attempt.update(**claim, interruptions=F("interruptions") + 1):
             return None
         logger.warning(
@@ -128,27 +148,29 @@ def _build(document: GeneratedDocument, *, territory, scoped) -> GeneratedDocume
         pdf = render_pdf(template_name=template_name, context=context)
         # A fresh name nobody points at yet: until the update below, this file is invisible.
         stored_name = default_storage.save(document_file_name(territory_id), ContentFile(pdf.content))
-    except SoftTimeLimitExceeded as exc:
+    except SoftTimeLimitExceeded:
         _discard(stored_name)
-        reason = f"délai dépassé : génération arrêtée après {SOFT_TIME_LIMIT} s ({_error_text(exc)})"
-        ours.update(status=DocumentStatus.FAILED, error=reason, finished_at=timezone.now())
-        logger.error("Document %s timed out", document_id)
-        return scoped.get(pk=document_id)
+        logger.error("Document %s timed out after %s s", document_id, SOFT_TIME_LIMIT)
+        return _fail(ours, scoped, document_id, timeout_reason()) or scoped.get(pk=document_id)
     except Exception as exc:
         _discard(stored_name)
-        ours.update(status=DocumentStatus.FAILED, error=_error_text(exc), finished_at=timezone.now())
         logger.exception("Document %s failed", document_id)
-        return scoped.get(pk=document_id)
+        return _fail(ours, scoped, document_id, failure_reason(exc)) or scoped.get(pk=document_id)
 
-    # The one update that presents the document as ready, after the file is fully stored.
-    finished = ours.update(
-        status=DocumentStatus.READY,
-        file=stored_name,
-        pages=pdf.pages,
-        size_bytes=len(pdf.content),
-        finished_at=timezone.now(),
-        error="",
-    )
+    with transaction.atomic():
+        # The one update that presents the document as ready, after the file is fully stored; the
+        # person who asked for it is told in the same transaction.
+        finished = ours.update(
+            status=DocumentStatus.READY,
+            file=stored_name,
+            pages=pdf.pages,
+            size_bytes=len(pdf.content),
+            finished_at=timezone.now(),
+            error="",
+        )
+        if finished:
+            ready = _for_notice(scoped, document_id)
+            notices.notify_ready(ready)
     if not finished:
         # The sweep declared this run interrupted (or a retry started) meanwhile: keep its verdict.
         _discard(stored_name)
@@ -157,7 +179,22 @@ def _build(document: GeneratedDocument, *, territory, scoped) -> GeneratedDocume
     previous = document.file.name
     if previous and previous != stored_name:
         _discard(previous)
-    return scoped.get(pk=document_id)
+    return ready
+
+
+def _for_notice(scoped, document_id: int) -> GeneratedDocument:
+    return scoped.select_related("territory", "requested_by", "recipient").get(pk=document_id)
+
+
+def _fail(attempt, scoped, document_id: int, reason: str, now=None) -> GeneratedDocument | None:
+    """Mark this attempt failed with `reason` and tell the person who asked; None when the row was
+    no longer this attempt's (the sweep or a retry got there first: its verdict stands)."""
+    with transaction.atomic():
+        if not attempt.update(status=DocumentStatus.FAILED, error=reason, finished_at=now or timezone.now()):
+            return None
+        document = _for_notice(scoped, document_id)
+        notices.notify_failed(document)
+    return document
 
 
 def _discard(name: str | None) -> None:

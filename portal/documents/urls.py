@@ -7,5 +7,8 @@ from portal.documents import views
 app_name = "documents"
 
 urlpatterns = [
+    path("<int:pk>/", views.status, name="status"),
+    path("<int:pk>/etat/", views.status_part, name="status_part"),
+    path("<int:pk>/relancer/", views.retry, name="retry"),
     path("<int:pk>/telecharger/", views.download, name="download"),
 ]

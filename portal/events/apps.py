@@ -37,7 +37,7 @@ class EventsConfig(AppConfig):
                 label=_(
                     "Inscriptions aux événements faites sans compte (nom, e-mail), à compter de la fin de l'événement"
                 ),
-                outcome=_("nom et e-mail effacés"),
+                outcome=_("nom, e-mail et attestation de présence effacés"),
                 purge="portal.events.services.anonymous_registrations_erase",
             ),
         ),

@@ -11,12 +11,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import CharField, Value
+from django.db.models import CharField, QuerySet, Value
 from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils import timezone
@@ -472,12 +473,32 @@ def anonymous_registrations_erase(*, territory: Territory, before: datetime) -> 
     without an account are erased once their event ended before `before` (the row stays: attendance
     counts feed the annual report). The e-mail becomes a unique placeholder (one per event, as the
     constraint wants)."""
-    return (
-        Registration.objects.for_territory(territory)
-        .filter(user__isnull=True, event__ends_at__lt=before)
-        .exclude(email__endswith=ERASED_EMAIL_DOMAIN)
-        .update(name="", email=Concat(Value("efface-"), Cast("pk", CharField()), Value(ERASED_EMAIL_DOMAIN)))
+    return registrations_erase(
+        Registration.objects.for_territory(territory).filter(user__isnull=True, event__ends_at__lt=before)
     )
+
+
+def registrations_erase(registrations: QuerySet[Registration]) -> int:
+    """The person leaves these registrations (an app's retention rule picks them): account, name and
+    e-mail go, the e-mail becoming a unique placeholder; the status and attendance stay for the
+    figures. An attendance certificate names the person: it goes, with its file once committed."""
+    registrations = registrations.exclude(user__isnull=True, email__endswith=ERASED_EMAIL_DOMAIN)
+    certificate_ids = list(registrations.filter(certificate__isnull=False).values_list("certificate_id", flat=True))
+    count = registrations.update(
+        user=None,
+        name="",
+        certificate=None,
+        email=Concat(Value("efface-"), Cast("pk", CharField()), Value(ERASED_EMAIL_DOMAIN)),
+    )
+    if certificate_ids:
+        from portal.documents.models import GeneratedDocument
+
+        documents = GeneratedDocument.objects.filter(pk__in=certificate_ids)
+        for document in documents:
+            if document.file.name:
+                transaction.on_commit(partial(document.file.storage.delete, document.file.name))
+        documents.delete()
+    return count
 
 
 ERASED_EMAIL_DOMAIN = "@invalid"

@@ -8,13 +8,20 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from portal import french
 
 DEFAULT_PORTAL_BASE_URL = "http://127.0.0.1:8000"
 # A mail server that never answers must not hold a worker forever (Django's default is no timeout).
 DEFAULT_SEND_TIMEOUT = 30
+
+
+# The line before the link, when "voir le détail et répondre" does not say what the link does.
+LINK_LABELS = {
+    "documents.ready": gettext_lazy("Télécharger le PDF :"),
+    "documents.failed": gettext_lazy("Voir le document et relancer sa préparation :"),
+}
 
 
 def absolute_url(path: str) -> str:
@@ -57,6 +64,7 @@ def single_message(notification) -> EmailMessage:
             {
                 "notification": notification,
                 "link": absolute_url(notification.url),
+                "link_label": LINK_LABELS.get(notification.kind, ""),
                 "preferences_link": _preferences_url(),
             },
         )

@@ -7,6 +7,9 @@ class AccessKind(models.TextChoices):
     EXPORT = "export", _("Export CSV")
     DOCUMENT = "document", _("Document d'un demandeur")
     PERSONAL_DATA = "personal_data", _("Export des données personnelles d'une demande")
+    REFERRAL = "referral", _("Besoin orienté vers un partenaire (page du partenaire)")
+    PERSON_RECORD = "person_record", _("Fiche d'une personne (formation, prévention, instances)")
+    PERSON_LIST = "person_list", _("Liste de personnes (page de l'équipe)")
 
 
 class AccessibilityStatus(models.TextChoices):

@@ -121,6 +121,9 @@ def csv_response(rows: Iterable[Sequence[Any]], *, name: str) -> StreamingHttpRe
 class TerritoryScopedAdmin(AdminPageTitles, _ModelAdmin):
     # Partners (ARS, CPAM, Ordre…) read in the admin only what a model opts them into.
     partner_can_view = False
+    # The object's page shows a person's data (a student, an occupant, an ambassador): each opening
+    # is written in the staff access log (portal.privacy), as the case page is.
+    access_logged = False
     export_fields: tuple[str, ...] = ()
     actions = ["export_csv"]
     # Counting a million rows on each page view is what makes big change lists slow.
@@ -230,6 +233,33 @@ class TerritoryScopedAdmin(AdminPageTitles, _ModelAdmin):
         ):
             raise PermissionDenied
         super().save_model(request, obj, form, change)
+
+    # --- reads of personal data ----------------------------------------------------------------
+    def render_change_form(
+        self,
+        request: HttpRequest,
+        context: dict[str, Any],
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: Any = None,
+    ) -> Any:
+        territory_id = self.territory_id_of(obj) if obj is not None else None
+        if self.access_logged and change and territory_id is not None:
+            from portal.privacy.enums import AccessKind
+            from portal.privacy.services import access_record
+
+            # The object already read by the page: one INSERT. The log names the record, not the
+            # person, so that it holds no more personal data than it must.
+            access_record(
+                user=request.user,
+                territory_ids=[territory_id],
+                kind=AccessKind.PERSON_RECORD,
+                object_ref=f"{self.model._meta.verbose_name} n° {obj.pk}",
+                object_id=obj.pk,
+                request=request,
+            )
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
     # --- export ------------------------------------------------------------------------------
     def get_export_fields(self) -> list[str]:

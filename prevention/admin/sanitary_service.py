@@ -48,6 +48,7 @@ class InterventionInline(TerritoryScopedInline, admin.TabularInline):
 
 @admin.register(StudentTeam)
 class StudentTeamAdmin(TerritoryScopedAdmin):
+    access_logged = True
     list_display = ["name", "academic_year", "referent"]
     list_filter = ["academic_year"]
     search_fields = ["name", "referent"]
@@ -56,6 +57,7 @@ class StudentTeamAdmin(TerritoryScopedAdmin):
 
 @admin.register(HealthStudent)
 class HealthStudentAdmin(TerritoryScopedAdmin):
+    access_logged = True
     list_display = ["last_name", "first_name", "programme", "school", "team", "academic_year"]
     list_filter = ["academic_year", "programme"]
     search_fields = ["last_name", "first_name", "email"]
@@ -93,11 +95,13 @@ class AmbassadorAdminForm(forms.ModelForm):
             "relays",
             "trained_on",
             "active",
+            "left_on",
         ]
 
 
 @admin.register(Ambassador)
 class AmbassadorAdmin(_CommuneChoices, TerritoryScopedAdmin):
+    access_logged = True
     form = AmbassadorAdminForm
     list_display = ["__str__", "commune", "themes_display", "relays", "active"]
     list_filter = ["active"]

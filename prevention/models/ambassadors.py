@@ -6,10 +6,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from portal.tenancy.models import TerritoryScopedModel
-from prevention.models.base import ThemesDisplay
+from prevention.models.base import FieldChecks, ThemesDisplay
 
 
-class Ambassador(ThemesDisplay, TerritoryScopedModel):
+class Ambassador(FieldChecks, ThemesDisplay, TerritoryScopedModel):
     first_name = models.CharField(_("prénom"), max_length=100)
     last_name = models.CharField(_("nom"), max_length=100)
     email = models.EmailField(_("e-mail"), blank=True)
@@ -24,6 +24,13 @@ class Ambassador(ThemesDisplay, TerritoryScopedModel):
     )
     trained_on = models.DateField(_("formé(e) le"), null=True, blank=True)
     active = models.BooleanField(_("actif ou active"), default=True)
+    # The retention period runs from this day (prevention.ambassadors): deleted a year after.
+    left_on = models.DateField(
+        _("a cessé le"),
+        null=True,
+        blank=True,
+        help_text=_("Le jour où la personne a cessé d'être ambassadrice ; ses données sont supprimées un an après."),
+    )
 
     class Meta:
         verbose_name = _("ambassadeur santé")
@@ -32,3 +39,10 @@ class Ambassador(ThemesDisplay, TerritoryScopedModel):
 
     def __str__(self):
         return f"{self.first_name} {self.last_name}"
+
+    def field_errors(self):
+        if self.active and self.left_on:
+            return {"active": [_("Une personne qui a cessé d'être ambassadrice n'est plus active.")]}
+        if not self.active and not self.left_on:
+            return {"left_on": [_("Indiquez depuis quand la personne n'est plus ambassadrice.")]}
+        return {}

@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from portal.enums import EDITOR_ROLES
+from portal.privacy.enums import AccessKind
+from portal.privacy.services import access_record
 from portal.tenancy.decorators import territory_role_required
 from prevention import selectors
 from prevention.models import InitiativeDocument
@@ -61,6 +63,14 @@ def _academic_year(request) -> int:
 def sanitary_service(request, territory_slug):
     year = _academic_year(request)
     current = _current_academic_year()
+    # The page names the territory's health ambassadors: a staff read of personal data.
+    access_record(
+        user=request.user,
+        territory_ids=[request.territory.pk],
+        kind=AccessKind.PERSON_LIST,
+        object_ref=_("ambassadeurs santé (service sanitaire)"),
+        request=request,
+    )
     return _private(
         render(
             request,

@@ -92,3 +92,19 @@ def not_a_builder(*, territory, params):
 def member_of_body_7(*, user, territory, body_id):
     """Stands for governance's membership check: members of body 7 are those whose e-mail says so."""
     return str(body_id) == "7" and user.email.startswith("membre7")
+
+
+@document_builder
+def refusing_builder(*, territory, params):
+    """A builder that cannot build, for a reason it writes for people."""
+    from portal.documents.builders import DocumentBuildError
+
+    raise DocumentBuildError("aucune réunion n'a eu lieu en 2031.")
+
+
+@document_builder
+def timed_out_builder(*, territory, params):
+    """What Celery raises inside a build when the soft time limit strikes."""
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    raise SoftTimeLimitExceeded("SoftTimeLimitExceeded(300,)")

@@ -51,7 +51,7 @@ def test_regenerate_action_queues_the_selected_documents_again(
     assert response.status_code == 200
     page = response.content.decode()
     assert "1 document remis en génération." in page
-    assert "en cours de génération" in page  # the running one is refused, with the reason
+    assert "déjà en cours de préparation" in page  # the running one is refused, with the reason
     failed.refresh_from_db()
     running.refresh_from_db()
     assert failed.status == DocumentStatus.READY

@@ -13,7 +13,7 @@ from django.utils import timezone
 from portal.documents.enums import DocumentStatus
 from portal.documents.models import GeneratedDocument
 from portal.documents.services import document_retry, document_sweep
-from portal.documents.tasks import GAVE_UP_REASON, MAX_INTERRUPTIONS, run_build
+from portal.documents.tasks import MAX_INTERRUPTIONS, gave_up_reason, run_build
 from tests.documents.factories import GeneratedDocumentFactory
 
 pytestmark = pytest.mark.django_db
@@ -58,7 +58,7 @@ def test_after_repeated_deaths_the_document_fails_instead_of_killing_another_wor
     result = run_build(territory_id=territory_a.pk, document_id=document.pk)
 
     assert result.status == DocumentStatus.FAILED
-    assert result.error == GAVE_UP_REASON
+    assert result.error == gave_up_reason()
     assert result.attempts == 3  # nothing started
 
 
@@ -73,7 +73,7 @@ def test_sweep_fails_a_silent_build_and_leaves_a_long_live_one_alone(territory_a
 
     silent.refresh_from_db()
     long_but_alive.refresh_from_db()
-    assert silent.status == DocumentStatus.FAILED and silent.error.startswith("interrompu")
+    assert silent.status == DocumentStatus.FAILED and silent.error.startswith("Préparation interrompue")
     assert long_but_alive.status == DocumentStatus.RUNNING
 
 

@@ -17,7 +17,7 @@ from django.db import connection, transaction
 
 from portal.documents.enums import DocumentStatus
 from portal.documents.models import GeneratedDocument
-from portal.documents.services import INTERRUPTED_REASON, document_retry, document_sweep
+from portal.documents.services import document_retry, document_sweep, interrupted_reason
 from tests.documents.test_tasks import _request, _stored_text
 
 LEASE_SECONDS = 2
@@ -136,7 +136,7 @@ def test_whole_worker_killed_mid_render_the_document_fails_within_the_lease_and_
     assert wait_for(lambda: document_sweep().interrupted, timeout=LEASE_SECONDS + 10, every=0.5)
     assert time.monotonic() - killed_at < LEASE_SECONDS + 3
     failed = row(document)
-    assert (failed.status, failed.error) == (DocumentStatus.FAILED, INTERRUPTED_REASON)
+    assert (failed.status, failed.error) == (DocumentStatus.FAILED, interrupted_reason())
 
     # "Générer à nouveau" is accepted at once; a new worker builds it, renewing its lease all along
     # (the render outlasts the lease, and the sweep keeps running without declaring it dead).

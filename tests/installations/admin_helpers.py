@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -11,6 +12,15 @@ from tests.installations.factories import CaseEventFactory, CaseFactory, Message
 
 CHANGELIST = reverse("admin:installations_case_changelist")
 EXPORT = reverse("admin:installations_case_export")
+
+
+def get_with_queries(client, url):
+    """The response and the SQL of one request (a wrapper: each request's start empties
+    connection.queries, which CaptureQueriesContext reads)."""
+    statements = []
+    with connection.execute_wrapper(lambda execute, sql, *args: statements.append(sql) or execute(sql, *args)):
+        response = client.get(url)
+    return response, statements
 
 
 def change_url(case):

@@ -12,7 +12,7 @@ from installations.services.needs import need_refer
 from portal.enums import Role
 from portal.notifications.models import Notification
 from tests.form_data import form_data
-from tests.installations.admin_helpers import change_url
+from tests.installations.admin_helpers import change_url, get_with_queries
 from tests.installations.factories import CaseFactory, NeedFactory
 from tests.portal.factories import MembershipFactory, UserFactory
 
@@ -51,6 +51,18 @@ def test_partner_lists_what_was_referred_to_them_with_due_dates(
     with django_assert_max_num_queries(10):
         page = client.get(REFERRALS)
     assert page.status_code == 200
+    # Pinned, whatever the number of referrals: thirteen cost what one costs (session, user, second
+    # factor, memberships, the referrals, the staff access log's INSERT).
+    _page, many = get_with_queries(client, REFERRALS)
+    one_partner = UserFactory(email="seul@exemple.fr", staff=True)
+    MembershipFactory(user=one_partner, territory=territory_a, role=Role.PARTNER, organisation=partner_a.organisation)
+    one_partner.organisation = partner_a.organisation
+    referred(territory_a, coordinator_a, one_partner)
+    one_client = login(one_partner)
+    one_client.get(REFERRALS)
+    one_page, one = get_with_queries(one_client, REFERRALS)
+    assert len(one_page.context_data["waiting"]) == 1
+    assert len(one) == len(many) == 6, many
     html = page.content.decode()
     assert len(page.context_data["waiting"]) == 13 and late.case.reference in html
     assert "(dépassée)" in html and not_mine.case.reference not in html
@@ -137,3 +149,31 @@ def test_partner_lands_on_their_referrals_of_the_territory_their_home_names(
     listed = client.get(REFERRALS, {"territory": territory_b.pk}).context_data
     assert listed["waiting"] == []
     assert [n.pk for n in client.get(REFERRALS, {"territory": territory_a.pk}).context_data["waiting"]] == [here.pk]
+
+
+def test_the_partners_reads_of_referrals_are_in_the_access_log(territory_a, coordinator_a, partner_a, login):
+    from portal.privacy.enums import AccessKind
+    from portal.privacy.models import AccessLog
+
+    need = referred(territory_a, coordinator_a, partner_a, consent=True)
+    client = login(partner_a)
+    assert client.get(REFERRALS).status_code == 200
+    page = client.get(referral_url(need))
+    assert page.status_code == 200 and need.case.applicant_email in page.content.decode()  # the contact
+    rows = list(AccessLog.objects.order_by("pk").values_list("user", "territory", "kind", "object_ref", "object_id"))
+    assert rows == [
+        (partner_a.pk, territory_a.pk, AccessKind.REFERRAL, "besoins orientés", None),
+        (
+            partner_a.pk,
+            territory_a.pk,
+            AccessKind.REFERRAL,
+            f"{need.case.reference} — {need.get_kind_display()}",
+            need.pk,
+        ),
+    ]
+    # Another partner's need is a 404 and no read.
+    AccessLog.objects.all().delete()
+    other = UserFactory(email="autre-partenaire@exemple.fr", staff=True)
+    MembershipFactory(user=other, territory=territory_a, role=Role.PARTNER, organisation=partner_a.organisation)
+    assert login(other).get(referral_url(need)).status_code == 404
+    assert not AccessLog.objects.exists()

@@ -6,8 +6,19 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 from django.db import connection
+from django.urls import reverse
 
-PROJECT_APPS = {"portal", "notifications", "documents", "events", "privacy", "installations", "governance"}
+PROJECT_APPS = {
+    "portal",
+    "notifications",
+    "documents",
+    "events",
+    "privacy",
+    "installations",
+    "governance",
+    "training",
+    "prevention",
+}
 
 
 def tables_containing(marker: str) -> list[str]:
@@ -22,6 +33,15 @@ def tables_containing(marker: str) -> list[str]:
             if cursor.fetchone()[0]:
                 found.append(model._meta.db_table)
     return found
+
+
+def admin_export(client, model, queryset) -> str:
+    """The text of the admin's CSV export ("Exporter la sélection en CSV") of these rows."""
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+    pks = [str(pk) for pk in queryset.values_list("pk", flat=True)]
+    response = client.post(url, {"action": "export_csv", "_selected_action": pks})
+    assert response.status_code == 200, response.status_code
+    return b"".join(response.streaming_content).decode("utf-8-sig")
 
 
 def files_containing(marker: bytes) -> list[str]:

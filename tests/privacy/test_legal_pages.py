@@ -44,6 +44,10 @@ def test_the_data_page_states_the_retention_durations_of_the_settings(client, te
         assert f'id="retention-{key.replace(".", "")}"' in html
     assert "2 ans" in html.split('id="retention-installationshousehold"')[1].split("</tr>")[0]
     assert "30 minutes d&#x27;inactivité" in html.split('id="retention-sessions"')[1].split("</tr>")[0]
+    # Every axis' kinds are listed from their declarations, with the setting's duration.
+    assert "5 ans" in html.split('id="retention-governanceformer_members"')[1].split("</tr>")[0]
+    assert "Ambassadeurs santé" in html.split('id="retention-preventionambassadors"')[1].split("</tr>")[0]
+    assert "justificatifs" in html.split('id="retention-trainingrefused_applications"')[1].split("</tr>")[0]
 
 
 @pytest.mark.django_db

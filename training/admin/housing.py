@@ -45,6 +45,7 @@ def _recorder(step: str) -> Callable[[Any, HttpRequest, QuerySet[Any]], None]:
 
 @admin.register(Booking)
 class BookingAdmin(TerritoryScopedAdmin):
+    access_logged = True
     list_display = (
         "occupant_name",
         "unit",

@@ -67,6 +67,7 @@ def _needs(placement: Placement) -> str:
 
 @admin.register(Placement)
 class PlacementAdmin(TerritoryScopedAdmin):
+    access_logged = True
     """The coordinator's view of arrivals: filter by semester, need, level, status; export the list."""
 
     list_display = ("student_name", "offer", "where", "start_date", "end_date", "needs", "status")

@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from portal.events.admin import apply_each
+from portal.privacy.enums import AccessKind
+from portal.privacy.services import access_record
 from portal.tenancy.admin import TerritoryScopedAdmin, TerritoryScopedInline
 from training.enums_programmes import ApplicationStatus, DocumentKind
 from training.forms_programmes import add_service_errors
@@ -87,6 +89,7 @@ class CommitmentInline(TerritoryScopedInline, admin.StackedInline):
         "practice_commune",
         "practice_started_on",
         "years_done",
+        "closed_on",
         "notes",
     ]
     readonly_fields = ["years_committed"]
@@ -126,6 +129,7 @@ class DecisionForm(forms.Form):
 
 @admin.register(ScholarshipApplication)
 class ScholarshipApplicationAdmin(TerritoryScopedAdmin):
+    access_logged = True
     list_display = ["applicant_name", "programme", "status", "studies", "submitted_at", "granted_monthly_amount"]
     list_filter = ["status", "programme", "studies"]
     search_fields = ["applicant__email", "applicant__last_name", "institution"]
@@ -172,6 +176,8 @@ class ScholarshipApplicationAdmin(TerritoryScopedAdmin):
 
     @admin.display(description=_("candidat ou candidate"), ordering="applicant__last_name")
     def applicant_name(self, obj):
+        if obj.applicant is None:
+            return _("(anonymisée)")
         return obj.applicant.get_full_name() or obj.applicant.email
 
     @admin.display(description=_("décision"))
@@ -215,6 +221,15 @@ class ScholarshipApplicationAdmin(TerritoryScopedAdmin):
         document = get_object_or_404(
             ApplicationDocument.objects.for_territory(application.territory).filter(application=application),
             pk=document_pk,
+        )
+        access_record(
+            user=request.user,
+            territory_ids=[application.territory_id],
+            kind=AccessKind.DOCUMENT,
+            object_ref=str(_("%(kind)s — candidature n° %(pk)s"))
+            % {"kind": document.get_kind_display(), "pk": application.pk},
+            object_id=document.pk,
+            request=request,
         )
         return FileResponse(
             document.file.open("rb"),
@@ -270,6 +285,7 @@ class ScholarshipApplicationAdmin(TerritoryScopedAdmin):
 
 @admin.register(Commitment)
 class CommitmentAdmin(TerritoryScopedAdmin):
+    access_logged = True
     list_display = ["application", "status", "years_committed", "years_done", "practice_place", "practice_started_on"]
     list_filter = ["status"]
     search_fields = ["application__applicant__last_name", "practice_place"]
@@ -284,6 +300,7 @@ class CommitmentAdmin(TerritoryScopedAdmin):
 
 @admin.register(TutorPair)
 class TutorPairAdmin(TerritoryScopedAdmin):
+    access_logged = True
     list_display = ["tutor", "student", "programme", "started_on", "ended_on"]
     list_filter = ["programme"]
     search_fields = ["tutor__last_name", "student__last_name"]

@@ -10,6 +10,7 @@ from training.models import WelcomeKit
 
 @admin.register(WelcomeKit)
 class WelcomeKitAdmin(TerritoryScopedAdmin):
+    access_logged = True
     list_display = ("recipient_name", "handed_on", "placement", "handed_by", "contents")
     search_fields = ("recipient_name",)
     date_hierarchy = "handed_on"

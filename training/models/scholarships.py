@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.enums import Profession
 from portal.tenancy.models import TerritoryQuerySet, TerritoryScopedModel
 from training.enums_programmes import (
+    ENDED_COMMITMENT_STATUSES,
     PENDING_STATUSES,
     ApplicationStatus,
     CommitmentStatus,
@@ -104,10 +105,13 @@ class ScholarshipApplication(TerritoryScopedModel):
     programme = models.ForeignKey(
         ScholarshipProgramme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="applications"
     )
+    # Empty once the application is anonymised at the end of its retention period (training.services.retention).
     applicant = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("candidat ou candidate"),
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="scholarship_applications",
     )
     status = models.CharField(
@@ -230,6 +234,13 @@ class Commitment(TerritoryScopedModel):
         _("années effectuées"), max_digits=3, decimal_places=1, default=Decimal("0"), validators=[MinValueValidator(0)]
     )
     notes = models.TextField(_("notes de suivi"), blank=True)
+    # The retention period of an ended commitment runs from this day (training.ended_commitments).
+    closed_on = models.DateField(
+        _("engagement clos le"),
+        null=True,
+        blank=True,
+        help_text=_("Quand l'engagement est tenu ou rompu."),
+    )
 
     class Meta:
         verbose_name = _("engagement d'exercice")
@@ -246,6 +257,8 @@ class Commitment(TerritoryScopedModel):
             errors["practice_started_on"] = _("Indiquez depuis quand la personne exerce sur le territoire.")
         if self.graduated_on and self.practice_started_on and self.practice_started_on < self.graduated_on:
             errors["practice_started_on"] = _("L'exercice ne peut pas commencer avant le diplôme.")
+        if self.status in ENDED_COMMITMENT_STATUSES and not self.closed_on:
+            errors["closed_on"] = _("Indiquez quand l'engagement a été tenu ou rompu.")
         if errors:
             raise ValidationError(errors)
 

@@ -25,9 +25,12 @@ def home(request: HttpRequest, territory_slug: str) -> HttpResponse:
 @require_GET
 def offer_list(request: HttpRequest, territory_slug: str) -> HttpResponse:
     territory = request.territory  # type: ignore[attr-defined]
-    filterset = OfferFilter(request.GET or None, queryset=selectors.public_offers(territory), territory=territory)
+    filterset = OfferFilter(
+        request.GET or None, queryset=selectors.public_offers(territory, with_sites=False), territory=territory
+    )
     # A wrong value is refused next to its field; the other filters still apply.
     page = Paginator(filterset.qs, OFFERS_PER_PAGE).get_page(request.GET.get("page"))
+    offers = list(page.object_list)
     return render(
         request,
         "training/offer_list.html",
@@ -37,8 +40,10 @@ def offer_list(request: HttpRequest, territory_slug: str) -> HttpResponse:
             # The fields as includes/field.html writes them, in Python (portal.forms.field_html).
             "filter_fields": [field_html(field) for field in filterset.form],
             "page": page,
-            "offers": page.object_list,
-            "cards": offer_cards(page.object_list, territory_slug=territory.slug),
+            "offers": offers,
+            "cards": offer_cards(
+                offers, sites_by_offer=selectors.offer_site_rows([o.pk for o in offers]), territory_slug=territory.slug
+            ),
         },
     )
 
