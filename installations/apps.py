@@ -78,11 +78,11 @@ class InstallationsConfig(AppConfig):
     def ready(self):
         from allauth.account.signals import email_confirmed
         from django.contrib.auth.signals import user_logged_in
-        from django.db.models.signals import post_delete, post_save
+        from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from installations import receivers
         from installations.models import Case, Need
-        from portal.models import Membership
+        from portal.models import Commune, Membership, Territory, User
 
         for model in (Case, Need, Membership):
             for signal in (post_save, post_delete):
@@ -90,6 +90,15 @@ class InstallationsConfig(AppConfig):
                     receivers.territory_changed, sender=model, dispatch_uid=f"installations_list_{model.__name__}"
                 )
 
+        # The team and the communes the list offers in its filters (list_cache).
+        post_save.connect(receivers.team_member_changed, sender=User, dispatch_uid="installations_list_User")
+        post_save.connect(receivers.commune_changed, sender=Commune, dispatch_uid="installations_list_Commune")
+        post_save.connect(receivers.territory_saved, sender=Territory, dispatch_uid="installations_list_Territory")
+        m2m_changed.connect(
+            receivers.territory_communes_changed,
+            sender=Territory.communes.through,
+            dispatch_uid="installations_list_territory_communes",
+        )
         user_logged_in.connect(receivers.claim_on_sign_in, dispatch_uid="installations_claim_on_sign_in")
         email_confirmed.connect(
             receivers.claim_on_email_confirmed, dispatch_uid="installations_claim_on_email_confirmed"

@@ -8,15 +8,16 @@ import django_filters
 from django import forms
 from django.db.models import Case as SqlCase
 from django.db.models import CharField, Exists, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from installations.enums import OPEN_STATUSES, CaseStatus, NeedKind, NeedState, OpportunityKind
 from installations.forms import FrenchOrderIterator
-from installations.models import Case, Need, Opportunity, no_answer_days
+from installations.models import Case, Need, Opportunity, PerRowExists, no_answer_days
 from portal.enums import Profession
-from portal.forms import QuickSelect
+from portal.forms import QuickSelect, QuickTextInput
 from portal.models import Commune, User
 
 
@@ -59,16 +60,25 @@ AGE_BUCKETS = {
 }
 
 
-class PerRowExists(Exists):
-    """EXISTS that PostgreSQL evaluates for each row of the outer query, never as a join.
+class SharedChoicesFields(dict):
+    """A form class's fields whose copy for each form (BaseForm.__init__ deep-copies them) shares the
+    choices of its selects (QuickSelect): deep-copying them, lazy labels and all, at each view of
+    the case list cost more than validating the form. The choices are never changed in place: a
+    form that needs others (the team's communes) assigns new ones to its own copy of the field."""
 
-    As a semi-join, a need filter made PostgreSQL join every need of the kind in the territory (or,
-    without a territory condition, in every territory: 145 ms at 1,000,000 cases) and sort the
-    result, because it misjudges how many cases have such a need. Checked row by row while the list
-    is read in its order from its index, it stops once the page is full: ~1 ms. `OFFSET 0` is the
-    documented way to keep PostgreSQL from pulling a subquery up into a join (SQLite accepts it)."""
-
-    template = "EXISTS(%(subquery)s OFFSET 0)"
+    def __deepcopy__(self, memo):
+        fields = {}
+        for name, field in self.items():
+            if not isinstance(field.widget, QuickSelect):
+                fields[name] = copy.deepcopy(field, memo)
+                continue
+            # Field.__deepcopy__ and Widget.__deepcopy__, but the choices shared.
+            own = fields[name] = copy.copy(field)
+            own.widget = copy.copy(field.widget)
+            own.widget.attrs = field.widget.attrs.copy()
+            own.error_messages = field.error_messages.copy()
+            own.validators = field.validators[:]
+        return fields
 
 
 class CaseListFilter(django_filters.FilterSet):
@@ -77,7 +87,7 @@ class CaseListFilter(django_filters.FilterSet):
     accepted) are those of the user's territories. The same filters make the CSV export, so the
     export holds exactly the list on screen."""
 
-    q = django_filters.CharFilter(label=_("Rechercher"), method="filter_search")
+    q = django_filters.CharFilter(widget=QuickTextInput, label=_("Rechercher"), method="filter_search")
     status = django_filters.ChoiceFilter(
         widget=QuickSelect(fixed_choices=True),
         label=_("Statut"),
@@ -169,7 +179,9 @@ class CaseListFilter(django_filters.FilterSet):
     def get_form_class(self):
         names = tuple(self.filters)
         if names not in self._form_classes:
-            self._form_classes[names] = super().get_form_class()
+            form_class = super().get_form_class()
+            form_class.base_fields = SharedChoicesFields(form_class.base_fields)
+            self._form_classes[names] = form_class
         return self._form_classes[names]
 
     @property
@@ -194,6 +206,9 @@ class CaseListFilter(django_filters.FilterSet):
         return self._form
 
     def filter_queryset(self, queryset):
+        if "contact" in str(self.form.cleaned_data.get("o") or ""):
+            # The sort by last contact (its index is on this expression).
+            queryset = queryset.alias(contact_reference=Coalesce("last_contact_at", "submitted_at"))
         queryset = super().filter_queryset(queryset)
         # Newest first unless a column is chosen; the primary key breaks ties so pages never overlap.
         ordering = self.form.cleaned_data.get("o")

@@ -9,10 +9,11 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING, Any, NamedTuple, TypedDict
 
 from django.db.models import (
     Count,
+    OuterRef,
     Q,
     QuerySet,
 )
@@ -23,6 +24,7 @@ from django.utils.translation import gettext as _
 from installations import list_cache
 from installations.enums import CaseStatus, NeedState
 from installations.models import (
+    ANSWERING_STATUSES,
     Aid,
     Case,
     CaseDocument,
@@ -31,6 +33,9 @@ from installations.models import (
     Message,
     Need,
     Opportunity,
+    PerRowExists,
+    is_without_answer,
+    no_answer_cutoff,
 )
 from portal.enums import EDITOR_ROLES, ArsZone, Profession, Role, zoning_profession
 from portal.models import Commune, CommuneZoning, Membership, Organisation, Territory, User
@@ -50,19 +55,124 @@ def annotate_case_list(queryset: CaseQuerySet, *, now: datetime.datetime | None 
     return queryset.with_no_answer_flag(now=now).annotate(contact_reference=Coalesce("last_contact_at", "submitted_at"))
 
 
-def cases_waiting_on_partner(case_ids: list[int]) -> set[int]:
-    """Those of `case_ids` (a page of a list) with a need referred to a partner: one query."""
-    if not case_ids:
-        return set()
-    return set(
-        Need.objects.filter(case_id__in=case_ids, state=NeedState.REFERRED)
-        .order_by()
-        .values_list("case_id", flat=True)
-        .distinct()
+# What the coordinators' list reads of each case and of its coordinator, in CaseRow's order.
+LIST_ROW_COLUMNS = (
+    "pk",
+    "reference",
+    "status",
+    "profession",
+    "applicant_first_name",
+    "applicant_last_name",
+    "applicant_email",
+    "submitted_at",
+    "awaiting_reply_since",
+    "last_contact_at",
+    "assigned_to__first_name",
+    "assigned_to__last_name",
+    "assigned_to__email",
+    "partner_pending",
+    "territory_id",
+    "possible_duplicate_of_id",
+    "possible_duplicate_of__territory_id",
+    "possible_duplicate_of__reference",
+)
+
+
+class DuplicateRef(NamedTuple):
+    """The earlier request a row may duplicate, as the list links it."""
+
+    pk: int
+    reference: str
+
+
+class CaseRow:
+    """A case as a row of the coordinators' list: built from a `values_list(*LIST_ROW_COLUMNS)` row
+    rather than a Case and its coordinator as model instances (their construction was a fifth of the
+    page's query cost). `describe_case_rows` adds `no_answer`, `days_since_contact` and `waiting_on`. Rows compare
+    by primary key, as model instances do."""
+
+    __slots__ = (
+        "pk",
+        "reference",
+        "status",
+        "profession",
+        "applicant_name",
+        "submitted_at",
+        "awaiting_reply_since",
+        "no_answer",
+        "contact_reference",
+        "assigned_to",
+        "partner_pending",
+        "days_since_contact",
+        "waiting_on",
+        "possible_duplicate",
     )
+    # Set by describe_case_rows.
+    days_since_contact: int | None
+    waiting_on: str
+
+    def __init__(self, row: tuple) -> None:  # type: ignore[type-arg]
+        (
+            self.pk,
+            self.reference,
+            self.status,
+            self.profession,
+            first_name,
+            last_name,
+            email,
+            self.submitted_at,
+            self.awaiting_reply_since,
+            last_contact_at,
+            assigned_first_name,
+            assigned_last_name,
+            assigned_email,
+            self.partner_pending,
+            territory_id,
+            duplicate_id,
+            duplicate_territory_id,
+            duplicate_reference,
+        ) = row
+        # As Case.applicant_name and str(User) write them; None when nobody is assigned.
+        self.applicant_name = f"{first_name} {last_name}".strip() or email
+        # As Case.possible_duplicate: of this territory only, whatever was stored.
+        self.possible_duplicate = (
+            DuplicateRef(duplicate_id, duplicate_reference)
+            if duplicate_id is not None and duplicate_territory_id == territory_id
+            else None
+        )
+        # annotate_case_list's two annotations, computed here rather than in the query (compiling
+        # them was a tenth of the page query's cost); `no_answer` is set by describe_case_rows.
+        self.contact_reference = last_contact_at or self.submitted_at
+        self.no_answer = False
+        self.assigned_to: str | None = None
+        if assigned_email is not None:
+            self.assigned_to = f"{assigned_first_name} {assigned_last_name}".strip() or assigned_email
+
+    @property
+    def awaiting_answer(self) -> bool:
+        """As Case.awaiting_answer."""
+        return self.status in ANSWERING_STATUSES and self.awaiting_reply_since is not None
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, CaseRow) and other.pk == self.pk
+
+    def __hash__(self) -> int:
+        return hash(self.pk)
 
 
-def waiting_on(case: Case, *, partner_pending: bool) -> str:
+def case_rows(queryset: QuerySet[Case]) -> list[CaseRow]:
+    """The rows of `queryset` (from `annotate_case_list`) as the coordinators' list shows them, with
+    `partner_pending`: a need of the case is referred to a partner. That EXISTS is in the page's
+    query, checked row by row (PerRowExists: as a plain EXISTS, PostgreSQL hashed every referred
+    need of every territory, 40 ms at 50,000 cases), so only for the rows returned, one look-up in
+    the needs' index on (territory, case, kind) each; after a sort, PostgreSQL postpones such an
+    expensive output column past the LIMIT."""
+    referred = Need.objects.filter(territory_id=OuterRef("territory_id"), case=OuterRef("pk"), state=NeedState.REFERRED)
+    rows = queryset.annotate(partner_pending=PerRowExists(referred)).values_list(*LIST_ROW_COLUMNS)
+    return [CaseRow(row) for row in rows]
+
+
+def waiting_on(case: Case | CaseRow, *, partner_pending: bool) -> str:
     """Who must answer next on a listed case: "applicant", "team", "partner" or "" (nobody)."""
     if case.status == CaseStatus.WAITING_APPLICANT:
         return "applicant"
@@ -71,16 +181,15 @@ def waiting_on(case: Case, *, partner_pending: bool) -> str:
     return "partner" if partner_pending else ""
 
 
-def describe_case_rows(cases: list[Case], *, now: datetime.datetime | None = None) -> list[Case]:
-    """Adds to a page of the coordinator's list (from `annotate_case_list`) `days_since_contact` and
-    `waiting_on`: one query, on the page's ids only (as an annotation of the list query, PostgreSQL
-    would evaluate it before the LIMIT over every referred need)."""
+def describe_case_rows(cases: list[CaseRow], *, now: datetime.datetime | None = None) -> list[CaseRow]:
+    """Adds to a page of the coordinator's list (`case_rows`) `no_answer`, `days_since_contact` and
+    `waiting_on`."""
     now = now or timezone.now()
-    pending = cases_waiting_on_partner([case.pk for case in cases])
+    cutoff = no_answer_cutoff(now=now)
     for case in cases:
-        contact_reference = getattr(case, "contact_reference", None)  # annotated by annotate_case_list
-        case.days_since_contact = days_since(contact_reference or case.submitted_at, now=now)
-        case.waiting_on = waiting_on(case, partner_pending=case.pk in pending)
+        case.no_answer = is_without_answer(case.status, case.awaiting_reply_since, cutoff=cutoff)
+        case.days_since_contact = days_since(case.contact_reference, now=now)
+        case.waiting_on = waiting_on(case, partner_pending=case.partner_pending)
     return cases
 
 
@@ -93,29 +202,46 @@ def team_communes(user: User) -> QuerySet[Commune]:
     )
 
 
-def team_memberships(user: User) -> QuerySet[Membership]:
+class TeamMember:
+    """A member of a team as the case list names them (its filter of coordinators, its "confide to"
+    actions): str() as User's."""
+
+    __slots__ = ("pk", "first_name", "last_name", "email", "is_active")
+
+    def __init__(self, pk: int, first_name: str, last_name: str, email: str, is_active: bool) -> None:
+        self.pk, self.first_name, self.last_name, self.email, self.is_active = (
+            pk,
+            first_name,
+            last_name,
+            email,
+            is_active,
+        )
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip() or self.email
+
+
+@dataclass(frozen=True)
+class TeamMembership:
+    user: TeamMember
+    territory: str  # its name
+
+
+def team_memberships(user: User) -> list[TeamMembership]:
     """The coordinators' and managers' memberships of the territories a staff user works for (every
-    territory for a superuser), people of former teams included (their cases are still listed)."""
+    territory for a superuser), people of former teams included (their cases are still listed).
+    Only what the case list shows of them, read with values_list: as model instances (a membership,
+    its user and its territory with deferred columns) this small query cost as much as the page."""
     memberships = Membership.objects.filter(role__in=EDITOR_ROLES)
     if not user.is_superuser:
         memberships = memberships.filter(territory_id__in=territory_ids_for(user, roles=EDITOR_ROLES))
-    # Only what the case list shows of them (its filter of coordinators and its "confide to" actions):
-    # the users' and territories' other columns were most of the cost of reading them.
-    return (
-        memberships.select_related("user", "territory")
-        .only(
-            "role",
-            "user__first_name",
-            "user__last_name",
-            "user__email",
-            "user__is_active",
-            "territory__name",
-        )
-        .order_by("territory__name", "user__last_name", "user__first_name", "user__email")
+    rows = memberships.order_by("territory__name", "user__last_name", "user__first_name", "user__email").values_list(
+        "user_id", "user__first_name", "user__last_name", "user__email", "user__is_active", "territory__name"
     )
+    return [TeamMembership(TeamMember(*row[:5]), row[5]) for row in rows]
 
 
-def distinct_people(users: Iterable[User]) -> list[User]:
+def distinct_people(users: Iterable[TeamMember]) -> list[TeamMember]:
     """Each person once, by name (someone can be in several teams)."""
     unique = {user.pk: user for user in users}
     return sorted(unique.values(), key=lambda u: (u.last_name.lower(), u.first_name.lower(), u.email))
@@ -135,32 +261,98 @@ def status_counts(queryset: QuerySet[Case]) -> dict[str, int]:
 
 def territory_status_counts(territory_ids: Iterable[int]) -> dict[str, int]:
     """Cases per status over the territories, every status present. Each territory's figures are
-    cached under its version (list_cache): the coordinators' list shows them on every view, and
+    cached with its version (list_cache): the coordinators' list shows them on every view, and
     counting 20,000 cases each time was a quarter of its cost."""
-    keys = {
-        tid: f"installations:status-counts:{tid}:{version}"
-        for tid, version in list_cache.versions(territory_ids).items()
-    }
-    per_territory = list_cache.get_many(list(keys.values()))
-    missing = [tid for tid, key in keys.items() if key not in per_territory]
-    if missing:
-        fresh = {tid: dict.fromkeys(CaseStatus.values, 0) for tid in missing}
-        rows = (
-            Case.objects.filter(territory_id__in=missing)
-            .order_by()
-            .values_list("territory_id", "status")
-            .annotate(n=Count("*"))
-        )
-        for tid, status, n in rows:
-            fresh[tid][status] = n
-        stored = {keys[tid]: counts for tid, counts in fresh.items()}
-        list_cache.set_many(stored, list_cache.COUNTS_TIMEOUT)
-        per_territory.update(stored)
+    return _summed_counts(territory_values(["status-counts"], territory_ids)["status-counts"].values())
+
+
+@dataclass(frozen=True)
+class TerritoryList:
+    """What the coordinators' list shows of one territory besides its cases: the cases per status,
+    the team (the filter of coordinators, the "confide to" actions) and the communes (their filter)."""
+
+    counts: dict[str, int]
+    team: list[TeamMembership]
+    communes: list[tuple[int, str]]
+
+
+def territory_list(territory_id: int) -> TerritoryList:
+    """The everyday list of a coordinator of one territory: its counts, team and communes from the
+    cache, in one round trip (each read cost about as much as the page's own query)."""
+    values = territory_values(["status-counts", "team", "communes"], [territory_id])
+    return TerritoryList(
+        counts=_summed_counts([values["status-counts"][territory_id]]),
+        team=[TeamMembership(TeamMember(*row[:5]), row[5]) for row in values["team"][territory_id]],
+        communes=values["communes"][territory_id],
+    )
+
+
+def _summed_counts(per_territory: Iterable[dict[str, int]]) -> dict[str, int]:
     totals = dict.fromkeys(CaseStatus.values, 0)
-    for counts in per_territory.values():
+    for counts in per_territory:
         for status, n in counts.items():
             totals[status] = totals.get(status, 0) + n
     return totals
+
+
+def _status_counts_of(territory_ids: list[int]) -> dict[int, Any]:
+    fresh: dict[int, Any] = {tid: dict.fromkeys(CaseStatus.values, 0) for tid in territory_ids}
+    rows = (
+        Case.objects.filter(territory_id__in=territory_ids)
+        .order_by()
+        .values_list("territory_id", "status")
+        .annotate(n=Count("*"))
+    )
+    for tid, status, n in rows:
+        fresh[tid][status] = n
+    return fresh
+
+
+def _teams_of(territory_ids: list[int]) -> dict[int, Any]:
+    """Each territory's team as `team_memberships` reads it (plain tuples: what the cache keeps)."""
+    fresh: dict[int, Any] = {tid: [] for tid in territory_ids}
+    rows = (
+        Membership.objects.filter(role__in=EDITOR_ROLES, territory_id__in=territory_ids)
+        .order_by("territory_id", "user__last_name", "user__first_name", "user__email")
+        .values_list(
+            "territory_id",
+            "user_id",
+            "user__first_name",
+            "user__last_name",
+            "user__email",
+            "user__is_active",
+            "territory__name",
+        )
+    )
+    for tid, *row in rows:
+        fresh[tid].append(tuple(row))
+    return fresh
+
+
+def _communes_of(territory_ids: list[int]) -> dict[int, Any]:
+    """Each territory's communes as `team_communes` lists them: (pk, name), by name."""
+    fresh: dict[int, Any] = {tid: [] for tid in territory_ids}
+    links = Territory.communes.through.objects.filter(territory_id__in=territory_ids)
+    for tid, pk, name in links.order_by("commune__name").values_list("territory_id", "commune_id", "commune__name"):
+        fresh[tid].append((pk, name))
+    return fresh
+
+
+_PER_TERRITORY = {"status-counts": _status_counts_of, "team": _teams_of, "communes": _communes_of}
+
+
+def territory_values(names: list[str], territory_ids: Iterable[int]) -> dict[str, dict[int, Any]]:
+    """The values `names` of each territory (`_PER_TERRITORY`), from the cache, under the
+    territory's current version (list_cache) and in one round trip; those missing are computed
+    (one query per name) and stored."""
+    found, versions = list_cache.get_current(names, territory_ids)
+    for name in names:
+        missing = [tid for tid in versions if tid not in found[name]]
+        if missing:
+            fresh = _PER_TERRITORY[name](missing)
+            list_cache.store_current(name, fresh, versions, list_cache.COUNTS_TIMEOUT)
+            found[name].update(fresh)
+    return found
 
 
 # --- the applicant ------------------------------------------------------------------------------

@@ -4,23 +4,26 @@ list (see `CaseListMixin.changelist_view`)."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from html import escape as html_escape
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponseRedirect, QueryDict
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from installations import selectors
@@ -34,25 +37,6 @@ from portal.forms import field_html
 from portal.models import Territory, User
 from portal.tenancy.admin import admin_context_without_sidebar
 
-# What the case list reads of each case (and of its coordinator).
-LIST_COLUMNS = [
-    "territory_id",
-    "reference",
-    "status",
-    "profession",
-    "applicant_first_name",
-    "applicant_last_name",
-    "applicant_email",
-    "submitted_at",
-    "last_contact_at",
-    "awaiting_reply_since",
-    "assigned_to__first_name",
-    "assigned_to__last_name",
-    "assigned_to__email",
-    "possible_duplicate_of__territory",
-    "possible_duplicate_of__reference",
-]
-
 
 def escape(value) -> str:
     """HTML-escaped text, as Django's escape gives it (html.escape), without its lazy-text wrapper."""
@@ -64,18 +48,21 @@ def query_link(query: QueryDict) -> Callable[..., str]:
     `query` (a value None removes the parameter), without copying the QueryDict for each of the
     page's twenty links."""
     current = list(query.lists())
+    # Each parameter encoded once: a link encodes only what it changes.
+    encoded = {key: urlencode([(key, value) for value in values]) for key, values in current}
 
     def link(**changes) -> str:
-        params = dict(current)
+        if not current and not changes:
+            return ""
+        parts = dict(encoded)
         for key, value in changes.items():
             if value is None:
-                params.pop(key, None)
+                parts.pop(key, None)
             else:
-                params[key] = [value]
-        if not params and not current:
+                parts[key] = urlencode([(key, value)])
+        if not current and not parts:
             return ""
-        href = "?" + urlencode([(key, value) for key, values in params.items() for value in values])
-        return mark_safe(html_escape(href))  # noqa: S308 (escaped)
+        return mark_safe(html_escape("?" + "&".join(part for part in parts.values() if part)))  # noqa: S308 (escaped)
 
     return link
 
@@ -87,6 +74,51 @@ CHECKBOX_CELL = (
 )
 REFERENCE_CELL = '<th scope="row" class="field-reference"><a href="{}/{}/{}">{}</a>{}</th>'
 DUPLICATE_FLAG = '<br><span class="inst-duplicate">{} <a href="{}/{}/{}">{}</a></span>'
+
+
+def _urlconf():
+    return get_urlconf() or settings.ROOT_URLCONF
+
+
+@functools.lru_cache(maxsize=16)
+def _page_urls(script_prefix, urlconf, site_name, app_label):
+    """The page's fixed links, reversed once per script prefix and URLconf (reversing was a tenth
+    of the view's own time)."""
+    return {
+        "admin_index_url": reverse("admin:index", current_app=site_name),
+        "app_list_url": reverse("admin:app_list", kwargs={"app_label": app_label}, current_app=site_name),
+        "logout_url": reverse("admin:logout", current_app=site_name),
+        "password_change_url": reverse("admin:password_change", current_app=site_name),
+        "mfa_url": reverse("mfa_index"),
+        "export_url": reverse("admin:installations_case_export"),
+        "dashboard_url": reverse("admin:installations_dashboard"),
+    }
+
+
+@functools.lru_cache(maxsize=16)
+def _legal_footer_html(language, script_prefix, urlconf, accessibility_status):
+    """admin/legal_footer.html as the admin's pages write it (the national legal pages: the admin is
+    outside any territory), once per language, script prefix, URLconf and stated status."""
+    from portal.privacy.selectors import footer_links
+
+    return render_to_string("admin/legal_footer.html", {"legal_links": footer_links(None)})
+
+
+@functools.lru_cache(maxsize=16)
+def _change_url_parts(script_prefix, urlconf):
+    """A case page's URL before and after its primary key, escaped."""
+    return tuple(escape(part) for part in reverse("admin:installations_case_change", args=[0]).rsplit("/0/", 1))
+
+
+@functools.cache
+def _row_labels(language):
+    """The rows' fixed labels, escaped, per language: each translated choice cost a look-up in the
+    catalogue at each view (the labels are lazy texts)."""
+    professions = {value: escape(label) for value, label in Profession.choices}
+    statuses = {value: escape(label) for value, label in CaseStatus.choices}
+    waiting = {"applicant": _("demandeur"), "team": _("équipe"), "partner": _("partenaire"), "": "—"}
+    waiting = {key: escape(label) for key, label in waiting.items()}
+    return professions, statuses, waiting, escape(_("Cocher")), escape(_("aujourd'hui"))
 
 
 class LookaheadPaginator(Paginator):
@@ -127,6 +159,15 @@ class LookaheadPaginator(Paginator):
         return self._get_page(self.read((number - 1) * self.per_page, self.per_page), number, self)
 
 
+def read_rows(queryset):
+    """A page's rows (selectors.CaseRow), read with one query."""
+
+    def read(offset, limit):
+        return selectors.case_rows(queryset[offset : offset + limit])
+
+    return read
+
+
 def read_by_ids_first(queryset):
     """A page read in two steps: the ids of its rows in the list's order (an index-only scan when
     the order and filters are on indexed columns), then those rows. For the sort by coordinator,
@@ -135,7 +176,7 @@ def read_by_ids_first(queryset):
 
     def read(offset, limit):
         ids = list(queryset.values_list("pk", flat=True)[offset : offset + limit])
-        rows = queryset.order_by().in_bulk(ids)
+        rows = {row.pk: row for row in selectors.case_rows(queryset.order_by().filter(pk__in=ids))}
         return [rows[pk] for pk in ids]
 
     return read
@@ -175,10 +216,32 @@ class CaseListMixin:
         return actions
 
     @staticmethod
-    def _team_members(request):
+    def _one_territory(request):
+        """What the list shows of the territory of a coordinator of one territory (its counts, team
+        and communes: selectors.territory_list, one cache round trip), else None (a superuser, a
+        partner referent, someone in several teams: those are read from the database)."""
+
+        def read():
+            team = team_ids(request)
+            if request.user.is_superuser or len(team) != 1 or partner_ids(request) - team:
+                return None
+            return selectors.territory_list(next(iter(team)))
+
+        return per_request(request, "territory_list", read)
+
+    @classmethod
+    def _team_members(cls, request):
         """The team memberships of the user's territories (read once per request: the filters and
         the actions both list the team)."""
-        return per_request(request, "team", lambda: list(selectors.team_memberships(request.user)))
+        if (one := cls._one_territory(request)) is not None:
+            return one.team
+        return per_request(request, "team", lambda: selectors.team_memberships(request.user))
+
+    @classmethod
+    def _team_communes(cls, request):
+        if (one := cls._one_territory(request)) is not None:
+            return one.communes
+        return selectors.team_communes(request.user).values_list("pk", "name")
 
     @staticmethod
     def _assign_action(coordinator):
@@ -223,7 +286,7 @@ class CaseListMixin:
             self.get_queryset(request),
             request=request,
             team=team,
-            communes=selectors.team_communes(request.user).values_list("pk", "name") if team else (),
+            communes=self._team_communes(request) if team else (),
             coordinators=selectors.distinct_people(m.user for m in self._team_members(request)) if team else (),
         )
 
@@ -247,8 +310,8 @@ class CaseListMixin:
             # Django's own action handling: the selected rows, among those the user may see.
             return self.response_action(request, filterset.qs) or HttpResponseRedirect(request.get_full_path())
         counts = self._status_counts(request)
-        listed = filterset.qs.select_related("assigned_to", "possible_duplicate_of").only(*LIST_COLUMNS)
-        read = read_by_ids_first(listed) if filterset.read_ids_first else None
+        listed = filterset.qs
+        read = read_by_ids_first(listed) if filterset.read_ids_first else read_rows(listed)
         paginator = LookaheadPaginator(listed, self.list_per_page, wanted=request.GET.get("page"), read=read)
         filtered_on = {name for name, value in filterset.form.cleaned_data.items() if value} - {"status", "o"}
         if not filtered_on and not filterset.form.errors:
@@ -270,6 +333,7 @@ class CaseListMixin:
             numbers = {"number": page.number, "pages": page.paginator.num_pages}
             table_page_label = gettext("page %(number)s sur %(pages)s") % numbers
             page_label = gettext("Page %(number)s sur %(pages)s") % numbers
+        urls = _page_urls(get_script_prefix(), _urlconf(), self.admin_site.name, self.model._meta.app_label)
         context = {
             # The list is a wide table a coordinator works in all day: no navigation sidebar (it
             # listed every model, about 7 ms per view); the breadcrumbs lead back to the admin.
@@ -278,13 +342,7 @@ class CaseListMixin:
             "opts": self.model._meta,
             "title": _("Demandes d'accompagnement"),
             # The frame's links (the template writes admin/base_site.html's frame itself).
-            "admin_index_url": reverse("admin:index", current_app=self.admin_site.name),
-            "app_list_url": reverse(
-                "admin:app_list", kwargs={"app_label": self.model._meta.app_label}, current_app=self.admin_site.name
-            ),
-            "logout_url": reverse("admin:logout", current_app=self.admin_site.name),
-            "password_change_url": reverse("admin:password_change", current_app=self.admin_site.name),
-            "mfa_url": reverse("mfa_index"),
+            **urls,
             "team": team,
             "filterset": filterset,
             # The fields as includes/field.html writes them, in Python (portal.forms.field_html).
@@ -307,8 +365,10 @@ class CaseListMixin:
             "action_options": mark_safe(  # noqa: S308 (every value escaped)
                 "".join(f'<option value="{escape(value)}">{escape(label)}</option>' for value, label in action_choices)
             ),
-            "export_url": reverse("admin:installations_case_export") + (f"?{query}" if query else ""),
-            "dashboard_url": reverse("admin:installations_dashboard"),
+            "export_url": urls["export_url"] + (f"?{query}" if query else ""),
+            "legal_footer_html": _legal_footer_html(
+                get_language(), get_script_prefix(), _urlconf(), settings.LEGAL_ACCESSIBILITY_STATUS
+            ),
         }
         return TemplateResponse(request, "admin/installations/case/change_list.html", context)
 
@@ -320,15 +380,12 @@ class CaseListMixin:
         translates every choice of the field at each call)."""
         # Cells written with str.format and html.escape (what format_html does, without its lazy
         # wrappers: they were two thirds of the rows' time); every value is escaped, once.
-        professions = {value: escape(label) for value, label in Profession.choices}
-        statuses = {value: escape(label) for value, label in CaseStatus.choices}
-        waiting = {"applicant": _("demandeur"), "team": _("équipe"), "partner": _("partenaire"), "": "—"}
-        waiting = {key: escape(label) for key, label in waiting.items()}
+        professions, statuses, waiting, tick, today = _row_labels(get_language())
         late = escape(_("Sans réponse depuis plus de %(days)s jours") % {"days": no_answer_days()})
-        tick, today = escape(_("Cocher")), escape(_("aujourd'hui"))
+        contacts = {}  # days -> the cell's text (rows often share it)
+        # The rows' URLs differ only by the primary key.
+        before, after = _change_url_parts(get_script_prefix(), _urlconf())
         duplicate = escape(_("Demande en double possible : voir"))
-        # One reversal: the rows' URLs differ only by the primary key.
-        before, after = (escape(part) for part in reverse("admin:installations_case_change", args=[0]).rsplit("/0/", 1))
         rows = []
         for case in cases:
             reference = escape(case.reference)
@@ -354,11 +411,13 @@ class CaseListMixin:
             )
             if team:
                 days = case.days_since_contact
-                contact = (
-                    escape(ngettext("il y a %(days)s jour", "il y a %(days)s jours", days) % {"days": days})
-                    if days
-                    else today
-                )
+                if days not in contacts:
+                    contacts[days] = (
+                        escape(ngettext("il y a %(days)s jour", "il y a %(days)s jours", days) % {"days": days})
+                        if days
+                        else today
+                    )
+                contact = contacts[days]
                 if case.no_answer:
                     contact = f'<span class="inst-no-answer" title="{late}">{contact}</span>'
                 cells.append(f"<td>{contact}</td><td>{waiting[case.waiting_on]}</td>")
@@ -367,6 +426,8 @@ class CaseListMixin:
 
     def _status_counts(self, request):
         """Cases per status in the list's scope: cached per territory for the team's everyday list."""
+        if (one := self._one_territory(request)) is not None:
+            return one.counts
         if request.user.is_superuser:
             return selectors.territory_status_counts(Territory.objects.values_list("pk", flat=True))
         if partner_ids(request) - team_ids(request):

@@ -7,7 +7,6 @@ from django.contrib import admin
 from django.db.models import Q
 from django.urls import path
 
-from installations import selectors
 from installations.admin.case_list import CaseListMixin
 from installations.admin.case_page import CasePageMixin
 from installations.admin.common import ADMIN_CSS, partner_ids, team_ids
@@ -43,9 +42,6 @@ class CaseAdmin(
         if not team:
             return queryset.filter(territory_id__in=partner_only, pk__in=referred)
         return queryset.filter(Q(territory_id__in=team) | Q(pk__in=referred))
-
-    def get_queryset(self, request):
-        return selectors.annotate_case_list(super().get_queryset(request))
 
     def _is_team_user(self, request):
         return request.user.is_superuser or bool(team_ids(request))

@@ -71,4 +71,6 @@ class CaseExportMixin:
             object_ref=str(_("demandes d'accompagnement")),
             request=request,
         )
-        return csv_response(self.export_rows(self.case_filterset(request).qs), name="demandes")
+        return csv_response(
+            self.export_rows(selectors.annotate_case_list(self.case_filterset(request).qs)), name="demandes"
+        )
