@@ -233,7 +233,7 @@ import django
 django.setup()
 from django.contrib import admin
 from django.test import RequestFactory
-from installations.selectors import LIST_ROW_COLUMNS
+from installations.selectors import case_rows_query
 from installations.models import Case
 from portal.models import User
 
@@ -241,7 +241,7 @@ from portal.models import User
 request = RequestFactory().get("/admin/installations/case/", {"status": "submitted"})
 request.user = User.objects.get(email="coordination@bench.invalid")
 filterset = admin.site._registry[Case].case_filterset(request)
-print(filterset.qs.values_list(*LIST_ROW_COLUMNS)[:25].explain(analyze=True))
+print(case_rows_query(filterset.qs)[:25].explain(analyze=True))
 """
 
 
@@ -293,11 +293,11 @@ def bench_pages(people):
             f"case list, {len(ROTATION)} views rotating",
             "coordinator",
             [case_list + query.format(commune=people["commune"]) for query in ROTATION],
-            "result_list",
+            "inst-status-tabs",
         ),
         (f"case page, {len(case_pages)} cases rotating", "coordinator", case_pages, "cp-head"),
         ("floor, again", "coordinator", floor, "<ul>"),
-        ("case list, one view reloaded", "coordinator", [f"{case_list}?status=submitted"], "result_list"),
+        ("case list, one view reloaded", "coordinator", [f"{case_list}?status=submitted"], "inst-status-tabs"),
         ("partner: referrals", "partner", ["/admin/installations/need/orientations/"], "waiting-title"),
         (
             "coordinator: dashboard",
