@@ -170,7 +170,7 @@ def case_rows(queryset: QuerySet[Case]) -> list[CaseRow]:
     return [CaseRow(row) for row in case_rows_query(queryset)]
 
 
-def case_rows_query(queryset: QuerySet[Case]) -> QuerySet[Case]:
+def case_rows_query(queryset: QuerySet[Case]) -> QuerySet[Case, tuple[Any, ...]]:
     """The query `case_rows` reads (the benchmark prints its plan)."""
     referred = Need.objects.filter(territory_id=OuterRef("territory_id"), case=OuterRef("pk"), state=NeedState.REFERRED)
     return queryset.annotate(partner_pending=PerRowExists(referred)).values_list(*LIST_ROW_COLUMNS)
