@@ -55,7 +55,8 @@ def event_took_place_and_attendance_recorded(registration, *, hours=3):
 def download_the_certificate(page, tmp_path):
     """From "Mes inscriptions": request the certificate, download it; returns (its URL, its text)."""
     page.reload()
-    page.get_by_role("button", name="Obtenir mon attestation de présence").click()
+    with page.expect_navigation():  # the form's POST and its redirect, before reloading
+        page.get_by_role("button", name="Obtenir mon attestation de présence").click()
     page.reload()
     link = page.get_by_role("link", name="Télécharger mon attestation de présence (PDF)")
     href = link.get_attribute("href")
