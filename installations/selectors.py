@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, NamedTuple, TypedDict
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.db.models import (
     Count,
@@ -27,10 +27,7 @@ from installations.models import (
     ANSWERING_STATUSES,
     Aid,
     Case,
-    CaseDocument,
-    CaseEvent,
     CaseQuerySet,
-    Message,
     Need,
     Opportunity,
     PerRowExists,
@@ -387,37 +384,6 @@ def applicant_case_queryset(user: User | AnonymousUser, territory: Territory | N
         .filter(applicant=user, erased_at__isnull=True)
         .select_related("territory", "assigned_to", "settlement_commune")
     )
-
-
-class ApplicantCasePage(TypedDict):
-    needs: list[Need]
-    events: list[CaseEvent]
-    messages: list[Message]
-    documents: list[CaseDocument]
-    aids: list[Aid]
-    eligible_aids: list[AidEligibility]
-    opportunities: list[Opportunity]
-    target_communes: list[Commune]
-
-
-def applicant_case_page(case: Case) -> ApplicantCasePage:
-    """What the applicant's case page shows: never the private notes nor the internal events.
-
-    Keys: needs, events (public timeline), messages, documents, aids (linked by the coordinator),
-    eligible_aids (AidEligibility list for the case's profession and commune), opportunities
-    (published, linked to the case), target_communes. A fixed number of queries.
-    """
-    target_communes = list(case.target_communes.all())
-    return {
-        "needs": list(case.needs.all()),
-        "events": list(case.events.filter(public=True).select_related("actor")),
-        "messages": list(case.messages.select_related("author")),
-        "documents": list(case.documents.all()),
-        "aids": list(case.aids.filter(active=True)),
-        "eligible_aids": case_eligible_aids(case, target_communes=target_communes),
-        "opportunities": list(case.opportunities.filter(published=True).select_related("commune")),
-        "target_communes": target_communes,
-    }
 
 
 # --- partners -----------------------------------------------------------------------------------

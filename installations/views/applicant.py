@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from installations import selectors
+from installations import applicant_selectors, selectors
 from installations.enums import FINAL_STATUSES, CaseStatus
 from installations.forms import (
     DocumentForm,
@@ -78,7 +78,7 @@ def case_detail(request, territory_slug, pk):
 
 
 def _render_case(request, case, *, message_form=None, document_form=None, status=200):
-    page = selectors.applicant_case_page(case)
+    page = applicant_selectors.applicant_case_page(case)
     return render(
         request,
         "installations/case_detail.html",
