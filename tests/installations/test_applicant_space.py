@@ -1,12 +1,14 @@
 """The applicant's own cases: only theirs, never the team's private notes; messages, documents,
 withdrawal, their data; a fixed number of queries whatever the number of rows."""
 
+import datetime
 import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from installations.enums import CaseStatus, EventKind, NeedKind, NeedState
 from installations.models import CaseDocument, Message
@@ -296,8 +298,10 @@ def test_personal_space_queries_do_not_grow_with_the_cases(territory_a, territor
     from django.test.utils import CaptureQueriesContext
 
     for territory in (territory_a, territory_b):
-        for _ in range(6):
-            case = CaseFactory(territory=territory, applicant=applicant_a, assigned_to=UserFactory())
+        for index in range(6):
+            consent = {"household_consent": True, "household_consent_at": timezone.now()} if index % 2 else {}
+            until = datetime.date(2028, 3, 1) if consent else None
+            case = CaseFactory(territory=territory, applicant=applicant_a, household_retention_until=until, **consent)
             NeedFactory.create_batch(2, territory=territory, case=case)
     client = login(applicant_a)
     client.get(reverse("portal:personal_space"))  # the session's activity (written once a minute)
@@ -306,7 +310,9 @@ def test_personal_space_queries_do_not_grow_with_the_cases(territory_a, territor
     # session, user, profile, the cases (with their territory), memberships, the header's unread
     # notifications; no territory to show (the person came from none)
     assert len(queries) == 6, [query["sql"] for query in queries]
-    assert response.content.decode().count("Demande TST-") == 12
+    page = response.content.decode()
+    assert page.count("Demande TST-") == 12
+    assert page.count("Retirer mon consentement") == 6 and page.count("jusqu'au 1 mars 2028") == 6
 
 
 def test_the_readable_data_page_lists_what_the_portal_holds_in_plain_french(case_a, applicant_a, login, territory_a):
