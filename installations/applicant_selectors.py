@@ -7,14 +7,68 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Exists, OuterRef, Subquery
+from django.shortcuts import get_object_or_404
 
 from installations.models import Aid, Case, CaseDocument, CaseEvent, Message, Need, Opportunity
-from installations.selectors import AidEligibility, _aid_eligibility, aid_catalogue
+from installations.selectors import (
+    AidEligibility,
+    _aid_eligibility,
+    aid_catalogue,
+    applicant_case_queryset,
+    applicant_cases,
+)
 from portal.enums import zoning_profession
 from portal.models import Commune, CommuneZoning, Territory, User
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
+
+
+# What the case page shows of a case, of a message: the columns read (a case has some sixty, a user
+# twenty; compiling them costs more than reading the rows). A column read elsewhere would cost a query
+# per case: the pinned query counts (tests/installations/test_applicant_space.py) would show it.
+CASE_PAGE_COLUMNS = (
+    "territory_id",
+    "reference",
+    "status",
+    "submitted_at",
+    "profession",
+    "specialty",
+    "settlement_date",
+    "household_consent",
+    "household_consent_at",
+    "household_retention_until",
+    *("assigned_to__first_name", "assigned_to__last_name", "assigned_to__email"),
+    *("settlement_commune__name", "settlement_commune__insee_code"),
+)
+MESSAGE_COLUMNS = (
+    "case",
+    "from_applicant",
+    "body",
+    "created_at",
+    "author__first_name",
+    "author__last_name",
+    "author__email",
+)
+
+
+def applicant_case_for_page(user: User | AnonymousUser, territory: Territory, pk: int) -> Case:
+    """The person's own case of this territory, with what its page shows (404 for anything else)."""
+    cases = (
+        applicant_case_queryset(user, territory)
+        .select_related(None)
+        .select_related("assigned_to", "settlement_commune")
+    )
+    case = get_object_or_404(cases.only(*CASE_PAGE_COLUMNS), pk=pk)
+    case.territory = territory  # the request's: read already, and the case is of it
+    return case
+
+
+def territory_cases(user: User | AnonymousUser, territory: Territory) -> list[Case]:
+    """The person's own cases of this territory for their list, newest first, with `open_needs`
+    counted: the columns the list shows."""
+    shown = ("reference", "status", "submitted_at", "assigned_to__first_name", "assigned_to__last_name")
+    return list(applicant_cases(user, territory).select_related(None).select_related("assigned_to").only(*shown))
 
 
 class ApplicantCasePage(TypedDict):
@@ -40,8 +94,9 @@ def applicant_case_page(case: Case) -> ApplicantCasePage:
     catalogue = _case_aid_catalogue(case, commune)
     return {
         "needs": list(case.needs.all()),
-        "events": list(case.events.filter(public=True).select_related("actor")),
-        "messages": list(case.messages.select_related("author")),
+        # The timeline shows when and what, never who: no actor read.
+        "events": list(case.events.filter(public=True).only("case", "created_at", "summary")),
+        "messages": list(case.messages.select_related("author").only(*MESSAGE_COLUMNS)),
         "documents": list(case.documents.all()),
         "aids": [aid for aid in catalogue if aid.linked],
         "eligible_aids": _eligibility(case, commune, catalogue),

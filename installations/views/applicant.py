@@ -56,7 +56,7 @@ def case_list(request, territory_slug):
     territory = request.territory
     # Anonymous requests confirmed with one of the person's verified addresses join their space.
     cases_claim(actor=request.user)
-    cases = list(selectors.applicant_cases(request.user).for_territory(territory))
+    cases = applicant_selectors.territory_cases(request.user, territory)
     if not cases:
         # Nothing of theirs here: the territory's entry page says how to ask (and how a request
         # made without an account joins the space).
@@ -73,7 +73,7 @@ def case_list(request, territory_slug):
 
 @login_required
 def case_detail(request, territory_slug, pk):
-    case = _own_case(request, pk)
+    case = applicant_selectors.applicant_case_for_page(request.user, request.territory, pk)
     return _render_case(request, case)
 
 
