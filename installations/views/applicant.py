@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from installations import applicant_selectors, selectors
+from installations.applicant_html import eligibility_html
 from installations.enums import FINAL_STATUSES, CaseStatus
 from installations.forms import (
     DocumentForm,
@@ -90,7 +91,8 @@ def _render_case(request, case, *, message_form=None, document_form=None, status
             "case_messages": page["messages"],  # `messages` is the flash messages' name
             "documents": page["documents"],
             "linked_aids": page["aids"],
-            "eligible_aids": page["eligible_aids"],
+            # installations/_eligibility.html's HTML, written in Python (applicant_html.py)
+            "eligibility_html": eligibility_html(page["eligible_aids"], request.territory),
             "opportunities": page["opportunities"],
             "target_communes": page["target_communes"],
             "is_open": case.status not in FINAL_STATUSES,
