@@ -40,7 +40,7 @@ def _contact(territory: Territory) -> str:
 
 def _card(result: AidEligibility, territory: Territory) -> str:
     aid = result.aid
-    facts = escape(aid.get_funder_display())
+    facts: str = escape(aid.get_funder_display())
     if aid.amount:
         facts += " — " + _("jusqu'à %(amount)s €") % {"amount": conditional_escape(floatformat(aid.amount, "0g"))}
     if aid.amount_note:

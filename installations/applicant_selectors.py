@@ -98,7 +98,7 @@ def applicant_case_page(case: Case) -> ApplicantCasePage:
         "events": list(case.events.filter(public=True).only("case", "created_at", "summary")),
         "messages": list(case.messages.select_related("author").only(*MESSAGE_COLUMNS)),
         "documents": list(case.documents.all()),
-        "aids": [aid for aid in catalogue if aid.linked],
+        "aids": [aid for aid in catalogue if aid.linked],  # type: ignore[attr-defined]  # annotated
         "eligible_aids": _eligibility(case, commune, catalogue),
         "opportunities": list(case.opportunities.filter(published=True).select_related("commune")),
         "target_communes": target_communes,
@@ -132,9 +132,11 @@ def _eligibility(case: Case, commune: Commune | None, catalogue: list[Aid]) -> l
         # The verdict asks only whether the aid is limited and whether the commune is among its
         # communes: a set that answers both (never the aid's whole list, hundreds for a département).
         aid_communes: set[int] = set()
-        if aid.limited:
-            aid_communes = {commune.pk} if commune is not None and aid.offered_here else {0}
-        covered = commune is not None and aid.covered
+        # The annotations of _case_aid_catalogue:
+        limited, offered_here, covered = (getattr(aid, name, False) for name in ("limited", "offered_here", "covered"))
+        if limited:
+            aid_communes = {commune.pk} if commune is not None and offered_here else {0}
+        covered = commune is not None and covered
         results.append(
             _aid_eligibility(
                 aid,
