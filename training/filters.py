@@ -9,7 +9,7 @@ each request: about a third of the page's building)."""
 from __future__ import annotations
 
 import copy
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.db.models import Exists, OuterRef, QuerySet
@@ -22,6 +22,8 @@ from portal.models import Commune, Territory
 from training.enums import HostSiteKind, TraineeLevel
 from training.models import HostSite, Offer, OfferSite
 from training.semesters import semester_choices
+
+F = TypeVar("F", bound=forms.Field)
 
 
 class CommuneIdField(forms.ChoiceField):
@@ -64,19 +66,20 @@ class OfferFilterForm(SharedFieldsForm):
 
     def __init__(self, data: Any, *, territory: Territory) -> None:
         super().__init__(data)
-        self.fields["semester"] = semester = self.copied_field("semester")
+        self.fields["semester"] = semester = self.copied_field(forms.ChoiceField, "semester")
         semester.choices = [("", _("Tous")), *semester_choices(around=timezone.localdate())]
         # Only the communes where the territory has host sites are offered (and accepted).
         communes = Commune.objects.filter(
             pk__in=HostSite.objects.for_territory(territory).filter(active=True).values("commune_id")
         ).values_list("pk", "name")
         rows = french.sorted_by_name(communes, name=lambda row: row[1])
-        self.fields["commune"] = commune = self.copied_field("commune")
+        self.fields["commune"] = commune = self.copied_field(CommuneIdField, "commune")
         commune.choices = [("", _("Toutes")), *rows]
         commune.ids = frozenset(str(pk) for pk, _name in rows)
 
-    def copied_field(self, name: str) -> forms.Field:
-        field = copy.copy(self.base_fields[name])
+    def copied_field(self, kind: type[F], name: str) -> F:
+        field = copy.copy(self.base_fields[name])  # type: ignore[attr-defined]
+        assert isinstance(field, kind)
         field.widget = copy.copy(field.widget)
         return field
 

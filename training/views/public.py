@@ -66,7 +66,7 @@ def _page(offers: QuerySet[Offer], number: str | None) -> tuple[list[OfferCard],
     page = paginator.get_page(number)
     if page.number != guess and paginator.count:
         cards, _total = selectors.offer_cards_page(offers, page.number, OFFERS_PER_PAGE)
-    page.object_list = cards
+    page.object_list = cards  # type: ignore[assignment]
     return cards, page
 
 
