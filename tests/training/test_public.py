@@ -139,3 +139,13 @@ def test_offers_come_twenty_a_page_and_the_next_page_keeps_the_filters(client, t
     assert "?level=intern&amp;page=2" in body
     second, _response = _offers(client, territory_a, level="intern", page=2)
     assert len(second) == 5 and "Externe" not in second
+
+
+def test_each_territory_offers_only_its_own_communes_request_after_request(client, territory_a, territory_b):
+    # The filter bar's fields are shared by every request's form (training.filters): the per-territory
+    # choices must be the request's own.
+    HostSiteFactory(territory=territory_a, commune=CommuneFactory(name="Valognes"))
+    HostSiteFactory(territory=territory_b, commune=CommuneFactory(name="Agen"))
+    for territory, own, other in ((territory_a, "Valognes", "Agen"), (territory_b, "Agen", "Valognes")) * 2:
+        body = _offers(client, territory)[1].content.decode()
+        assert f">{own}</option>" in body and f">{other}</option>" not in body
