@@ -13,12 +13,11 @@ from django.utils.translation import gettext_lazy as _
 from installations.admin.common import team_ids
 from installations.enums import CaseStatus, NeedKind
 from installations.figures import (
-    dashboard_figures,
     due_follow_ups,
     follow_up_totals,
     labelled,
     requests_chart,
-    year_totals,
+    territory_dashboard,
 )
 from installations.filters import NO_ANSWER, WAITING_ON_PARTNER
 from installations.models import FollowUp, no_answer_days
@@ -39,11 +38,12 @@ class CaseDashboardMixin:
         territory = next((t for t in territories if str(t.pk) == chosen), territories[0])
         list_url = reverse("admin:installations_case_changelist")
         year = request.GET.get("year", "")
-        start = end = None
+        start = None
         if year.isdigit() and 2000 <= int(year) <= 2100:
-            start, end = datetime.date(int(year), 1, 1), datetime.date(int(year), 12, 31)
-        figures = dashboard_figures(territory=territory, start=start, end=end)
-        previous = year_totals(territory=territory, year=start.year - 1) if start else None
+            start = datetime.date(int(year), 1, 1)
+        # The same for everyone of the territory: kept in the cache under its version.
+        dashboard = territory_dashboard(territory=territory, year=start.year if start else None)
+        figures, previous = dashboard.figures, dashboard.previous
         settled = dict(figures.settled_per_year).get(start.year, 0) if start else None
         # Where the cases are now, whatever the year: the case list's own counts over the list's own
         # scope (every territory of the user), each a link to its tab — the two always agree.
