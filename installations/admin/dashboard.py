@@ -10,7 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from installations.admin.common import team_ids
+from installations.admin.common import partner_ids, team_ids
 from installations.enums import CaseStatus, NeedKind
 from installations.figures import (
     due_follow_ups,
@@ -21,6 +21,7 @@ from installations.figures import (
 )
 from installations.filters import NO_ANSWER, WAITING_ON_PARTNER
 from installations.models import FollowUp, no_answer_days
+from installations.selectors import territory_waiting_on_partner
 from portal.enums import Profession
 from portal.models import Territory
 
@@ -84,7 +85,7 @@ class CaseDashboardMixin:
             ),
             (_("Orientations en attente d'un partenaire"), f"waiting_on={WAITING_ON_PARTNER}"),
         ):
-            rows.append((label, self.case_filterset(request, QueryDict(query)).qs.count(), query))
+            rows.append((label, self._waiting_count(request, query), query))
         todo = [(label, n, f"{list_url}?{query}") for label, n, query in rows]
         follow_ups = due_follow_ups(FollowUp.objects.for_territories(team_ids(request)))
         todo.append(
@@ -95,6 +96,16 @@ class CaseDashboardMixin:
             )
         )
         return todo
+
+    def _waiting_count(self, request, query):
+        """The list's count for `query`. "Waiting on a partner" changes only with a need (it does not
+        age): for a team's own scope it is counted per territory once per change, cached under the
+        territory's version like the status counts; "no answer" ages with the clock: counted."""
+        if query == f"waiting_on={WAITING_ON_PARTNER}" and not request.user.is_superuser:
+            teams = team_ids(request)
+            if not partner_ids(request) - teams:
+                return territory_waiting_on_partner(teams)
+        return self.case_filterset(request, QueryDict(query)).qs.count()
 
 
 def _change(now: int, before: int) -> str:
