@@ -13,9 +13,10 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from installations.enums import OPEN_STATUSES, CaseStatus, NeedKind, NeedState, OpportunityKind
+from installations.enums import OPEN_STATUSES, CaseStatus, NeedKind, OpportunityKind
 from installations.forms import FrenchOrderIterator
 from installations.models import Case, Need, Opportunity, PerRowExists, no_answer_days
+from installations.selectors import waiting_on_partner
 from portal.enums import Profession
 from portal.forms import QuickSelect, QuickTextInput
 from portal.models import Commune, User
@@ -271,15 +272,12 @@ class CaseListFilter(django_filters.FilterSet):
             return queryset.without_answer_for()
         if value == WAITING_ON_APPLICANT:
             return queryset.filter(status=CaseStatus.WAITING_APPLICANT)
-        referred = Need.objects.filter(
-            territory_id=OuterRef("territory_id"), case=OuterRef("pk"), state=NeedState.REFERRED
-        )
         # Driven from the territory's referred needs (few, read from inst_need_state alone), not row by
         # row: a tab where no case waits on a partner would be read to its end. PostgreSQL misjudges how
         # many cases match and would join every one to its coordinator before sorting: the page's ids
         # are read first (admin.case_list.read_by_ids_first).
         self.read_ids_first = True
-        return queryset.filter(Exists(referred))
+        return waiting_on_partner(queryset)
 
     def filter_need(self, queryset, name, value):
         # Checked case by case as the list is read in its order, one look-up in the unique index on

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.db.models import (
     Count,
+    Exists,
     OuterRef,
     Q,
     QuerySet,
@@ -339,7 +340,33 @@ def _communes_of(territory_ids: list[int]) -> dict[int, Any]:
     return fresh
 
 
-_PER_TERRITORY = {"status-counts": _status_counts_of, "team": _teams_of, "communes": _communes_of}
+def waiting_on_partner(queryset: QuerySet[Case]) -> QuerySet[Case]:
+    """The cases with a need referred to a partner who has not closed it: the list's filter "waiting
+    on a partner" and the dashboard's count of it (one definition)."""
+    referred = Need.objects.filter(territory_id=OuterRef("territory_id"), case=OuterRef("pk"), state=NeedState.REFERRED)
+    return queryset.filter(Exists(referred))
+
+
+def territory_waiting_on_partner(territory_ids: Iterable[int]) -> int:
+    """Cases waiting on a partner over the territories, each territory's count cached with its
+    version like the status counts (a need's change makes it stale): counting them joins every case
+    of the territory (~50 ms at 20,000 cases), and the dashboard shows it on every view."""
+    return sum(territory_values(["waiting-on-partner"], territory_ids)["waiting-on-partner"].values())
+
+
+def _waiting_on_partner_of(territory_ids: list[int]) -> dict[int, Any]:
+    fresh: dict[int, Any] = dict.fromkeys(territory_ids, 0)
+    cases = waiting_on_partner(Case.objects.filter(territory_id__in=territory_ids))
+    fresh.update(cases.order_by().values_list("territory_id").annotate(n=Count("*")))
+    return fresh
+
+
+_PER_TERRITORY = {
+    "status-counts": _status_counts_of,
+    "team": _teams_of,
+    "communes": _communes_of,
+    "waiting-on-partner": _waiting_on_partner_of,
+}
 
 
 def territory_values(names: list[str], territory_ids: Iterable[int]) -> dict[str, dict[int, Any]]:
