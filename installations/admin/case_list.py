@@ -27,6 +27,7 @@ from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from installations import selectors
+from installations.admin.case_list_frame import frame_texts
 from installations.admin.common import partner_ids, per_request, team_ids
 from installations.enums import OPEN_STATUSES, CaseStatus
 from installations.filters import OPEN, CaseListFilter
@@ -366,6 +367,7 @@ class CaseListMixin:
                 "".join(f'<option value="{escape(value)}">{escape(label)}</option>' for value, label in action_choices)
             ),
             "export_url": urls["export_url"] + (f"?{query}" if query else ""),
+            "frame": frame_texts(get_language()),
             "legal_footer_html": _legal_footer_html(
                 get_language(), get_script_prefix(), _urlconf(), settings.LEGAL_ACCESSIBILITY_STATUS
             ),
