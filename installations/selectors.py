@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple, TypedDict
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import (
     Count,
@@ -188,8 +189,12 @@ def case_rows(queryset: QuerySet[Case]) -> list[CaseRow]:
     row (as PerRowExists: as a plain EXISTS, PostgreSQL hashed every referred need of every
     territory, 40 ms at 50,000 cases), one look-up in the needs' index each, for the page's rows
     only. `case_rows_query` is the same read through the ORM (tests compare the two)."""
+    try:
+        sql = case_rows_sql(queryset)
+    except EmptyResultSet:  # (a filter no case can match, such as no id at all: the ORM reads nothing)
+        return []
     with connections[queryset.db].cursor() as cursor:
-        cursor.execute(*case_rows_sql(queryset))
+        cursor.execute(*sql)
         return [CaseRow(row) for row in cursor.fetchall()]
 
 
