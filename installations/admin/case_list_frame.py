@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 
 from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_noop as _
 
@@ -51,7 +51,7 @@ PARTS = {
 
 
 @functools.lru_cache(maxsize=16)
-def frame_texts(language: str | None) -> dict[str, str]:
+def frame_texts(language: str | None) -> dict[str, SafeString]:
     """The page's fixed texts in `language` (the active one), as the template's tags write them."""
     # As {% translate "…" %} writes a literal: as the catalogue has it, not escaped (it is safe).
     texts = {key: mark_safe(gettext(message)) for key, message in TEXTS.items()}  # noqa: S308 (our catalogue)
