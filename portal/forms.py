@@ -1,3 +1,4 @@
+import functools
 from html import escape as html_escape
 
 from django import forms
@@ -138,14 +139,15 @@ class QuickSelect(forms.Select):
         if self.fixed_choices and language in self.options_by_language:
             return self.options_by_language[language]
         # Iterated, not list(): list() asks a ModelChoiceIterator its length, a COUNT query.
-        choices = [*iter(self.choices)]
+        choices = (*iter(self.choices),)
         if any(isinstance(label, (list, tuple)) for _value, label in choices):
             return None
-        # html.escape as Django's escape does, without its lazy-text wrapper (a few µs an option).
-        options = [
-            (str(choice), f'<option value="{html_escape(str(choice))}"', f">{html_escape(str(label))}</option>")
-            for choice, label in choices
-        ]
+        try:
+            # Choices set per request (a territory's communes, its team) are the same from one
+            # view to the next: their options are written once per language.
+            options = _escaped_options(language, choices)
+        except TypeError:  # a choice that cannot be a key
+            options = _escaped_options.__wrapped__(language, choices)
         if self.fixed_choices:
             self.options_by_language[language] = options
         return options
@@ -160,6 +162,16 @@ class QuickSelect(forms.Select):
             f"{start} selected{end}" if choice in chosen else f"{start}{end}" for choice, start, end in options
         )
         return mark_safe(f"<select{_attributes(final_attrs)}>{options}</select>")  # noqa: S308 (escaped)
+
+
+@functools.lru_cache(maxsize=64)
+def _escaped_options(language, choices) -> list[tuple[str, str, str]]:
+    """QuickSelect's options for `choices` in `language`: html.escape as Django's escape does,
+    without its lazy-text wrapper (a few µs an option)."""
+    return [
+        (str(choice), f'<option value="{html_escape(str(choice))}"', f">{html_escape(str(label))}</option>")
+        for choice, label in choices
+    ]
 
 
 _INPUT_TEMPLATES = frozenset(
