@@ -220,6 +220,9 @@ class CaseListFilter(django_filters.FilterSet):
             # The list reads the ids of a page first (admin.read_by_ids_first), sorted without the users.
             self.read_ids_first = True
             name = self._assignee_last_name(queryset)
+            if name is None:
+                # Nobody to sort by (a partner's list knows no coordinator): the key alone.
+                return queryset.order_by("-id" if descending else "id")
             return queryset.order_by(name.desc() if descending else name.asc(), "-id" if descending else "id")
         return queryset.order_by(*queryset.query.order_by, "-id" if descending else "id")
 
@@ -236,6 +239,9 @@ class CaseListFilter(django_filters.FilterSet):
             .distinct()
         )
         names.update(User.objects.filter(pk__in=Subquery(others)).values_list("pk", "last_name"))
+        if not names:
+            # A CASE with no WHEN is a constant NULL, which PostgreSQL refuses in an ORDER BY.
+            return None
         return SqlCase(
             *(When(assigned_to_id=pk, then=Value(name)) for pk, name in names.items()),
             default=Value(None),
