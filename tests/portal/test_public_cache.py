@@ -201,3 +201,16 @@ def test_redis_down_or_hung_still_serves_the_pages(territory_a, broken_redis):  
     for _ in range(3):
         response = timed(lambda: Client().get(url))
         assert response.status_code == 200 and "Prime installation Alpha" in response.content.decode()
+
+
+def test_the_cached_page_is_the_rendered_page_but_for_the_nonce(territory_a):
+    OfferFactory(territory=territory_a)
+    url = reverse("training:offer_list", args=["alpha"]) + "?level=intern"
+    visitor = Client()
+    pages = []
+    for _ in range(3):
+        response, cached = get(visitor, url)
+        nonce = re.search(r'<style nonce="([^"]+)"', response.content.decode()).group(1)
+        pages.append((cached, response.content.decode().replace(nonce, "NONCE"), response["Content-Type"]))
+    assert [cached for cached, _, _ in pages] == [False, False, True]
+    assert pages[0][1:] == pages[2][1:]
