@@ -14,6 +14,14 @@ the ratio of the floor's CPU to the page's (the issue's bar: anonymous public pa
 floor, the applicant's ≥ 0.5×; 1× means as cheap as the floor). The floor is the load benchmark's
 one-query view (`installations_urls.floor`), requested anonymously beside the anonymous pages and
 signed in as the applicant beside theirs.
+
+The anonymous public pages are also served from the shared page cache (portal/public_cache.py).
+For each, beside the figures above, it prints the **cold** CPU (the cache emptied, then every
+distinct URL of a realistic rotation viewed once: each view renders and stores its page) and the
+**warm** CPU (the same URLs viewed again: each served from the cache), over a wide rotation:
+every profession × 20 communes per territory for the aids page, levels × semesters × communes for
+the offers, themes × communes × past/coming for the agenda. The request form's first step carries
+a CSRF token: it is never stored, its cold and warm figures are the same.
 """
 
 from __future__ import annotations
@@ -68,6 +76,42 @@ def rotations(client_user_cases):
     return pages
 
 
+def wide_rotations():
+    """The many distinct addresses real visitors ask for, per anonymous public page."""
+    import itertools
+
+    from portal.models import Commune, Territory
+    from prevention.enums import Theme
+    from training.enums import TraineeLevel
+    from training.models import Offer
+
+    pages: dict[str, list[str]] = {}
+    for slug in TERRITORIES:
+        territory = Territory.objects.get(slug=slug)
+        communes = list(Commune.objects.filter(territories=territory).order_by("pk").values_list("pk", flat=True))
+        some = communes[:: max(1, len(communes) // 20)][:20]
+        pages.setdefault("territory home", []).append(f"/{slug}/")
+        aids = f"/{slug}/installation/aides/"
+        pages.setdefault("aids page", []).append(aids)
+        pages["aids page"] += [f"{aids}?profession={p}&commune={c}" for p, c in itertools.product(PROFESSIONS, some)]
+        offers = f"/{slug}/formation/stages/"
+        semesters = ["", *sorted(set(Offer.objects.for_territory(territory).values_list("semester", flat=True)))[:3]]
+        levels = ["", *TraineeLevel.values]
+        pages.setdefault("offers list", [])
+        for level, semester, commune in itertools.product(levels, semesters, ["", *some[:4]]):
+            query = "&".join(
+                f"{k}={v}" for k, v in (("level", level), ("semester", semester), ("commune", commune)) if v
+            )
+            pages["offers list"].append(offers + (f"?{query}" if query else ""))
+        agenda = f"/{slug}/prevention/"
+        pages.setdefault("prevention agenda", [])
+        for theme, commune, when in itertools.product(["", *Theme.values], ["", *some[:4]], ["", "passes"]):
+            query = "&".join(f"{k}={v}" for k, v in (("theme", theme), ("commune", commune), ("quand", when)) if v)
+            pages["prevention agenda"].append(agenda + (f"?{query}" if query else ""))
+        pages.setdefault("request form, first step", []).append(f"/{slug}/installation/demande/vous/")
+    return pages
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", default=os.environ.get("BENCH_DB", "guichet_bench_public"))
@@ -77,6 +121,9 @@ def main():
     parser.add_argument("--skip-load", action="store_true")
     parser.add_argument("--profile", help="print the costliest functions of this page")
     parser.add_argument("--only", help="measure only the pages whose label contains this")
+    parser.add_argument(
+        "--no-cache-figures", action="store_true", help="skip the shared page cache's cold/warm figures"
+    )
     args = parser.parse_args()
     admin_url, db_url = database_urls(args.db)
     os.environ.update(environment(db_url, args.redis))
@@ -110,6 +157,11 @@ def main():
             if response.status_code != 200:
                 raise SystemExit(f"{url} answered {response.status_code}")
 
+    # The figures of each page rendered: the shared page cache is bypassed here (measured after).
+    from portal import public_cache
+
+    cacheable_slug = public_cache._cacheable_slug
+    public_cache._cacheable_slug = lambda request: None
     results = {}
     for label, urls in pages.items():
         if args.only and args.only not in label and not label.startswith("floor"):
@@ -133,7 +185,52 @@ def main():
         if args.profile and args.profile in label:
             stats.sort_stats("cumulative").print_stats(45)
             stats.sort_stats("tottime").print_stats(25)
+    public_cache._cacheable_slug = cacheable_slug
+    if not args.no_cache_figures:
+        cache_figures(results.get("floor, anonymous"), results.get("territory home"), args)
     print(f"load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+
+
+def cache_figures(floor, home, args):
+    """Cold (cache emptied, each distinct URL once) and warm (the same again) CPU per view, by a
+    new visitor for each page and round (no cookie yet: the request form's steps open a session,
+    and a visitor with a session is never served from the cache)."""
+    from django.core.cache import cache
+    from django.test import Client
+
+    def one_pass(urls):
+        for url in urls:
+            response = client.get(url)
+            if response.status_code != 200:
+                raise SystemExit(f"{url} answered {response.status_code}")
+
+    print("\nShared page cache (anonymous), cold: emptied, each URL once; warm: the same URLs again")
+    for label, urls in wide_rotations().items():
+        if args.only and args.only not in label:
+            continue
+        colds, warms = [], []
+        for _ in range(args.rounds):
+            client = Client(HTTP_HOST="127.0.0.1")
+            cache.clear()  # this benchmark's Redis database only
+            for slug in TERRITORIES:  # the process knows each territory (its first page is never stored)
+                client.get(f"/{slug}/")
+            cache.clear()
+            colds.append(_timed(one_pass, urls) / len(urls) * 1000)
+            warms.append(_timed(one_pass, urls) / len(urls) * 1000)
+        cold, warm = min(colds), min(warms)
+
+        def ratios(ms):
+            parts = [
+                f"{floor / ms:.2f}× the floor" if floor else "",
+                f"{ms / home:.2f}× the home page rendered" if home else "",
+            ]
+            return ", ".join(p for p in parts if p)
+
+        print(
+            f"{label} ({len(urls)} distinct URLs): cold {cold:.2f} ms ({ratios(cold)}), "
+            f"warm {warm:.2f} ms ({ratios(warm)}) of CPU per view, best of {args.rounds}",
+            flush=True,
+        )
 
 
 def _timed(function, *args):

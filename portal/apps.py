@@ -22,11 +22,12 @@ class PortalConfig(AppConfig):
         from django.core.checks import register
         from django.db.models.signals import post_delete, post_save
 
-        from portal import checks
+        from portal import checks, public_cache
         from portal.models import Territory
         from portal.tenancy.hosts import forget_territory_domains
 
         post_save.connect(forget_territory_domains, sender=Territory, dispatch_uid="territory_domains_save")
         post_delete.connect(forget_territory_domains, sender=Territory, dispatch_uid="territory_domains_delete")
+        public_cache.connect_receivers()
         register(checks.check_app_hooks)
         register(checks.check_periodic_tasks_scheduled)

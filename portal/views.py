@@ -8,12 +8,14 @@ from portal import selectors, services
 from portal.forms import IdentityForm, ProfessionalProfileForm
 from portal.homes import homes_for
 from portal.models import ProfessionalProfile
+from portal.public_cache import public_page
 
 
 def landing(request):
     return render(request, "portal/landing.html", {"territories": selectors.active_territories()})
 
 
+@public_page
 def territory_home(request, territory_slug):
     territory = request.territory
     return render(

@@ -76,6 +76,9 @@ MIDDLEWARE = [
     "portal.security.QueryStringNulMiddleware",
     # A territory's own domain: its site at "/" (before CommonMiddleware reads the path).
     "portal.tenancy.hosts.TerritoryHostMiddleware",
+    # Anonymous public pages from the shared cache: after CSP and security (fresh nonce and headers on
+    # every answer) and the host's path; before the session (see portal/public_cache.py).
+    "portal.public_cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.sessions.SessionActivityMiddleware",
     "django.middleware.locale.LocaleMiddleware",

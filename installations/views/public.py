@@ -9,10 +9,12 @@ from installations.forms import (
     EligibilityForm,
 )
 from installations.models import Aid
+from portal.public_cache import public_page
 
 # --- public pages: aids and opportunities -------------------------------------------------------
 
 
+@public_page
 def aids(request, territory_slug):
     territory = request.territory
     form = EligibilityForm(request.GET or None, territory=territory)

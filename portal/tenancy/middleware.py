@@ -13,6 +13,21 @@ IDENTITY_COOKIE = "territoire"  # read by portal.context_processors
 IDENTITY_COOKIE_AGE = 60 * 60 * 24 * 180
 
 
+def remember_identity(request: HttpRequest, response: HttpResponseBase, slug: str) -> None:
+    """The territory's public identity only (see portal.context_processors.identity_territory): sent
+    once per change of territory, never a session. Also set on a page served from the public page
+    cache (portal.public_cache), which keeps pages without it."""
+    if request.COOKIES.get(IDENTITY_COOKIE) != slug:
+        response.set_cookie(
+            IDENTITY_COOKIE,
+            slug,
+            max_age=IDENTITY_COOKIE_AGE,
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
+
+
 class TerritoryMiddleware:
     """Sets `request.territory` from the `territory_slug` in the URL (404 when unknown or inactive)."""
 
@@ -23,17 +38,8 @@ class TerritoryMiddleware:
         request.territory = None  # type: ignore[attr-defined]  # set on every request, read by views
         response = self.get_response(request)
         territory = getattr(request, "territory", None)
-        if territory is not None and request.COOKIES.get(IDENTITY_COOKIE) != territory.slug:
-            # The territory's public identity only (see portal.context_processors.identity_territory):
-            # sent once per change of territory, never a session.
-            response.set_cookie(
-                IDENTITY_COOKIE,
-                territory.slug,
-                max_age=IDENTITY_COOKIE_AGE,
-                secure=settings.SESSION_COOKIE_SECURE,
-                httponly=True,
-                samesite="Lax",
-            )
+        if territory is not None:
+            remember_identity(request, response, territory.slug)
         return response
 
     def process_view(

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 from portal.enums import EDITOR_ROLES
 from portal.events import ics
 from portal.events.invitations import event_vevent
+from portal.public_cache import public_page
 from portal.tenancy.access import has_role
 from prevention import selectors
 from prevention.filters import AgendaFilter, InitiativeFilter
@@ -25,6 +26,7 @@ def is_team(request) -> bool:
 
 
 @require_GET
+@public_page
 def agenda(request, territory_slug):
     territory = request.territory
     filterset = AgendaFilter(request.GET, queryset=selectors.agenda_events(territory=territory), territory=territory)

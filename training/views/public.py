@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from portal.forms import field_html
+from portal.public_cache import public_page
 from training import selectors
 from training.cards import offer_cards
 from training.filters import OfferFilterForm, filter_offers
@@ -21,11 +22,13 @@ OFFERS_PER_PAGE = 20
 
 
 @require_GET
+@public_page
 def home(request: HttpRequest, territory_slug: str) -> HttpResponse:
     return render(request, "training/home.html", {"territory": request.territory})  # type: ignore[attr-defined]
 
 
 @require_GET
+@public_page
 def offer_list(request: HttpRequest, territory_slug: str) -> HttpResponse:
     territory = request.territory  # type: ignore[attr-defined]
     form = OfferFilterForm(request.GET or None, territory=territory)
@@ -71,6 +74,7 @@ def _page(offers: QuerySet[Offer], number: str | None) -> tuple[list[OfferCard],
 
 
 @require_GET
+@public_page
 def offer_detail(request: HttpRequest, territory_slug: str, pk: int) -> HttpResponse:
     territory = request.territory  # type: ignore[attr-defined]
     offer = selectors.public_offers(territory).filter(pk=pk).first()

@@ -39,7 +39,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from portal import importing
+from portal import importing, public_cache
 from portal.enums import ZONES_BY_PROFESSION, ArsZone, ZoningProfession
 from portal.models import Commune, CommuneZoning
 
@@ -207,6 +207,7 @@ def _apply(batch: list[ZoningLine], result: ZoningResult, *, profession: str, dr
     if not dry_run:
         CommuneZoning.objects.bulk_update(changed, ["zone", "decree_date"])
         CommuneZoning.objects.bulk_create(created)
+        public_cache.changed_everywhere()  # bulk writes send no signal
 
 
 def ars_zoning_import(
