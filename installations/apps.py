@@ -12,6 +12,8 @@ class InstallationsConfig(AppConfig):
     # What portal reads of this app (see portal/hooks.py). The public entry is shown on each
     # territory's home page; its URL name is that of the applicant-facing pages.
     hooks = AppHooks(
+        # Shown on anonymous public pages: a change makes them stale (portal/public_cache.py).
+        public_models=("Aid", "Opportunity"),
         public_entry=PublicEntry(
             title=_("S'installer sur le territoire"),
             text=_(

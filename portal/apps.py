@@ -9,6 +9,8 @@ class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = _("Portail et territoires")
     hooks = AppHooks(
+        # Shown on anonymous public pages: a change makes them stale (portal/public_cache.py).
+        public_models=("Organisation",),
         periodic_tasks=(
             PeriodicTask(
                 "sessions-clear-expired",

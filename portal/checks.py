@@ -117,6 +117,29 @@ def check_app_hooks(app_configs: Iterable[AppConfig] | None = None, **kwargs: An
                 )
             seen_keys.setdefault(periodic.key, config.label)
         errors.extend(_retention_errors(config, hooks))
+        errors.extend(_public_model_errors(config, hooks))
+    return errors
+
+
+def _public_model_errors(config: AppConfig, hooks: AppHooks) -> list[Error]:
+    """A misspelt public model would leave its pages stale until they expire."""
+    from portal.tenancy.models import TerritoryScopedModel
+
+    errors = []
+    for name in hooks.public_models:
+        try:
+            model = config.get_model(name)
+        except LookupError:
+            model = None
+        if model is None or not issubclass(model, TerritoryScopedModel):
+            errors.append(
+                Error(
+                    f"Public model {name!r} of app {config.label!r} is no territory-scoped model of the app.",
+                    hint="Name a model of this app (its class name) that inherits TerritoryScopedModel.",
+                    obj=config.__class__,
+                    id="portal.E008",
+                )
+            )
     return errors
 
 

@@ -34,6 +34,10 @@ a misspelt declaration fails `manage.py check` rather than a page or a night's r
 - `periodic_tasks`: the app's celery beat entries; config/celery.py assembles the schedule from
   them (`beat_schedule()`). A task meant to run periodically says so where it is defined,
   `@shared_task(periodic=True)`, and a test fails when such a task is scheduled nowhere.
+- `public_models`: the names of the app's territory-scoped models that anonymous public pages show
+  (its `@public_page` views, and what they read): saving or deleting one of their rows makes its
+  territory's cached public pages stale (portal/public_cache.py). The others (cases, access log,
+  notifications…: what staff write all day) leave the cache alone.
 - `retention`: the app's personal data kept for a limited time, one `RetentionRule` per kind. The
   duration is `settings.PERSONAL_DATA_RETENTION_DAYS[key]` (one source: the purge job and the
   territory's "données personnelles" page read it there); `purge` is
@@ -105,6 +109,7 @@ class AppHooks:
     periodic_tasks: tuple[PeriodicTask, ...] = ()
     retention: tuple[RetentionRule, ...] = ()
     role_homes: tuple[RoleHome, ...] = ()
+    public_models: tuple[str, ...] = ()
 
     def import_paths(self) -> dict[str, str]:
         """The declared dotted paths by hook name (what the system check imports)."""

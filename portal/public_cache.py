@@ -15,8 +15,10 @@ and `Accept-Language`, no message, no per-view CSP change, and for an anonymous 
 
 Stale pages: each territory has a public version (a random token) and the portal one more; a page
 is stored with the versions it was rendered under, and served only while they are current (read in
-the same round trip). Saving or deleting any territory-scoped row gives its territory a new version
-(at once and again after the commit, as `installations.list_cache` does); the territory, its
+the same round trip). Saving or deleting a row of a model that public pages show (each app names
+them in its hooks, `AppHooks.public_models`: aids, offers, events, legal notices…) gives its
+territory a new version (at once and again after the commit, as `installations.list_cache` does);
+what staff write all day and no public page shows (cases, the access log, notifications) does not; the territory, its
 communes, communes, zonings and an import of zonings give the portal a new one. Pages also expire
 after `TIMEOUT` seconds and at midnight (the day is in the key): what depends on the time alone
 ("à venir", places left after a registration made outside the ORM) is at most that old.
@@ -222,6 +224,9 @@ class PublicPageCacheMiddleware:
 
 # --- receivers (connected by PortalConfig.ready) --------------------------------------------------
 
+# The models whose rows public pages show (filled by connect_receivers from the apps' hooks).
+_shown: set[type] = set()
+
 
 def _scoped_row_changed(sender: type, instance: Any, **kwargs: Any) -> None:
     changed(instance.territory_id)
@@ -253,13 +258,12 @@ def _many_to_many_changed(
     if not action.startswith("post_"):
         return
     from portal.models import Commune, Territory
-    from portal.tenancy.models import TerritoryScopedModel
 
-    if isinstance(instance, TerritoryScopedModel):
+    if type(instance) in _shown:
         changed(instance.territory_id)
     elif isinstance(instance, (Territory, Commune)) or issubclass(model, (Territory, Commune)):
         changed_everywhere()
-    elif issubclass(model, TerritoryScopedModel):
+    elif model in _shown:
         if not pk_set:  # clear(): which rows were linked is no longer known
             changed_everywhere()
             return
@@ -268,24 +272,24 @@ def _many_to_many_changed(
             changed(territory_id)
 
 
+def shown_models() -> set[type]:
+    """The territory-scoped models public pages show, as the apps declare them (portal.hooks)."""
+    from portal.hooks import declared_hooks
+
+    return {config.get_model(name) for config, hooks in declared_hooks() for name in hooks.public_models}
+
+
 def connect_receivers() -> None:
-    """Every territory-scoped model's save and delete, the territories, communes, zonings, the
-    people of a team and every many-to-many link between them make pages stale."""
-    from django.apps import apps
+    """The save and delete of a row of a model public pages show, of a territory, a commune or a
+    zoning, the people of a team and the many-to-many links of these models make pages stale."""
     from django.db.models.signals import m2m_changed, post_delete, post_save
 
     from portal.models import Commune, CommuneZoning, Territory, User
-    from portal.tenancy.models import TerritoryScopedModel
 
-    for model in apps.get_models():
-        if issubclass(model, TerritoryScopedModel):
-            receiver = _scoped_row_changed
-        elif model in (Commune, CommuneZoning):
-            receiver = _reference_changed
-        elif model is Territory:
-            receiver = _territory_changed
-        else:
-            continue
+    _shown.update(shown_models())
+    receivers: list[tuple[type, Callable[..., None]]] = [(model, _scoped_row_changed) for model in _shown]
+    receivers += [(Commune, _reference_changed), (CommuneZoning, _reference_changed), (Territory, _territory_changed)]
+    for model, receiver in receivers:
         uid = f"public_cache:{model._meta.label_lower}"
         post_save.connect(receiver, sender=model, dispatch_uid=uid + ":save")
         post_delete.connect(receiver, sender=model, dispatch_uid=uid + ":delete")

@@ -10,6 +10,8 @@ class PreventionConfig(AppConfig):
     # What portal reads of this app (see portal/hooks.py). No periodic task: the agenda's reminders
     # are portal/events' (its events are of kind "prevention.agenda").
     hooks = AppHooks(
+        # Shown on anonymous public pages: a change makes them stale (portal/public_cache.py).
+        public_models=("PreventionEvent", "AgendaDetails", "PreventionSettings"),
         public_entry=PublicEntry(
             title=_("Prévention santé"),
             text=_(

@@ -10,6 +10,8 @@ class TrainingConfig(AppConfig):
     verbose_name = _("Formation et internes")
     # What portal reads of this app (see portal/hooks.py).
     hooks = AppHooks(
+        # Shown on anonymous public pages: a change makes them stale (portal/public_cache.py).
+        public_models=("Offer", "OfferSite", "HostSite", "Supervisor", "Placement"),
         public_entry=PublicEntry(
             title=_("Se former et faire son stage ici"),
             text=_(

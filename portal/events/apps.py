@@ -13,6 +13,8 @@ class EventsConfig(AppConfig):
     verbose_name = _("Événements et inscriptions")
     # What portal reads of this app (see portal/hooks.py).
     hooks = AppHooks(
+        # Shown on anonymous public pages: a change makes them stale (portal/public_cache.py).
+        public_models=("Event", "Registration"),
         public_entry=PublicEntry(
             title=_("Agenda des événements"),
             text=_(

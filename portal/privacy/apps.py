@@ -13,6 +13,8 @@ class PrivacyConfig(AppConfig):
     label = "privacy"
     verbose_name = _("Données personnelles et mentions légales")
     hooks = AppHooks(
+        # Shown on anonymous public pages: a change makes them stale (portal/public_cache.py).
+        public_models=("LegalNotice",),
         periodic_tasks=(
             PeriodicTask(
                 "privacy-retention-purge",

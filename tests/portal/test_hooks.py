@@ -49,6 +49,15 @@ def test_a_hook_in_a_missing_module_is_an_error(redeclare):
     assert _ids(portal_checks.check_app_hooks()) == ["portal.E002"]
 
 
+@pytest.mark.parametrize("name", ["Aide", "Territory"])
+def test_a_public_model_that_is_not_a_scoped_model_of_the_app_is_an_error(redeclare, name):
+    # "Aide" is no model; Territory is not installations' (nor territory-scoped).
+    redeclare("installations", public_models=("Aid", name))
+    errors = portal_checks.check_app_hooks()
+    assert _ids(errors) == ["portal.E008"]
+    assert repr(name) in errors[0].msg
+
+
 def test_a_public_entry_url_name_that_does_not_reverse_is_an_error(redeclare):
     redeclare("installations", public_entry=PublicEntry(title="t", text="x", url_name="installations:strat"))
     errors = portal_checks.check_app_hooks()

@@ -61,6 +61,25 @@ def test_a_change_of_an_aid_an_offer_or_an_event_shows_on_the_next_anonymous_vie
         assert before + " (modifié)" in response.content.decode()
 
 
+def test_what_staff_write_all_day_leaves_the_public_pages_in_the_cache(territory_a, coordinator_a):
+    # A case, its needs and the access log are shown on no public page: a coordinator at work must
+    # not empty the territory's public pages at every save (the cache would then serve nobody).
+    from installations.models import Case
+    from portal.privacy.models import AccessLog
+    from tests.installations.factories import CaseFactory
+
+    visitor = Client()
+    url = reverse("installations:aids", args=["alpha"])
+    AidFactory(territory=territory_a, name="Prime installation du Cotentin")
+    warm(visitor, url)
+    case = CaseFactory(territory=territory_a)
+    Case.objects.get(pk=case.pk).save()
+    AccessLog.objects.create(
+        territory=territory_a, user=coordinator_a, user_email=coordinator_a.email, kind="case_page", object_id=case.pk
+    )
+    assert get(visitor, url)[1], "a write no public page shows made the aids page stale"
+
+
 def test_a_new_registration_changes_the_places_left_at_once(territory_a):
     from tests.events.factories import RegistrationFactory
 
