@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Case as DbCase
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, When
 
@@ -62,13 +63,14 @@ def case_page_data(case: Case) -> CasePageData:
         else:
             threads[note.need_id].append(note)
     # The catalogue offered, and what is linked already even if withdrawn since: one query each, the
-    # link read as a column (`linked`).
+    # link read as a column (`linked`), the communes an aid is limited to as an array of ids
+    # (`commune_ids`, all the eligibility asks of them: an aid may name hundreds).
     aid_links = Case.aids.through.objects.filter(case_id=case.pk, aid_id=OuterRef("pk"))
+    aid_communes = Aid.communes.through.objects.filter(aid_id=OuterRef("pk")).values("commune_id")
     aids: list[Aid] = list(
         Aid.objects.filter(territory_id=territory_id)
-        .annotate(linked=Exists(aid_links))
+        .annotate(linked=Exists(aid_links), commune_ids=ArraySubquery(aid_communes))
         .filter(Q(active=True) | Q(linked=True))
-        .prefetch_related("communes")
         .order_by("name", "pk")
     )
     opportunity_links = Opportunity.cases.through.objects.filter(case_id=case.pk, opportunity_id=OuterRef("pk"))
@@ -97,7 +99,7 @@ def case_page_data(case: Case) -> CasePageData:
         linked_aid_ids=sorted(aid.pk for aid in aids if getattr(aid, "linked", False)),
         opportunities=opportunities,
         linked_opportunity_ids=sorted(item.pk for item in opportunities if getattr(item, "linked", False)),
-        # The active aids of the catalogue, already read with their communes.
+        # The active aids of the catalogue, already read with their communes' ids.
         eligibility=case_eligible_aids(case, aids=[aid for aid in aids if aid.active]),
         team=team,
         referents=referents,

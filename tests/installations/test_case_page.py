@@ -91,9 +91,10 @@ def test_case_page_query_count_is_pinned_whatever_its_needs_messages_and_events(
     assert len(counts[small.pk]) == len(counts[big.pk]), counts
     # Pinned: session, user, second factor, memberships; the case and its communes; the staff access
     # log's INSERT (tests/privacy/test_access_log.py); needs, notes, messages, events, documents,
-    # follow-ups, aids (and their communes), opportunities, the team and the referents together (the
-    # eligibility's commune and zoning, two more, only for a case that names a commune).
-    assert len(counts[big.pk]) == 17, counts[big.pk]
+    # follow-ups, aids (their communes' ids read as a column), opportunities, the team and the
+    # referents together (the eligibility's commune and zoning, two more, only for a case that names a
+    # commune).
+    assert len(counts[big.pk]) == 16, counts[big.pk]
 
 
 def test_case_page_shows_the_applicant_the_needs_and_the_conversation(territory_a, coordinator_a, client_a):
