@@ -15,7 +15,7 @@ from installations.enums import NeedState
 from installations.models import Aid, Case, CaseDocument, CaseEvent, FollowUp, Message, Need, Note, Opportunity
 from installations.selectors import AidEligibility, case_eligible_aids
 from portal.enums import EDITOR_ROLES, Role
-from portal.models import Membership, User
+from portal.models import Commune, Membership, User
 
 
 @dataclass
@@ -39,13 +39,20 @@ class CasePageData:
 
 
 def case_page_case(queryset: QuerySet[Case], pk: int | str) -> Case | None:
-    """The case with what its header shows, read once."""
-    return (
+    """The case with what its header shows, read once: its target communes as two columns, their
+    ids and their names in the communes' order (`target_commune_ids`, `target_commune_names`)."""
+    targets = Case.target_communes.through.objects.filter(case_id=OuterRef("pk"))
+    targets = targets.order_by("commune__name", "commune_id")
+    cases = (
         queryset.select_related("territory", "assigned_to", "applicant", "settlement_commune", "possible_duplicate_of")
-        .prefetch_related("target_communes")
+        .annotate(
+            target_commune_ids=ArraySubquery(targets.values("commune_id")),
+            target_commune_names=ArraySubquery(targets.values("commune__name")),
+        )
         .filter(pk=pk)
-        .first()
+        .order_by()  # one row: no order to write
     )
+    return next(iter(cases[:1]), None)
 
 
 def case_page_data(case: Case) -> CasePageData:
@@ -99,11 +106,23 @@ def case_page_data(case: Case) -> CasePageData:
         linked_aid_ids=sorted(aid.pk for aid in aids if getattr(aid, "linked", False)),
         opportunities=opportunities,
         linked_opportunity_ids=sorted(item.pk for item in opportunities if getattr(item, "linked", False)),
-        # The active aids of the catalogue, already read with their communes' ids.
-        eligibility=case_eligible_aids(case, aids=[aid for aid in aids if aid.active]),
+        eligibility=_eligibility(case, aids),
         team=team,
         referents=referents,
     )
+
+
+def _eligibility(case: Case, aids: list[Aid]) -> list[AidEligibility]:
+    """The active aids of the catalogue, already read with their communes' ids; the case's first
+    target commune read only when an aid may depend on it (no settlement commune)."""
+    active = [aid for aid in aids if aid.active]
+    target_ids = getattr(case, "target_commune_ids", None)
+    if target_ids is None:  # a case not read by case_page_case
+        return case_eligible_aids(case, aids=active)
+    targets = []
+    if active and case.settlement_commune_id is None and target_ids:
+        targets = [Commune.objects.get(pk=target_ids[0])]
+    return case_eligible_aids(case, aids=active, target_communes=targets)
 
 
 def team_and_referents(territory_id: int) -> tuple[list[User], list[Membership]]:

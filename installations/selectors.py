@@ -533,9 +533,9 @@ def eligible_aids(
     territory: Territory, profession: str, commune: Commune | None = None, *, aids: list[Aid] | None = None
 ) -> list[AidEligibility]:
     """Each active aid of the territory's catalogue (`aids` when the caller has read it, with their
-    communes prefetched or their ids annotated as `commune_ids`), with whether it applies to `profession` settling in `commune` and why
-    (eligible first). At most four queries whatever the catalogue's size, two when `aids` is given,
-    none when there is no aid."""
+    communes prefetched or their ids annotated as `commune_ids`), with whether it applies to
+    `profession` settling in `commune` and why (eligible first). At most four queries whatever the
+    catalogue's size, two when `aids` is given, none when there is no aid."""
     if aids is None:
         aids = list(aid_catalogue(territory))
         # The communes each aid is limited to, as ids: an aid open to a whole département names

@@ -58,7 +58,9 @@ def field_html(field) -> str:
     error_css = " field-error" if errors else ""
     if widget_type in ("checkbox", "radioselect", "checkboxselectmultiple"):
         auto_id = html_escape(str(field.auto_id))
-        help_html = f'<div class="help" id="{auto_id}_helptext">{conditional_escape(help_text)}</div>' if help_text else ""
+        help_html = ""
+        if help_text:
+            help_html = f'<div class="help" id="{auto_id}_helptext">{conditional_escape(help_text)}</div>'
         errors_html = (
             f'<div class="error-text" id="{auto_id}_error">'
             + "".join(f"<p>{conditional_escape(error)}</p>" for error in errors)
@@ -184,10 +186,11 @@ def _attrs_html(attrs) -> str:
 
 class QuickRenderer(DjangoTemplates):
     """Django's form renderer, with the simplest widgets (inputs, text areas, selects and groups of
-    radio buttons or check boxes, without <optgroup>s) written in Python from the context Django builds for them: the same HTML as Django's widget
-    templates (django/forms/templates/django/forms/widgets/), without three template renderings a
-    field and one an option. For pages with many small forms, such as the coordinator's case page
-    (about 0.4 ms a widget through the templates). Any other template goes to Django's."""
+    radio buttons or check boxes, without <optgroup>s) written in Python from the context Django
+    builds for them: the same HTML as Django's widget templates (django/forms/templates/django/forms/
+    widgets/), without three template renderings a field and one an option. For pages with many
+    small forms, such as the coordinator's case page (about 0.4 ms a widget through the templates).
+    Any other template goes to Django's."""
 
     def render(self, template_name, context, request=None):
         widget = context.get("widget")
