@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Case as DbCase
@@ -16,6 +17,8 @@ from installations.models import Aid, Case, CaseDocument, CaseEvent, FollowUp, M
 from installations.selectors import AidEligibility, case_eligible_aids
 from portal.enums import EDITOR_ROLES, Role
 from portal.models import Commune, Membership, User
+
+_Row = TypeVar("_Row", Note, Message, CaseEvent, CaseDocument, FollowUp)
 
 
 @dataclass
@@ -62,9 +65,11 @@ def case_page_data(case: Case) -> CasePageData:
         .select_related("owner", "referred_to", "referent")
         .order_by()  # sorted below (the model's order joins the case)
     )
+    # The case's lists are read without an ORDER BY and sorted here as their models order them (by
+    # date then key): a case has tens of rows, and writing the order costs more than sorting them.
     threads: dict[int, list[Note]] = defaultdict(list)
     notes: list[Note] = []
-    for note in Note.objects.filter(case=case, territory_id=territory_id).select_related("author"):
+    for note in _in_order(Note.objects.filter(case=case, territory_id=territory_id).select_related("author")):
         if note.need_id is None:
             notes.append(note)
         else:
@@ -93,14 +98,13 @@ def case_page_data(case: Case) -> CasePageData:
         needs=sorted(needs, key=lambda need: (need.state in (NeedState.DONE, NeedState.DROPPED), need.pk)),
         threads=dict(threads),
         notes=notes,
-        messages=list(Message.objects.filter(case=case, territory_id=territory_id).select_related("author")),
-        events=list(
-            CaseEvent.objects.filter(case=case, territory_id=territory_id)
-            .select_related("actor")
-            .order_by("-created_at", "-pk")
+        messages=_in_order(Message.objects.filter(case=case, territory_id=territory_id).select_related("author")),
+        # The newest first.
+        events=_in_order(
+            CaseEvent.objects.filter(case=case, territory_id=territory_id).select_related("actor"), reverse=True
         ),
-        documents=list(CaseDocument.objects.filter(case=case, territory_id=territory_id)),
-        follow_ups=list(FollowUp.objects.filter(case=case, territory_id=territory_id)),
+        documents=_in_order(CaseDocument.objects.filter(case=case, territory_id=territory_id)),
+        follow_ups=_in_order(FollowUp.objects.filter(case=case, territory_id=territory_id), by="due_date"),
         aids=aids,
         # `linked`: the annotation above.
         linked_aid_ids=sorted(aid.pk for aid in aids if getattr(aid, "linked", False)),
@@ -110,6 +114,11 @@ def case_page_data(case: Case) -> CasePageData:
         team=team,
         referents=referents,
     )
+
+
+def _in_order(queryset: QuerySet[_Row], *, by: str = "created_at", reverse: bool = False) -> list[_Row]:
+    """The rows by `by` then key (the models' order), sorted in Python."""
+    return sorted(queryset.order_by(), key=lambda row: (getattr(row, by), row.pk), reverse=reverse)
 
 
 def _eligibility(case: Case, aids: list[Aid]) -> list[AidEligibility]:
