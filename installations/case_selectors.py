@@ -41,6 +41,14 @@ class CasePageData:
     referents: list[Membership] = field(default_factory=list)
 
 
+# Of the case this one may duplicate, the page shows a link: its key, territory, reference and date.
+_DUPLICATE_UNREAD = tuple(
+    f"possible_duplicate_of__{field.name}"
+    for field in Case._meta.concrete_fields
+    if field.name not in ("id", "territory", "reference", "submitted_at")
+)
+
+
 def case_page_case(queryset: QuerySet[Case], pk: int | str) -> Case | None:
     """The case with what its header shows, read once: its target communes as two columns, their
     ids and their names in the communes' order (`target_commune_ids`, `target_commune_names`)."""
@@ -52,6 +60,7 @@ def case_page_case(queryset: QuerySet[Case], pk: int | str) -> Case | None:
             target_commune_ids=ArraySubquery(targets.values("commune_id")),
             target_commune_names=ArraySubquery(targets.values("commune__name")),
         )
+        .defer(*_DUPLICATE_UNREAD)
         .filter(pk=pk)
         .order_by()  # one row: no order to write
     )
