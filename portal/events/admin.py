@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 
 from portal.events import services
 from portal.events.enums import EventStatus
-from portal.events.models import Event, Registration
+from portal.events.models import EVENT_EDITABLE_FIELDS, Event, Registration
 from portal.tenancy.admin import ReadOnlyAdminMixin, TerritoryScopedAdmin, TerritoryScopedInline
 
 
@@ -56,24 +56,7 @@ class RegistrationInline(TerritoryScopedInline, admin.TabularInline):
 class EventAdminForm(forms.ModelForm):
     class Meta:
         model = Event
-        fields = [
-            "territory",
-            "kind",
-            "title",
-            "description",
-            "audience",
-            "status",
-            "starts_at",
-            "ends_at",
-            "place",
-            "commune",
-            "capacity",
-            "registration_opens_at",
-            "registration_closes_at",
-            "allow_anonymous",
-            "organiser",
-            "organiser_users",
-        ]
+        fields = ["territory", "kind", *EVENT_EDITABLE_FIELDS]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

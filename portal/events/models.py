@@ -51,6 +51,26 @@ class EventQuerySet(TerritoryQuerySet["Event"]):
 EventManager = models.Manager.from_queryset(EventQuerySet)
 
 
+# The fields an organiser sets on an event (the events admin, and training's session page which
+# writes a session and its event together); territory and kind are set by whoever creates it.
+EVENT_EDITABLE_FIELDS = (
+    "title",
+    "description",
+    "audience",
+    "status",
+    "starts_at",
+    "ends_at",
+    "place",
+    "commune",
+    "capacity",
+    "registration_opens_at",
+    "registration_closes_at",
+    "allow_anonymous",
+    "organiser",
+    "organiser_users",
+)
+
+
 class Event(TerritoryScopedModel):
     kind = models.CharField(
         _("type d'événement"),

@@ -11,28 +11,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from portal.events import services as events
-from portal.events.models import Event
+from portal.events.models import EVENT_EDITABLE_FIELDS, Event
 from portal.models import User
 from training.models import Session
 from training.services.access import require_team
 
 # The event's fields a coordinator sets from the session's admin page.
-EVENT_FIELDS = (
-    "title",
-    "description",
-    "audience",
-    "status",
-    "starts_at",
-    "ends_at",
-    "place",
-    "commune",
-    "capacity",
-    "registration_opens_at",
-    "registration_closes_at",
-    "allow_anonymous",
-    "organiser",
-    "organiser_users",
-)
+EVENT_FIELDS = EVENT_EDITABLE_FIELDS
 
 
 @transaction.atomic
