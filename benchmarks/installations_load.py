@@ -233,7 +233,8 @@ import django
 django.setup()
 from django.contrib import admin
 from django.test import RequestFactory
-from installations.selectors import case_rows_query
+from django.db import connection
+from installations.selectors import case_rows_sql
 from installations.models import Case
 from portal.models import User
 
@@ -241,7 +242,10 @@ from portal.models import User
 request = RequestFactory().get("/admin/installations/case/", {"status": "submitted"})
 request.user = User.objects.get(email="coordination@bench.invalid")
 filterset = admin.site._registry[Case].case_filterset(request)
-print(case_rows_query(filterset.qs)[:25].explain(analyze=True))
+with connection.cursor() as cursor:
+    sql, params = case_rows_sql(filterset.qs[:25])
+    cursor.execute("EXPLAIN ANALYZE " + sql, params)
+    print("\n".join(row[0] for row in cursor.fetchall()))
 """
 
 

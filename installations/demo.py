@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.db.models import F
 from django.utils import timezone
 
+from installations import list_cache
 from installations.enums import (
     CaseStatus,
     CurrentSituation,
@@ -389,6 +390,8 @@ def _date_back(case: Case, spec: DemoCase) -> None:
     Case.objects.filter(pk=case.pk).update(**values)
     for model in (CaseEvent, Message, Note):
         model.objects.filter(case=case).update(created_at=F("created_at") + delta)
+    # An update() sends no signal: the territory's cached counts and figures are made stale here.
+    list_cache.changed(case.territory_id)
 
 
 def build(*, territories) -> None:

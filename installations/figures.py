@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from installations import list_cache
 from installations.enums import CaseStatus, NeedKind
 from installations.models import (
     Case,
@@ -138,6 +139,37 @@ def dashboard_figures(
         median_days_to_settlement=_median_days(settled, "submitted_at", "settled_at"),
         settled_per_year=settled_per_year,
     )
+
+
+@dataclass(frozen=True)
+class TerritoryDashboard:
+    figures: DashboardFigures
+    previous: YearTotals | None  # the year before's totals, when a year is chosen
+
+
+def territory_dashboard(*, territory: Territory, year: int | None) -> TerritoryDashboard:
+    """The dashboard's figures of the territory for `year` (all time if None), from the cache.
+
+    They are the same for every coordinator, manager and elected official of the territory, and
+    computing them reads every case and need of it (~180 ms of SQL at 20,000 cases). They are kept
+    under the territory's version (list_cache), which every saved or deleted case or need (and the
+    commit of the transaction that made it) replaces: the first view after a change computes them
+    again, so they are never older than the list's own counts. Nothing in them depends on the day:
+    only on the stored cases and needs. Aggregates only, nothing personal."""
+    name = f"dashboard-{year or 'all'}"
+    found, versions = list_cache.get_current([name], [territory.pk])
+    cached = found[name].get(territory.pk)
+    if isinstance(cached, TerritoryDashboard):
+        return cached
+    start = end = None
+    if year:
+        start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    fresh = TerritoryDashboard(
+        figures=dashboard_figures(territory=territory, start=start, end=end),
+        previous=year_totals(territory=territory, year=year - 1) if year else None,
+    )
+    list_cache.store_current(name, {territory.pk: fresh}, versions, list_cache.COUNTS_TIMEOUT)
+    return fresh
 
 
 def due_follow_ups(queryset: QuerySet[FollowUp], *, today: datetime.date | None = None) -> QuerySet[FollowUp]:

@@ -13,9 +13,10 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from installations.enums import OPEN_STATUSES, CaseStatus, NeedKind, NeedState, OpportunityKind
+from installations.enums import OPEN_STATUSES, CaseStatus, NeedKind, OpportunityKind
 from installations.forms import FrenchOrderIterator
 from installations.models import Case, Need, Opportunity, PerRowExists, no_answer_days
+from installations.selectors import waiting_on_partner
 from portal.enums import Profession
 from portal.forms import QuickSelect, QuickTextInput
 from portal.models import Commune, User
@@ -219,6 +220,9 @@ class CaseListFilter(django_filters.FilterSet):
             # The list reads the ids of a page first (admin.read_by_ids_first), sorted without the users.
             self.read_ids_first = True
             name = self._assignee_last_name(queryset)
+            if name is None:
+                # Nobody to sort by (a partner's list knows no coordinator): the key alone.
+                return queryset.order_by("-id" if descending else "id")
             return queryset.order_by(name.desc() if descending else name.asc(), "-id" if descending else "id")
         return queryset.order_by(*queryset.query.order_by, "-id" if descending else "id")
 
@@ -235,6 +239,9 @@ class CaseListFilter(django_filters.FilterSet):
             .distinct()
         )
         names.update(User.objects.filter(pk__in=Subquery(others)).values_list("pk", "last_name"))
+        if not names:
+            # A CASE with no WHEN is a constant NULL, which PostgreSQL refuses in an ORDER BY.
+            return None
         return SqlCase(
             *(When(assigned_to_id=pk, then=Value(name)) for pk, name in names.items()),
             default=Value(None),
@@ -271,15 +278,12 @@ class CaseListFilter(django_filters.FilterSet):
             return queryset.without_answer_for()
         if value == WAITING_ON_APPLICANT:
             return queryset.filter(status=CaseStatus.WAITING_APPLICANT)
-        referred = Need.objects.filter(
-            territory_id=OuterRef("territory_id"), case=OuterRef("pk"), state=NeedState.REFERRED
-        )
         # Driven from the territory's referred needs (few, read from inst_need_state alone), not row by
         # row: a tab where no case waits on a partner would be read to its end. PostgreSQL misjudges how
         # many cases match and would join every one to its coordinator before sorting: the page's ids
         # are read first (admin.case_list.read_by_ids_first).
         self.read_ids_first = True
-        return queryset.filter(Exists(referred))
+        return waiting_on_partner(queryset)
 
     def filter_need(self, queryset, name, value):
         # Checked case by case as the list is read in its order, one look-up in the unique index on

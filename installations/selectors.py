@@ -9,10 +9,13 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, NamedTuple, TypedDict
+from typing import TYPE_CHECKING, Any, NamedTuple
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import (
     Count,
+    Exists,
     OuterRef,
     Q,
     QuerySet,
@@ -27,10 +30,7 @@ from installations.models import (
     ANSWERING_STATUSES,
     Aid,
     Case,
-    CaseDocument,
-    CaseEvent,
     CaseQuerySet,
-    Message,
     Need,
     Opportunity,
     PerRowExists,
@@ -160,18 +160,51 @@ class CaseRow:
         return hash(self.pk)
 
 
+# The columns of LIST_ROW_COLUMNS for the cases whose ids the subquery {ids} lists, in its order
+# (a case `c`, its coordinator `u`, the request it may duplicate `d`), with `partner_pending` as
+# PerRowExists writes it: checked row by row, only for the page's rows.
+LIST_ROWS_SQL = (
+    'SELECT c."id", c."reference", c."status", c."profession", c."applicant_first_name", '
+    'c."applicant_last_name", c."applicant_email", c."submitted_at", c."awaiting_reply_since", '
+    'c."last_contact_at", u."first_name", u."last_name", u."email", '
+    'EXISTS(SELECT 1 FROM "installations_need" n WHERE n."case_id" = c."id" AND n."state" = %s '
+    'AND n."territory_id" = c."territory_id" LIMIT 1 OFFSET 0), '
+    'c."territory_id", c."possible_duplicate_of_id", d."territory_id", d."reference" '
+    'FROM unnest(ARRAY({ids})) WITH ORDINALITY AS page("id", "position") '
+    'JOIN "installations_case" c ON c."id" = page."id" '
+    'LEFT OUTER JOIN "portal_user" u ON u."id" = c."assigned_to_id" '
+    'LEFT OUTER JOIN "installations_case" d ON d."id" = c."possible_duplicate_of_id" '
+    'ORDER BY page."position"'
+)
+
+
 def case_rows(queryset: QuerySet[Case]) -> list[CaseRow]:
-    """The rows of `queryset` (from `annotate_case_list`) as the coordinators' list shows them, with
-    `partner_pending`: a need of the case is referred to a partner. That EXISTS is in the page's
-    query, checked row by row (PerRowExists: as a plain EXISTS, PostgreSQL hashed every referred
-    need of every territory, 40 ms at 50,000 cases), so only for the rows returned, one look-up in
-    the needs' index on (territory, case, kind) each; after a sort, PostgreSQL postpones such an
-    expensive output column past the LIMIT."""
-    return [CaseRow(row) for row in case_rows_query(queryset)]
+    """The rows of `queryset` (filtered, ordered, sliced) as the coordinators' list shows them, with
+    `partner_pending`: a need of the case is referred to a partner. One query: the ORM writes only
+    which ids, in which order (its filters and sort); the columns and joins of the rows are fixed
+    SQL (LIST_ROWS_SQL). Written by the ORM, the 18 columns, two joins and the EXISTS were a third
+    of the view's own time, to build and compile at each view. `partner_pending` is checked row by
+    row (as PerRowExists: as a plain EXISTS, PostgreSQL hashed every referred need of every
+    territory, 40 ms at 50,000 cases), one look-up in the needs' index each, for the page's rows
+    only. `case_rows_query` is the same read through the ORM (tests compare the two)."""
+    try:
+        sql = case_rows_sql(queryset)
+    except EmptyResultSet:  # (a filter no case can match, such as no id at all: the ORM reads nothing)
+        return []
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(*sql)
+        return [CaseRow(row) for row in cursor.fetchall()]
+
+
+def case_rows_sql(queryset: QuerySet[Case]) -> tuple[str, tuple[Any, ...]]:
+    """The query `case_rows` reads, and its parameters (the benchmark prints its plan)."""
+    ids = queryset.values_list("pk", flat=True)
+    sql, params = ids.query.get_compiler(using=ids.db).as_sql()
+    return LIST_ROWS_SQL.format(ids=sql), (str(NeedState.REFERRED), *params)
 
 
 def case_rows_query(queryset: QuerySet[Case]) -> QuerySet[Case, tuple[Any, ...]]:
-    """The query `case_rows` reads (the benchmark prints its plan)."""
+    """What `case_rows` reads, through the ORM (the reference its tests compare it with)."""
     referred = Need.objects.filter(territory_id=OuterRef("territory_id"), case=OuterRef("pk"), state=NeedState.REFERRED)
     return queryset.annotate(partner_pending=PerRowExists(referred)).values_list(*LIST_ROW_COLUMNS)
 
@@ -342,7 +375,33 @@ def _communes_of(territory_ids: list[int]) -> dict[int, Any]:
     return fresh
 
 
-_PER_TERRITORY = {"status-counts": _status_counts_of, "team": _teams_of, "communes": _communes_of}
+def waiting_on_partner(queryset: QuerySet[Case]) -> QuerySet[Case]:
+    """The cases with a need referred to a partner who has not closed it: the list's filter "waiting
+    on a partner" and the dashboard's count of it (one definition)."""
+    referred = Need.objects.filter(territory_id=OuterRef("territory_id"), case=OuterRef("pk"), state=NeedState.REFERRED)
+    return queryset.filter(Exists(referred))
+
+
+def territory_waiting_on_partner(territory_ids: Iterable[int]) -> int:
+    """Cases waiting on a partner over the territories, each territory's count cached with its
+    version like the status counts (a need's change makes it stale): counting them joins every case
+    of the territory (~50 ms at 20,000 cases), and the dashboard shows it on every view."""
+    return sum(territory_values(["waiting-on-partner"], territory_ids)["waiting-on-partner"].values())
+
+
+def _waiting_on_partner_of(territory_ids: list[int]) -> dict[int, Any]:
+    fresh: dict[int, Any] = dict.fromkeys(territory_ids, 0)
+    cases = waiting_on_partner(Case.objects.filter(territory_id__in=territory_ids))
+    fresh.update(cases.order_by().values_list("territory_id").annotate(n=Count("*")))
+    return fresh
+
+
+_PER_TERRITORY = {
+    "status-counts": _status_counts_of,
+    "team": _teams_of,
+    "communes": _communes_of,
+    "waiting-on-partner": _waiting_on_partner_of,
+}
 
 
 def territory_values(names: list[str], territory_ids: Iterable[int]) -> dict[str, dict[int, Any]]:
@@ -387,37 +446,6 @@ def applicant_case_queryset(user: User | AnonymousUser, territory: Territory | N
         .filter(applicant=user, erased_at__isnull=True)
         .select_related("territory", "assigned_to", "settlement_commune")
     )
-
-
-class ApplicantCasePage(TypedDict):
-    needs: list[Need]
-    events: list[CaseEvent]
-    messages: list[Message]
-    documents: list[CaseDocument]
-    aids: list[Aid]
-    eligible_aids: list[AidEligibility]
-    opportunities: list[Opportunity]
-    target_communes: list[Commune]
-
-
-def applicant_case_page(case: Case) -> ApplicantCasePage:
-    """What the applicant's case page shows: never the private notes nor the internal events.
-
-    Keys: needs, events (public timeline), messages, documents, aids (linked by the coordinator),
-    eligible_aids (AidEligibility list for the case's profession and commune), opportunities
-    (published, linked to the case), target_communes. A fixed number of queries.
-    """
-    target_communes = list(case.target_communes.all())
-    return {
-        "needs": list(case.needs.all()),
-        "events": list(case.events.filter(public=True).select_related("actor")),
-        "messages": list(case.messages.select_related("author")),
-        "documents": list(case.documents.all()),
-        "aids": list(case.aids.filter(active=True)),
-        "eligible_aids": case_eligible_aids(case, target_communes=target_communes),
-        "opportunities": list(case.opportunities.filter(published=True).select_related("commune")),
-        "target_communes": target_communes,
-    }
 
 
 # --- partners -----------------------------------------------------------------------------------

@@ -13,12 +13,11 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
 from training.enums import HostSiteKind, TraineeLevel
-from training.models import Offer
-from training.selectors import OfferSiteRow
+from training.selectors import OfferCard, OfferSiteRow
 
 
 def offer_cards(
-    offers: Iterable[Offer], *, sites_by_offer: dict[int, list[OfferSiteRow]], territory_slug: str
+    offers: Iterable[OfferCard], *, sites_by_offer: dict[int, list[OfferSiteRow]], territory_slug: str
 ) -> list[SafeString]:
     levels = {value: escape(str(label)) for value, label in TraineeLevel.choices}
     kinds = {value: escape(str(label)) for value, label in HostSiteKind.choices}

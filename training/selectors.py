@@ -9,12 +9,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from portal.models import Commune, Territory
 from portal.reporting import ReportSection, ReportTable, settled_people
-from training.enums import HousingKind
+from training.enums import HousingKind, PlacementStatus
 from training.models import Booking, HostSite, Offer, OfferSite, Placement, WelcomeKit
 from training.reporting_programmes import euros, programmes_report
 from training.semesters import Semester, semester_label
@@ -29,16 +30,65 @@ def _sites_prefetch() -> Prefetch[Any]:
     )
 
 
-def public_offers(territory: Territory, *, with_sites: bool = True) -> QuerySet[Offer]:
-    """The territory's published offers with the places already taken, and their sites unless
-    `with_sites` is False (the list reads only what its cards show: `offer_site_rows`)."""
-    offers = (
+def public_offers(territory: Territory) -> QuerySet[Offer]:
+    """The territory's published offers with the places already taken and their sites (an offer's
+    page; the list reads only what its cards show: `offer_cards_page`)."""
+    return (
         Offer.objects.for_territory(territory)
         .published()
         .annotate(taken=Count("placements", filter=~Q(placements__status="cancelled"), distinct=True))
         .order_by("semester", "title", "pk")
+        .prefetch_related(_sites_prefetch())
     )
-    return offers.prefetch_related(_sites_prefetch()) if with_sites else offers
+
+
+def listed_offers(territory: Territory) -> QuerySet[Offer]:
+    """The territory's published offers in the list's order, nothing annotated (to filter, count and
+    page: `offer_cards_page`)."""
+    return Offer.objects.for_territory(territory).published().order_by("semester", "title", "pk")
+
+
+class OfferCard(NamedTuple):
+    """What an offer's card in the public list shows."""
+
+    pk: int
+    title: str
+    level: str
+    specialty: str
+    semester: str
+    places: int
+    taken: int
+
+    @property
+    def free_places(self) -> int:
+        return max(self.places - self.taken, 0)
+
+    @property
+    def semester_label(self) -> str:
+        return semester_label(self.semester)
+
+
+def offer_cards_page(offers: QuerySet[Offer], number: int, per_page: int) -> tuple[list[OfferCard], int | None]:
+    """Page `number` of `offers` as their cards read them and the number of offers on every page, in
+    one query of plain rows: the places taken counted per offer in a subquery, the total as a window
+    count beside the rows (no COUNT query apart). The total is None when a page after the first has
+    no row (past the last page): the caller counts then."""
+    taken = (
+        Placement.objects.filter(offer=OuterRef("pk"))
+        .exclude(status=PlacementStatus.CANCELLED)
+        .order_by()
+        .values("offer")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    start = (number - 1) * per_page
+    rows = list(
+        offers.annotate(taken=Coalesce(Subquery(taken), 0), total=Window(Count("*"))).values_list(
+            *OfferCard._fields, "total"
+        )[start : start + per_page]
+    )
+    total = rows[0][-1] if rows else (0 if number == 1 else None)
+    return [OfferCard(*row[:-1]) for row in rows], total
 
 
 class OfferSiteRow(NamedTuple):

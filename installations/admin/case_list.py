@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from html import escape as html_escape
 from typing import Any
 from urllib.parse import urlencode
 
@@ -27,6 +26,7 @@ from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from installations import selectors
+from installations.admin.case_list_frame import frame_texts
 from installations.admin.common import partner_ids, per_request, team_ids
 from installations.enums import OPEN_STATUSES, CaseStatus
 from installations.filters import OPEN, CaseListFilter
@@ -37,10 +37,14 @@ from portal.forms import field_html
 from portal.models import Territory, User
 from portal.tenancy.admin import admin_context_without_sidebar
 
+# What html.escape replaces, and by what.
+HTML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"})
+
 
 def escape(value) -> str:
-    """HTML-escaped text, as Django's escape gives it (html.escape), without its lazy-text wrapper."""
-    return html_escape(str(value))
+    """HTML-escaped text, as Django's escape gives it (html.escape), without its lazy-text wrapper,
+    in one pass over the text (html.escape makes five: the page escapes about a hundred texts)."""
+    return str(value).translate(HTML_ESCAPES)
 
 
 def query_link(query: QueryDict) -> Callable[..., str]:
@@ -48,7 +52,7 @@ def query_link(query: QueryDict) -> Callable[..., str]:
     `query` (a value None removes the parameter), without copying the QueryDict for each of the
     page's twenty links."""
     current = list(query.lists())
-    # Each parameter encoded once: a link encodes only what it changes.
+    # Each parameter encoded once: a link encodes only what it changes (`_encoded`).
     encoded = {key: urlencode([(key, value) for value in values]) for key, values in current}
 
     def link(**changes) -> str:
@@ -59,12 +63,19 @@ def query_link(query: QueryDict) -> Callable[..., str]:
             if value is None:
                 parts.pop(key, None)
             else:
-                parts[key] = urlencode([(key, value)])
+                parts[key] = _encoded(key, value)
         if not current and not parts:
             return ""
-        return mark_safe(html_escape("?" + "&".join(part for part in parts.values() if part)))  # noqa: S308 (escaped)
+        return mark_safe(escape("?" + "&".join(part for part in parts.values() if part)))  # noqa: S308 (escaped)
 
     return link
+
+
+@functools.lru_cache(maxsize=256)
+def _encoded(key, value) -> str:
+    """`key=value` URL-encoded, for the values the page's links set (statuses, sorts, page numbers:
+    a few dozen, each link encoded them again)."""
+    return urlencode([(key, value)])
 
 
 # Cells of the case list (CaseAdmin._rows): str.format templates, their values escaped.
@@ -366,6 +377,7 @@ class CaseListMixin:
                 "".join(f'<option value="{escape(value)}">{escape(label)}</option>' for value, label in action_choices)
             ),
             "export_url": urls["export_url"] + (f"?{query}" if query else ""),
+            "frame": frame_texts(get_language()),
             "legal_footer_html": _legal_footer_html(
                 get_language(), get_script_prefix(), _urlconf(), settings.LEGAL_ACCESSIBILITY_STATUS
             ),

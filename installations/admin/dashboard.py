@@ -10,18 +10,18 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from installations.admin.common import team_ids
+from installations.admin.common import partner_ids, team_ids
 from installations.enums import CaseStatus, NeedKind
 from installations.figures import (
-    dashboard_figures,
     due_follow_ups,
     follow_up_totals,
     labelled,
     requests_chart,
-    year_totals,
+    territory_dashboard,
 )
 from installations.filters import NO_ANSWER, WAITING_ON_PARTNER
 from installations.models import FollowUp, no_answer_days
+from installations.selectors import territory_waiting_on_partner
 from portal.enums import Profession
 from portal.models import Territory
 
@@ -39,11 +39,12 @@ class CaseDashboardMixin:
         territory = next((t for t in territories if str(t.pk) == chosen), territories[0])
         list_url = reverse("admin:installations_case_changelist")
         year = request.GET.get("year", "")
-        start = end = None
+        start = None
         if year.isdigit() and 2000 <= int(year) <= 2100:
-            start, end = datetime.date(int(year), 1, 1), datetime.date(int(year), 12, 31)
-        figures = dashboard_figures(territory=territory, start=start, end=end)
-        previous = year_totals(territory=territory, year=start.year - 1) if start else None
+            start = datetime.date(int(year), 1, 1)
+        # The same for everyone of the territory: kept in the cache under its version.
+        dashboard = territory_dashboard(territory=territory, year=start.year if start else None)
+        figures, previous = dashboard.figures, dashboard.previous
         settled = dict(figures.settled_per_year).get(start.year, 0) if start else None
         # Where the cases are now, whatever the year: the case list's own counts over the list's own
         # scope (every territory of the user), each a link to its tab — the two always agree.
@@ -84,7 +85,7 @@ class CaseDashboardMixin:
             ),
             (_("Orientations en attente d'un partenaire"), f"waiting_on={WAITING_ON_PARTNER}"),
         ):
-            rows.append((label, self.case_filterset(request, QueryDict(query)).qs.count(), query))
+            rows.append((label, self._waiting_count(request, query), query))
         todo = [(label, n, f"{list_url}?{query}") for label, n, query in rows]
         follow_ups = due_follow_ups(FollowUp.objects.for_territories(team_ids(request)))
         todo.append(
@@ -95,6 +96,16 @@ class CaseDashboardMixin:
             )
         )
         return todo
+
+    def _waiting_count(self, request, query):
+        """The list's count for `query`. "Waiting on a partner" changes only with a need (it does not
+        age): for a team's own scope it is counted per territory once per change, cached under the
+        territory's version like the status counts; "no answer" ages with the clock: counted."""
+        if query == f"waiting_on={WAITING_ON_PARTNER}" and not request.user.is_superuser:
+            teams = team_ids(request)
+            if not partner_ids(request) - teams:
+                return territory_waiting_on_partner(teams)
+        return self.case_filterset(request, QueryDict(query)).qs.count()
 
 
 def _change(now: int, before: int) -> str:

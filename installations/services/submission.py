@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.db.models.functions import Length
+from django.db.models.functions import Length, Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -332,12 +332,9 @@ def cases_claim(*, actor: User) -> list[Case]:
 
     if not getattr(actor, "is_authenticated", False):
         raise PermissionDenied
-    verified = {
-        address.lower()
-        for address in EmailAddress.objects.filter(user=actor, verified=True).values_list("email", flat=True)
-    }
-    if not verified:
-        return []
+    # One query at each visit: the verified addresses are read inside the check (lower-cased, as
+    # `applicant_email` is compared).
+    verified = EmailAddress.objects.filter(user=actor, verified=True).values(address=Lower("email"))
     claimable = Case.objects.filter(
         applicant__isnull=True, confirmed_at__isnull=False, erased_at__isnull=True, applicant_email__in=verified
     )

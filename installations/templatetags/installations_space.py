@@ -3,7 +3,7 @@
 
 from django import template
 
-from installations import selectors
+from installations import applicant_selectors
 
 register = template.Library()
 
@@ -11,4 +11,4 @@ register = template.Library()
 @register.simple_tag
 def installation_cases_of(user):
     """The person's own cases in every territory, newest first (one query)."""
-    return list(selectors.applicant_cases(user))
+    return applicant_selectors.space_cases(user)

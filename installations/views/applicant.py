@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from installations import selectors
+from installations import applicant_selectors, selectors
+from installations.applicant_html import eligibility_html
 from installations.enums import FINAL_STATUSES, CaseStatus
 from installations.forms import (
     DocumentForm,
@@ -56,7 +57,7 @@ def case_list(request, territory_slug):
     territory = request.territory
     # Anonymous requests confirmed with one of the person's verified addresses join their space.
     cases_claim(actor=request.user)
-    cases = list(selectors.applicant_cases(request.user).for_territory(territory))
+    cases = applicant_selectors.territory_cases(request.user, territory)
     if not cases:
         # Nothing of theirs here: the territory's entry page says how to ask (and how a request
         # made without an account joins the space).
@@ -73,12 +74,12 @@ def case_list(request, territory_slug):
 
 @login_required
 def case_detail(request, territory_slug, pk):
-    case = _own_case(request, pk)
+    case = applicant_selectors.applicant_case_for_page(request.user, request.territory, pk)
     return _render_case(request, case)
 
 
 def _render_case(request, case, *, message_form=None, document_form=None, status=200):
-    page = selectors.applicant_case_page(case)
+    page = applicant_selectors.applicant_case_page(case)
     return render(
         request,
         "installations/case_detail.html",
@@ -90,7 +91,8 @@ def _render_case(request, case, *, message_form=None, document_form=None, status
             "case_messages": page["messages"],  # `messages` is the flash messages' name
             "documents": page["documents"],
             "linked_aids": page["aids"],
-            "eligible_aids": page["eligible_aids"],
+            # installations/_eligibility.html's HTML, written in Python (applicant_html.py)
+            "eligibility_html": eligibility_html(page["eligible_aids"], request.territory),
             "opportunities": page["opportunities"],
             "target_communes": page["target_communes"],
             "is_open": case.status not in FINAL_STATUSES,

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from portal.documents.notices import status_path
 from portal.events import ics, selectors, services, tokens
 from portal.events.forms import AnonymousRegistrationForm
 from portal.events.invitations import event_ics, event_path, event_vevent
@@ -309,6 +310,8 @@ def my_registration_cancel(request, pk):
 @login_required
 @require_POST
 def my_certificate(request, pk):
+    """Asks for the certificate, then shows the document's own page: "En préparation", updating
+    itself until the PDF is ready (or says why it failed), as the annual report does."""
     registration = _own_registration_or_404(request, pk)
     try:
         document = services.certificate_request(actor=request.user, registration=registration)
@@ -317,11 +320,5 @@ def my_certificate(request, pk):
     except PermissionDenied:
         raise Http404 from None
     else:
-        if document.is_ready:
-            messages.success(request, _("Votre attestation de présence est prête : téléchargez-la ci-dessous."))
-        else:
-            messages.success(
-                request,
-                _("Votre attestation de présence est en préparation : elle sera disponible ici dans un instant."),
-            )
+        return redirect(status_path(document))
     return redirect("events_space:list")

@@ -5,6 +5,7 @@ their attendance certificate."""
 
 import datetime as dt
 import io
+import re
 
 from django.core import mail
 from django.utils import timezone
@@ -53,12 +54,15 @@ def event_took_place_and_attendance_recorded(registration, *, hours=3):
 
 
 def download_the_certificate(page, tmp_path):
-    """From "Mes inscriptions": request the certificate, download it; returns (its URL, its text)."""
+    """From "Mes inscriptions": request the certificate, land on its page (which says when it is
+    ready, as the annual report's does), download it; returns (its download URL, its text)."""
     page.reload()
-    with page.expect_navigation():  # the form's POST and its redirect, before reloading
-        page.get_by_role("button", name="Obtenir mon attestation de présence").click()
-    page.reload()
-    link = page.get_by_role("link", name="Télécharger mon attestation de présence (PDF)")
+    page.get_by_role("button", name="Obtenir mon attestation de présence").click()
+    page.wait_for_url(re.compile(r"/documents/\d+/$"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Attestation de présence")
+    # Tests build documents eagerly as the request commits: the page may say "Attestation prête" at once.
+    expect(page.locator("#document-state-message")).to_contain_text("Attestation prête", timeout=30_000)
+    link = page.get_by_role("link", name="Télécharger le PDF")
     href = link.get_attribute("href")
     with page.expect_download() as download_info:
         link.click()

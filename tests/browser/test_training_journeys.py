@@ -109,6 +109,8 @@ def test_professional_waitlisted_for_a_training_session_is_promoted_and_download
     context, other_page = _signed_in_context(browser, live_server, other_attendee)
     response = other_page.goto(f"{live_server.url}{href}")
     assert response.status == 404
+    response = other_page.goto(f"{live_server.url}{href.removesuffix('telecharger/')}")  # its page too
+    assert response.status == 404
     context.close()
 
 

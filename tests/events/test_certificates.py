@@ -50,6 +50,10 @@ def _download(client, document):
     return response
 
 
+def _status(document):
+    return reverse("documents:status", kwargs={"territory_slug": document.territory.slug, "pk": document.pk})
+
+
 def _request(client, registration, capture):
     with capture(execute=True):
         return client.post(reverse("events_space:certificate", args=[registration.pk]), follow=True)
@@ -60,11 +64,15 @@ def test_attendee_gets_a_certificate_naming_them_the_event_its_date_and_duration
 ):
     client = login(attended.user)
     response = _request(client, attended, django_capture_on_commit_callbacks)
-    # The PDF is built by the reports worker after the commit: the person is told it is coming.
-    assert "Votre attestation de présence est en préparation" in response.content.decode()
     attended.refresh_from_db()
     document = attended.certificate
+    # The button leads to the document's own page, which says it is coming: the reports worker
+    # builds the PDF after the commit.
+    assert response.redirect_chain == [(_status(document), 302)]
+    assert "En préparation" in response.content.decode()
     assert document.status == DocumentStatus.READY, document.error
+    page = client.get(_status(document)).content.decode()
+    assert "Attestation prête" in page and f'href="{_status(document)}telecharger/"' in page
     assert (document.audience, document.recipient) == (DocumentAudience.PERSON, attended.user)
 
     page = client.get(reverse("events_space:list")).content.decode()
@@ -85,8 +93,30 @@ def test_attendee_gets_a_certificate_naming_them_the_event_its_date_and_duration
     assert attended.certificate_id == document.pk
 
 
+def test_the_certificate_page_says_en_preparation_until_the_worker_builds_it(
+    attended, login, django_capture_on_commit_callbacks
+):
+    client = login(attended.user)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(reverse("events_space:certificate", args=[attended.pk]))
+    attended.refresh_from_db()
+    document = attended.certificate
+    assert response.status_code == 302 and response["Location"] == _status(document)
+    page = client.get(response["Location"]).content.decode()
+    assert "En préparation" in page and 'role="status"' in page
+    assert "Attestation de présence — Formation aux protocoles de coopération" in page
+    # Back in their registrations, the person finds the way to the same page.
+    listed = client.get(reverse("events_space:list")).content.decode()
+    assert f'href="{_status(document)}"' in listed
+    assert "Obtenir mon attestation de présence" not in listed
+
+    for callback in callbacks:  # the commit: the worker builds it
+        callback()
+    assert "Attestation prête" in client.get(_status(document)).content.decode()
+
+
 def test_another_attendee_and_another_territory_get_404_the_team_may_download(
-    attended, login, coordinator_a, coordinator_b, territory_a, django_capture_on_commit_callbacks
+    attended, login, coordinator_a, coordinator_b, territory_a, territory_b, django_capture_on_commit_callbacks
 ):
     _request(login(attended.user), attended, django_capture_on_commit_callbacks)
     attended.refresh_from_db()
@@ -96,6 +126,12 @@ def test_another_attendee_and_another_territory_get_404_the_team_may_download(
     assert _download(login(other_attendee), document).status_code == 404
     assert _download(login(coordinator_b), document).status_code == 404
     assert _download(login(coordinator_a), document).status_code == 200
+    # Its page too: another person and another territory's team get 404, as for a missing one.
+    assert login(other_attendee).get(_status(document)).status_code == 404
+    assert login(coordinator_b).get(_status(document)).status_code == 404
+    other_site = reverse("documents:status", kwargs={"territory_slug": territory_b.slug, "pk": document.pk})
+    assert login(attended.user).get(other_site).status_code == 404
+    assert login(attended.user).get(_status(document)).status_code == 200
     # The other attendee cannot ask for it through their space either.
     response = login(other_attendee).post(reverse("events_space:certificate", args=[attended.pk]))
     assert response.status_code == 404

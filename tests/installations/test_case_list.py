@@ -316,3 +316,19 @@ def test_sort_by_coordinator_orders_by_last_name_former_members_included(territo
     assert [c.pk for c in descending.context_data["cases"]] == [nobody.pk, by_zola.pk, by_former.pk, by_abel.pk]
     # (The list's rows carry the name it shows, not the person: selectors.CaseRow.)
     assert descending.context_data["cases"][1].assigned_to == str(zola)
+
+
+@pytest.mark.parametrize("order", ["assigned", "-assigned"])
+def test_a_partner_sorts_by_coordinator_when_no_case_they_see_is_assigned(
+    territory_a, coordinator_a, partner_a, login, order
+):
+    # The sort by coordinator wrote a bare NULL into the ORDER BY when it knew nobody: a 500.
+    cases = make_cases(territory_a, 3)
+    for case in cases[:2]:
+        need = case.needs.get(kind=NeedKind.PREMISES)
+        need_refer(actor=coordinator_a, need=need, organisation=partner_a.organisation, referent=partner_a)
+    response = login(partner_a).get(CHANGELIST, {"o": order})
+    assert response.status_code == 200
+    listed = [case.pk for case in response.context_data["cases"]]
+    expected = sorted(case.pk for case in cases[:2])
+    assert listed == (expected if order == "assigned" else expected[::-1])

@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from installations.enums import CaseStatus, NeedState
-from portal.enums import Role
+from installations.enums import CaseStatus, NeedKind, NeedState
+from portal.enums import Profession, Role
 from portal.models import Membership, Territory
 from tests.installations.factories import CaseFactory, FollowUpFactory, NeedFactory
 
@@ -100,3 +100,102 @@ def test_chart_labels_do_not_overlap_over_three_years(territory_a, coordinator_a
     labels = [part.split("<")[0] for part in chart.split('fill="#444">')[1:]]
     months = [label for label in labels if "/" in label]
     assert 6 <= len(months) <= 20  # about 37 months, a label every few so that they fit
+
+
+# --- the figures are kept in the cache under the territory's version: never stale -------------------
+
+
+def _figures(client, **params):
+    response = client.get(reverse(DASHBOARD), params)
+    assert response.status_code == 200
+    context = response.context_data
+    return (
+        context["figures"],
+        {str(label): n for label, n in context["need_rows"]},
+        {str(label): n for label, n, _url in context["to_do"]},
+    )
+
+
+def test_a_new_case_shows_on_the_next_view_of_the_dashboard(territory_a, coordinator_a, applicant, login):
+    from installations.services.submission import case_submit
+
+    CaseFactory.create_batch(2, territory=territory_a)
+    client = login(coordinator_a)
+    before, needs_before, _to_do = _figures(client)
+    this_year, _needs, _to_do = _figures(client, year=str(timezone.localdate().year))
+    case_submit(
+        territory=territory_a,
+        actor=applicant,
+        profession=Profession.MIDWIFE,
+        needs={NeedKind.CHILDCARE: ""},
+        idempotency_key="",
+    )
+    after, needs_after, to_do = _figures(client)
+    assert after.total == before.total + 1
+    assert after.status_counts[CaseStatus.SUBMITTED] == before.status_counts[CaseStatus.SUBMITTED] + 1
+    assert dict(after.by_profession)[Profession.MIDWIFE] == 1
+    assert needs_after.get(NeedKind.CHILDCARE.label, 0) == needs_before.get(NeedKind.CHILDCARE.label, 0) + 1
+    assert to_do["Nouvelles demandes à prendre en charge"] == before.status_counts[CaseStatus.SUBMITTED] + 1
+    # The year's figures (kept apart) too.
+    assert _figures(client, year=str(timezone.localdate().year))[0].total == this_year.total + 1
+
+
+def test_a_status_change_shows_on_the_next_view_of_the_dashboard(territory_a, coordinator_a, communes_a, login):
+    from installations.services.lifecycle import case_settle, case_take_charge
+
+    case = CaseFactory(territory=territory_a)
+    client = login(coordinator_a)
+    before = _figures(client)[0]
+    assert before.status_counts[CaseStatus.SUBMITTED] == 1
+    case_take_charge(actor=coordinator_a, case=case)
+    supported = _figures(client)[0]
+    assert supported.status_counts[CaseStatus.SUBMITTED] == 0
+    assert supported.status_counts[CaseStatus.SUPPORTED] == 1
+    assert supported.median_days_to_settlement is None
+    case_settle(actor=coordinator_a, case=case, settlement_date=timezone.localdate(), commune=communes_a[0])
+    settled = _figures(client)[0]
+    assert settled.status_counts[CaseStatus.SETTLED] == 1
+    assert dict(settled.settled_per_year) == {timezone.localdate().year: 1}
+    assert settled.median_days_to_settlement is not None
+
+
+def test_a_need_added_or_resolved_shows_on_the_next_view_of_the_dashboard(territory_a, coordinator_a, login):
+    from installations.services.needs import need_add, need_update
+
+    case = CaseFactory(territory=territory_a, supported=True)
+    referred = NeedFactory(territory=territory_a, case=case, kind=NeedKind.PREMISES, state=NeedState.REFERRED)
+    client = login(coordinator_a)
+    _figures_before, needs, to_do = _figures(client)
+    assert needs == {NeedKind.PREMISES.label: 1}
+    assert to_do["Orientations en attente d'un partenaire"] == 1
+
+    need_add(actor=coordinator_a, case=case, kind=NeedKind.HOUSING_LONG)
+    _figures_after, needs, _to_do = _figures(client)
+    assert needs == {NeedKind.PREMISES.label: 1, NeedKind.HOUSING_LONG.label: 1}
+
+    need_update(actor=coordinator_a, need=referred, state=NeedState.DONE)
+    _figures_after, _needs, to_do = _figures(client)
+    assert to_do["Orientations en attente d'un partenaire"] == 0
+
+
+def test_the_dashboard_reads_its_figures_once_per_change_in_a_fixed_number_of_queries(
+    territory_a, coordinator_a, login, django_assert_num_queries
+):
+    for index in range(30):
+        case = CaseFactory(territory=territory_a, supported=index % 2 == 0)
+        NeedFactory(territory=territory_a, case=case, state=NeedState.REFERRED if index % 3 == 0 else NeedState.OPEN)
+    client = login(coordinator_a)
+    client.get(reverse(DASHBOARD))  # the session, the first computation
+    # Every later view, whoever of the territory looks: session, user, territories, "to do" (2),
+    # follow-ups' totals; none of the aggregates over every case and need.
+    with django_assert_num_queries(WARM_QUERIES):
+        assert client.get(reverse(DASHBOARD)).status_code == 200
+    CaseFactory(territory=territory_a)  # a change: computed once again, then read from the cache
+    with django_assert_num_queries(WARM_QUERIES + COMPUTED_QUERIES):
+        client.get(reverse(DASHBOARD))
+    with django_assert_num_queries(WARM_QUERIES):
+        client.get(reverse(DASHBOARD))
+
+
+WARM_QUERIES = 10
+COMPUTED_QUERIES = 11  # dashboard_figures' seven; the list's counts, team and communes; the cases waiting on a partner

@@ -149,3 +149,39 @@ def test_eligibility_costs_the_same_queries_whatever_the_catalogue(territory_a, 
     with django_assert_num_queries(4):
         results = selectors.eligible_aids(territory_a, Profession.DOCTOR_GP, communes_a[0])
     assert len(results) == 30 and all(r.eligible for r in results)
+
+
+@pytest.mark.parametrize("where", ["target commune", "settlement commune", "no commune", "outside the territory"])
+@pytest.mark.parametrize("profession", [Profession.DOCTOR_GP, Profession.NURSE, Profession.PHARMACIST])
+def test_the_applicants_case_page_reads_the_same_verdicts_in_one_query(territory_a, commune, where, profession):
+    """The applicant's case page folds the catalogue, the aids' communes, the commune's place and
+    zone and the aids the coordinator linked into one query: the same verdicts, reasons and order."""
+    from installations.applicant_selectors import applicant_case_page
+    from tests.installations.factories import CaseFactory
+
+    elsewhere = CommuneFactory(insee_code="79191", name="Niort")
+    CommuneFactory(insee_code=commune.insee_code, zonings={ZoningProfession.DOCTORS: ArsZone.ZIP})
+    aids = [
+        AidFactory(territory=territory_a, name="A zonage", zones=[ArsZone.ZIP]),
+        AidFactory(territory=territory_a, name="B infirmiers", professions=[Profession.NURSE]),
+        AidFactory(territory=territory_a, name="C ici", zones=[]),
+        AidFactory(territory=territory_a, name="D ailleurs", zones=[]),
+        AidFactory(territory=territory_a, name="E pour tous", zones=[], professions=[]),
+    ]
+    AidFactory(territory=territory_a, name="F inactive", active=False)
+    aids[2].communes.add(commune)
+    aids[3].communes.add(elsewhere)
+    target = {"target commune": [commune], "outside the territory": [elsewhere]}.get(where, [])
+    case = CaseFactory(territory=territory_a, profession=profession, target_communes=target)
+    if where == "settlement commune":
+        case.settlement_commune = commune
+        case.save()
+    case.aids.add(aids[0], aids[3])
+
+    page = applicant_case_page(case)
+
+    expected = selectors.case_eligible_aids(case)
+    assert [(r.aid, r.eligible, r.reasons, r.zoning_unknown) for r in page["eligible_aids"]] == [
+        (r.aid, r.eligible, r.reasons, r.zoning_unknown) for r in expected
+    ]
+    assert page["aids"] == list(case.aids.filter(active=True)) == [aids[0], aids[3]]

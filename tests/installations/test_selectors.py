@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from installations import selectors
+from installations import applicant_selectors, selectors
 from installations.enums import CaseStatus, NeedKind
 from installations.figures import annual_report_section, dashboard_figures
 from installations.models import Case
@@ -127,7 +127,7 @@ def test_applicant_case_page_never_holds_notes_or_internal_events(territory_a, a
     NoteFactory(territory=territory_a, case=case, body="Confidentiel")
     CaseEventFactory(territory=territory_a, case=case, public=False, summary="Note interne ajoutée")
     CaseEventFactory(territory=territory_a, case=case, public=True, summary="Statut : Accompagnement en cours")
-    page = selectors.applicant_case_page(case)
+    page = applicant_selectors.applicant_case_page(case)
     assert "Confidentiel" not in str(page)
     assert [e.summary for e in page["events"]] == ["Statut : Accompagnement en cours"]
 

@@ -60,16 +60,43 @@ def test_a_wrong_filter_value_is_said_next_to_its_field_and_the_others_still_app
     assert "id_semester_error" in response.content.decode()
 
 
-def test_the_offers_list_answers_in_bounded_queries(client, territory_a, django_assert_max_num_queries):
-    for _ in range(20):
+def test_the_offers_list_answers_in_four_queries_whatever_the_offers(client, territory_a, django_assert_num_queries):
+    commune = CommuneFactory()
+    site = HostSiteFactory(territory=territory_a, commune=commune, kind=HostSiteKind.MSP)
+    for _ in range(25):
         offer = OfferFactory(territory=territory_a, with_site=False)
-        OfferSiteFactory.create_batch(2, territory=territory_a, offer=offer)
+        OfferSiteFactory(territory=territory_a, offer=offer, host_site=site)
+        OfferSiteFactory(territory=territory_a, offer=offer)
         PlacementFactory(territory=territory_a, offer=offer)
     url = reverse("training:offer_list", kwargs={"territory_slug": territory_a.slug})
-    with django_assert_max_num_queries(7):
-        response = client.get(url, {"level": "intern"})
-    assert len(response.context["offers"]) == 20
-    assert "1 place libre" in response.content.decode()
+    client.get(url)  # the footer's legal notice, read once and cached
+    # The territory, the communes of the filter, the page's offers with their total, their sites.
+    for params in ({}, {"level": "intern", "commune": commune.pk, "site_kind": "msp", "page": 2}):
+        with django_assert_num_queries(4):
+            response = client.get(url, params)
+    assert len(response.context["offers"]) == 5
+    body = response.content.decode()
+    assert "25 offres" in body and "Page 2 sur 2" in body and "1 place libre" in body
+
+
+def test_a_page_past_the_end_shows_the_last_one_and_a_wrong_page_the_first(client, territory_a):
+    for number in range(25):
+        OfferFactory(territory=territory_a, title=f"Offre {number:02d}")
+    for page, first in (("9", "Offre 20"), ("0", "Offre 20"), ("deux", "Offre 00"), (None, "Offre 00")):
+        titles, response = _offers(client, territory_a, **({"page": page} if page else {}))
+        assert min(titles) == first
+        assert "25 offres" in response.content.decode()
+    titles, response = _offers(client, territory_a, level="nursing", page=3)
+    assert titles == set() and "0 offre" in response.content.decode()
+
+
+def test_an_unknown_commune_is_refused_in_french_and_the_other_filters_apply(client, territory_a):
+    OfferFactory(territory=territory_a, title="Interne")
+    OfferFactory(territory=territory_a, title="Externe", level=TraineeLevel.EXTERN, specialty="")
+    for commune in ("999999", "Agen"):
+        titles, response = _offers(client, territory_a, commune=commune, level="extern")
+        assert titles == {"Externe"}
+        assert "Sélectionnez un choix valide" in response.content.decode()
 
 
 def test_an_offer_shows_its_sites_and_free_places(client, territory_a, territory_b):
@@ -112,3 +139,13 @@ def test_offers_come_twenty_a_page_and_the_next_page_keeps_the_filters(client, t
     assert "?level=intern&amp;page=2" in body
     second, _response = _offers(client, territory_a, level="intern", page=2)
     assert len(second) == 5 and "Externe" not in second
+
+
+def test_each_territory_offers_only_its_own_communes_request_after_request(client, territory_a, territory_b):
+    # The filter bar's fields are shared by every request's form (training.filters): the per-territory
+    # choices must be the request's own.
+    HostSiteFactory(territory=territory_a, commune=CommuneFactory(name="Valognes"))
+    HostSiteFactory(territory=territory_b, commune=CommuneFactory(name="Agen"))
+    for territory, own, other in ((territory_a, "Valognes", "Agen"), (territory_b, "Agen", "Valognes")) * 2:
+        body = _offers(client, territory)[1].content.decode()
+        assert f">{own}</option>" in body and f">{other}</option>" not in body
