@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TypeVar
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Case as DbCase
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, When
 
@@ -14,7 +16,9 @@ from installations.enums import NeedState
 from installations.models import Aid, Case, CaseDocument, CaseEvent, FollowUp, Message, Need, Note, Opportunity
 from installations.selectors import AidEligibility, case_eligible_aids
 from portal.enums import EDITOR_ROLES, Role
-from portal.models import Membership, User
+from portal.models import Commune, Membership, User
+
+_Row = TypeVar("_Row", Note, Message, CaseEvent, CaseDocument, FollowUp)
 
 
 @dataclass
@@ -37,14 +41,30 @@ class CasePageData:
     referents: list[Membership] = field(default_factory=list)
 
 
+# Of the case this one may duplicate, the page shows a link: its key, territory, reference and date.
+_DUPLICATE_UNREAD = tuple(
+    f"possible_duplicate_of__{field.name}"
+    for field in Case._meta.concrete_fields
+    if field.name not in ("id", "territory", "reference", "submitted_at")
+)
+
+
 def case_page_case(queryset: QuerySet[Case], pk: int | str) -> Case | None:
-    """The case with what its header shows, read once."""
-    return (
+    """The case with what its header shows, read once: its target communes as two columns, their
+    ids and their names in the communes' order (`target_commune_ids`, `target_commune_names`)."""
+    targets = Case.target_communes.through.objects.filter(case_id=OuterRef("pk"))
+    targets = targets.order_by("commune__name", "commune_id")
+    cases = (
         queryset.select_related("territory", "assigned_to", "applicant", "settlement_commune", "possible_duplicate_of")
-        .prefetch_related("target_communes")
+        .annotate(
+            target_commune_ids=ArraySubquery(targets.values("commune_id")),
+            target_commune_names=ArraySubquery(targets.values("commune__name")),
+        )
+        .defer(*_DUPLICATE_UNREAD)
         .filter(pk=pk)
-        .first()
+        .order_by()  # one row: no order to write
     )
+    return next(iter(cases[:1]), None)
 
 
 def case_page_data(case: Case) -> CasePageData:
@@ -54,21 +74,24 @@ def case_page_data(case: Case) -> CasePageData:
         .select_related("owner", "referred_to", "referent")
         .order_by()  # sorted below (the model's order joins the case)
     )
+    # The case's lists are read without an ORDER BY and sorted here as their models order them (by
+    # date then key): a case has tens of rows, and writing the order costs more than sorting them.
     threads: dict[int, list[Note]] = defaultdict(list)
     notes: list[Note] = []
-    for note in Note.objects.filter(case=case, territory_id=territory_id).select_related("author"):
+    for note in _in_order(Note.objects.filter(case=case, territory_id=territory_id).select_related("author")):
         if note.need_id is None:
             notes.append(note)
         else:
             threads[note.need_id].append(note)
     # The catalogue offered, and what is linked already even if withdrawn since: one query each, the
-    # link read as a column (`linked`).
+    # link read as a column (`linked`), the communes an aid is limited to as an array of ids
+    # (`commune_ids`, all the eligibility asks of them: an aid may name hundreds).
     aid_links = Case.aids.through.objects.filter(case_id=case.pk, aid_id=OuterRef("pk"))
+    aid_communes = Aid.communes.through.objects.filter(aid_id=OuterRef("pk")).values("commune_id")
     aids: list[Aid] = list(
         Aid.objects.filter(territory_id=territory_id)
-        .annotate(linked=Exists(aid_links))
+        .annotate(linked=Exists(aid_links), commune_ids=ArraySubquery(aid_communes))
         .filter(Q(active=True) | Q(linked=True))
-        .prefetch_related("communes")
         .order_by("name", "pk")
     )
     opportunity_links = Opportunity.cases.through.objects.filter(case_id=case.pk, opportunity_id=OuterRef("pk"))
@@ -84,24 +107,40 @@ def case_page_data(case: Case) -> CasePageData:
         needs=sorted(needs, key=lambda need: (need.state in (NeedState.DONE, NeedState.DROPPED), need.pk)),
         threads=dict(threads),
         notes=notes,
-        messages=list(Message.objects.filter(case=case, territory_id=territory_id).select_related("author")),
-        events=list(
-            CaseEvent.objects.filter(case=case, territory_id=territory_id)
-            .select_related("actor")
-            .order_by("-created_at", "-pk")
+        messages=_in_order(Message.objects.filter(case=case, territory_id=territory_id).select_related("author")),
+        # The newest first.
+        events=_in_order(
+            CaseEvent.objects.filter(case=case, territory_id=territory_id).select_related("actor"), reverse=True
         ),
-        documents=list(CaseDocument.objects.filter(case=case, territory_id=territory_id)),
-        follow_ups=list(FollowUp.objects.filter(case=case, territory_id=territory_id)),
+        documents=_in_order(CaseDocument.objects.filter(case=case, territory_id=territory_id)),
+        follow_ups=_in_order(FollowUp.objects.filter(case=case, territory_id=territory_id), by="due_date"),
         aids=aids,
         # `linked`: the annotation above.
         linked_aid_ids=sorted(aid.pk for aid in aids if getattr(aid, "linked", False)),
         opportunities=opportunities,
         linked_opportunity_ids=sorted(item.pk for item in opportunities if getattr(item, "linked", False)),
-        # The active aids of the catalogue, already read with their communes.
-        eligibility=case_eligible_aids(case, aids=[aid for aid in aids if aid.active]),
+        eligibility=_eligibility(case, aids),
         team=team,
         referents=referents,
     )
+
+
+def _in_order(queryset: QuerySet[_Row], *, by: str = "created_at", reverse: bool = False) -> list[_Row]:
+    """The rows by `by` then key (the models' order), sorted in Python."""
+    return sorted(queryset.order_by(), key=lambda row: (getattr(row, by), row.pk), reverse=reverse)
+
+
+def _eligibility(case: Case, aids: list[Aid]) -> list[AidEligibility]:
+    """The active aids of the catalogue, already read with their communes' ids; the case's first
+    target commune read only when an aid may depend on it (no settlement commune)."""
+    active = [aid for aid in aids if aid.active]
+    target_ids = getattr(case, "target_commune_ids", None)
+    if target_ids is None:  # a case not read by case_page_case
+        return case_eligible_aids(case, aids=active)
+    targets = []
+    if active and case.settlement_commune_id is None and target_ids:
+        targets = [Commune.objects.get(pk=target_ids[0])]
+    return case_eligible_aids(case, aids=active, target_communes=targets)
 
 
 def team_and_referents(territory_id: int) -> tuple[list[User], list[Membership]]:

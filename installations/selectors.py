@@ -561,9 +561,9 @@ def eligible_aids(
     territory: Territory, profession: str, commune: Commune | None = None, *, aids: list[Aid] | None = None
 ) -> list[AidEligibility]:
     """Each active aid of the territory's catalogue (`aids` when the caller has read it, with their
-    communes prefetched), with whether it applies to `profession` settling in `commune` and why
-    (eligible first). At most four queries whatever the catalogue's size, two when `aids` is given,
-    none when there is no aid."""
+    communes prefetched or their ids annotated as `commune_ids`), with whether it applies to
+    `profession` settling in `commune` and why (eligible first). At most four queries whatever the
+    catalogue's size, two when `aids` is given, none when there is no aid."""
     if aids is None:
         aids = list(aid_catalogue(territory))
         # The communes each aid is limited to, as ids: an aid open to a whole département names
@@ -573,7 +573,10 @@ def eligible_aids(
         for aid_id, commune_id in links:
             communes_of[aid_id].add(commune_id)
     else:
-        communes_of = {aid.pk: {item.pk for item in aid.communes.all()} for aid in aids}
+        communes_of = {
+            aid.pk: set(aid.commune_ids) if hasattr(aid, "commune_ids") else {item.pk for item in aid.communes.all()}
+            for aid in aids
+        }
     covered_ids: set[int] = set()
     zone = None
     if commune is not None and aids:  # without aids, nothing to check the commune against

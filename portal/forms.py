@@ -5,7 +5,7 @@ from django import forms
 from django.forms.forms import DeclarativeFieldsMetaclass
 from django.forms.models import ModelChoiceIterator
 from django.forms.renderers import DjangoTemplates
-from django.utils.html import conditional_escape
+from django.utils.functional import Promise
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -45,29 +45,61 @@ class ProfessionalProfileForm(forms.ModelForm):
         return "".join(self.cleaned_data["rpps"].split())
 
 
+def _escape(value) -> str:
+    """django.utils.html.conditional_escape (safe text as it is, anything else through html.escape,
+    as Django's escape), without the lazy-text wrapper of each call: the form writers below escape a
+    few hundred values a page."""
+    if isinstance(value, Promise):
+        value = str(value)
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html_escape(str(value))
+
+
 def field_html(field) -> str:
     """A form field as `includes/field.html` writes it (label, help text, errors, the widget tied to
     them), in Python, for a page reloaded all day (the case list's filters: each include cost about
-    0.3 ms). Check boxes and groups of choices keep the template."""
-    from django.template.loader import render_to_string
-
+    0.3 ms). Check boxes and groups of choices are written with the template's line ends."""
     from portal.templatetags.portal_forms import accessible_widget
 
-    if field.widget_type in ("checkbox", "radioselect", "checkboxselectmultiple"):
-        return render_to_string("includes/field.html", {"field": field})
-    errors, help_text = field.errors, field.help_text
+    errors, help_text, widget_type = field.errors, field.help_text, field.widget_type
     required = ""
     if field.field.required:
         hidden = html_escape(str(_("(obligatoire)")))
         required = f' <span aria-hidden="true">*</span><span class="visually-hidden">{hidden}</span>'
+    label = f"{_escape(field.label)}{required}"
+    error_css = " field-error" if errors else ""
+    if widget_type in ("checkbox", "radioselect", "checkboxselectmultiple"):
+        auto_id = html_escape(str(field.auto_id))
+        help_html = ""
+        if help_text:
+            help_html = f'<div class="help" id="{auto_id}_helptext">{_escape(help_text)}</div>'
+        errors_html = (
+            f'<div class="error-text" id="{auto_id}_error">'
+            + "".join(f"<p>{_escape(error)}</p>" for error in errors)
+            + "</div>"
+            if errors
+            else ""
+        )
+        widget = accessible_widget(field)
+        if widget_type == "checkbox":
+            return mark_safe(  # noqa: S308 (every value escaped above)
+                f'\n\n<div class="field field-checkbox{error_css}">\n  {widget}\n'
+                f'  <label for="{html_escape(str(field.id_for_label))}">{label}</label>\n'
+                f"  {help_html}\n  {errors_html}\n</div>\n\n\n"
+            )
+        return mark_safe(  # noqa: S308 (every value escaped above)
+            f'\n\n\n<fieldset class="field field-group{error_css}">\n  <legend>{label}</legend>\n'
+            f"  {help_html}\n  {errors_html}\n  {widget}\n</fieldset>\n\n\n"
+        )
     parts = [
-        f'<div class="field{" field-error" if errors else ""}">',
-        f'<label for="{html_escape(str(field.id_for_label))}">{conditional_escape(field.label)}{required}</label>',
+        f'<div class="field{error_css}">',
+        f'<label for="{html_escape(str(field.id_for_label))}">{label}</label>',
     ]
     if help_text:
-        parts.append(f'<div class="help" id="{field.auto_id}_helptext">{conditional_escape(help_text)}</div>')
+        parts.append(f'<div class="help" id="{field.auto_id}_helptext">{_escape(help_text)}</div>')
     if errors:
-        messages = "".join(f"<p>{conditional_escape(error)}</p>" for error in errors)
+        messages = "".join(f"<p>{_escape(error)}</p>" for error in errors)
         parts.append(f'<div class="error-text" id="{field.auto_id}_error">{messages}</div>')
     parts.append(str(accessible_widget(field)))
     parts.append("</div>")
@@ -79,9 +111,7 @@ def _attributes(attrs) -> str:
     without its format_html_join (a third of a select's writing)."""
     valued = sorted((name, value) for name, value in attrs.items() if value is not None and not isinstance(value, bool))
     flags = sorted(name for name, value in attrs.items() if value is True)
-    return "".join(f' {name}="{conditional_escape(value)}"' for name, value in valued) + "".join(
-        f" {name}" for name in flags
-    )
+    return "".join(f' {name}="{_escape(value)}"' for name, value in valued) + "".join(f" {name}" for name in flags)
 
 
 class SharedFields(dict):
@@ -112,7 +142,7 @@ class QuickTextInput(forms.TextInput):
 
     def render(self, name, value, attrs=None, renderer=None):
         value = self.format_value(value)
-        value = "" if value is None else f' value="{conditional_escape(value)}"'
+        value = "" if value is None else f' value="{_escape(value)}"'
         kind, name, attrs = html_escape(self.input_type), html_escape(name), self.build_attrs(self.attrs, attrs)
         return mark_safe(f'<input type="{kind}" name="{name}"{value}{_attrs_html(attrs)}>')  # noqa: S308 (escaped)
 
@@ -181,53 +211,83 @@ _INPUT_TEMPLATES = frozenset(
 
 
 _OPTION_TEMPLATE = "django/forms/widgets/select_option.html"
+_MULTIPLE_INPUT_TEMPLATES = frozenset(("django/forms/widgets/radio.html", "django/forms/widgets/checkbox_select.html"))
+_INPUT_OPTION_TEMPLATES = frozenset(
+    ("django/forms/widgets/radio_option.html", "django/forms/widgets/checkbox_option.html")
+)
 
 
 def _attrs_html(attrs) -> str:
     # django/forms/widgets/attrs.html: False drops the attribute, True writes its name alone.
     return "".join(
-        f" {conditional_escape(name)}"
-        if value is True
-        else f' {conditional_escape(name)}="{conditional_escape(value)}"'
+        f" {_escape(name)}" if value is True else f' {_escape(name)}="{_escape(value)}"'
         for name, value in attrs.items()
         if value is not False
     )
 
 
 class QuickRenderer(DjangoTemplates):
-    """Django's form renderer, with the simplest widgets (inputs, text areas, selects without groups)
-    written in Python from the context Django builds for them: the same HTML as Django's widget
-    templates (django/forms/templates/django/forms/widgets/), without three template renderings a
-    field and one an option. For pages with many small forms, such as the coordinator's case page
-    (about 0.4 ms a widget through the templates). Any other template goes to Django's."""
+    """Django's form renderer, with the simplest widgets (inputs, text areas, selects and groups of
+    radio buttons or check boxes, without <optgroup>s) written in Python from the context Django
+    builds for them: the same HTML as Django's widget templates (django/forms/templates/django/forms/
+    widgets/), without three template renderings a field and one an option. For pages with many
+    small forms, such as the coordinator's case page (about 0.4 ms a widget through the templates).
+    Any other template goes to Django's."""
 
     def render(self, template_name, context, request=None):
         widget = context.get("widget")
         if template_name in _INPUT_TEMPLATES:
             value = widget["value"]
-            value = "" if value is None else f' value="{conditional_escape(value)}"'
-            kind, name, attrs = conditional_escape(widget["type"]), conditional_escape(widget["name"]), widget["attrs"]
+            value = "" if value is None else f' value="{_escape(value)}"'
+            kind, name, attrs = _escape(widget["type"]), _escape(widget["name"]), widget["attrs"]
             return f'<input type="{kind}" name="{name}"{value}{_attrs_html(attrs)}>'
         if template_name == "django/forms/widgets/textarea.html":
-            value = conditional_escape(widget["value"]) if widget["value"] else ""
-            name, attrs = conditional_escape(widget["name"]), _attrs_html(widget["attrs"])
+            value = _escape(widget["value"]) if widget["value"] else ""
+            name, attrs = _escape(widget["name"]), _attrs_html(widget["attrs"])
             return f'<textarea name="{name}"{attrs}>\n{value}</textarea>'
         if template_name == "django/forms/widgets/select.html" and all(
             not group and all(option["template_name"] == _OPTION_TEMPLATE for option in options)
             for group, options, _index in widget["optgroups"]
         ):
             options = "".join(
-                f'\n  <option value="{conditional_escape(option["value"])}"{_attrs_html(option["attrs"])}>'
-                f"{conditional_escape(option['label'])}</option>\n"  # the option template's last line end
+                f'\n  <option value="{_escape(option["value"])}"{_attrs_html(option["attrs"])}>'
+                f"{_escape(option['label'])}</option>\n"  # the option template's last line end
                 for _group, group_options, _index in widget["optgroups"]
                 for option in group_options
             )
-            name, attrs = conditional_escape(widget["name"]), _attrs_html(widget["attrs"])
+            name, attrs = _escape(widget["name"]), _attrs_html(widget["attrs"])
             return f'<select name="{name}"{attrs}>{options}\n</select>'
+        if template_name in _MULTIPLE_INPUT_TEMPLATES and all(
+            not group and all(option["template_name"] in _INPUT_OPTION_TEMPLATES for option in options)
+            for group, options, _index in widget["optgroups"]
+        ):
+            return _multiple_input_html(widget)
         return super().render(template_name, context, request)
 
 
 QUICK_RENDERER = QuickRenderer()
+
+
+def _multiple_input_html(widget) -> str:
+    """django/forms/widgets/multiple_input.html with its radio or check box options (input_option.html):
+    each input in its label, the line ends where the templates leave them."""
+    options = []
+    for _group, group_options, _index in widget["optgroups"]:
+        for option in group_options:
+            attrs = option["attrs"]
+            value = "" if option["value"] is None else f' value="{_escape(option["value"])}"'
+            tag = (
+                f'<input type="{_escape(option["type"])}" name="{_escape(option["name"])}"'
+                f"{value}{_attrs_html(attrs)}>\n"
+            )
+            if option["wrap_label"]:
+                label_for = f' for="{_escape(attrs["id"])}"' if attrs.get("id") else ""
+                tag = f"<label{label_for}>{tag} {_escape(option['label'])}</label>"
+            options.append(f"<div>\n    {tag}\n\n</div>")
+    id_ = widget["attrs"].get("id")
+    css = widget["attrs"].get("class")
+    head = (f' id="{_escape(id_)}"' if id_ else "") + (f' class="{_escape(css)}"' if css else "")
+    return f"<div{head}>{''.join(options)}\n</div>"
 
 
 class CommuneNameIterator(ModelChoiceIterator):

@@ -12,6 +12,7 @@ cards only add (a message, a note, a document), so they never clobber anything.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -19,10 +20,12 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from installations.admin.case_forms import (
@@ -89,6 +92,25 @@ class NeedCard:
     thread_form: ThreadForm | None
     thread: list[Any]
     thread_html: str
+    labels: dict[str, Any]  # the need's kind, state and partner's answer, as choice_labels gives them
+
+
+@functools.cache
+def _choice_labels(model: type[models.Model], name: str, language: str | None) -> dict[Any, str]:
+    """A field's choices and their labels in a language, translated once per process."""
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field)  # a concrete field with choices
+    return {value: str(label) for value, label in field.flatchoices}
+
+
+def choice_labels(instance: models.Model, *names: str) -> dict[str, Any]:
+    """What `instance.get_<name>_display` gives for each of `names` (the value itself when it is not
+    a choice), without translating every choice of the field at each call as it does."""
+    language = get_language()
+    return {
+        name: _choice_labels(type(instance), name, language).get(getattr(instance, name), getattr(instance, name))
+        for name in names
+    }
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -156,6 +178,9 @@ class CasePageMixin:
             "opts": self.model._meta,
             "title": _("Demande %(reference)s") % {"reference": case.reference},
             "case": case,
+            "labels": choice_labels(
+                case, "status", "profession", "current_situation", "practice_mode", "structure_type"
+            ),
             "data": data,
             "writable": writable,
             "can_take_charge": "take_charge" in available_steps(case),
@@ -250,6 +275,7 @@ class CasePageMixin:
             ),
             thread=data.threads.get(need.pk, []),
             thread_html=thread_html(data.threads.get(need.pk, []), need.referent_id),
+            labels=choice_labels(need, "kind", "state", "referral_answer"),
         )
 
     # --- the cards' actions -----------------------------------------------------------------------

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from installations.enums import CaseStatus, EventKind, NeedKind, NeedState, ReferralAnswer
 from installations.models import CaseDocument, CaseEvent, Message, Need, Note
+from installations.selectors import case_eligible_aids
 from installations.services.lifecycle import case_settle
 from installations.services.needs import need_refer
 from installations.services.personal_data import case_erase_personal_data
@@ -89,11 +90,12 @@ def test_case_page_query_count_is_pinned_whatever_its_needs_messages_and_events(
     assert len(page.context_data["need_cards"]) == 9 and len(page.context_data["data"].messages) == 30
     assert len(page.context_data["data"].events) > 30 and page.context_data["need_cards"][0].thread
     assert len(counts[small.pk]) == len(counts[big.pk]), counts
-    # Pinned: session, user, second factor, memberships; the case and its communes; the staff access
-    # log's INSERT (tests/privacy/test_access_log.py); needs, notes, messages, events, documents,
-    # follow-ups, aids (and their communes), opportunities, the team and the referents together (the
-    # eligibility's commune and zoning, two more, only for a case that names a commune).
-    assert len(counts[big.pk]) == 17, counts[big.pk]
+    # Pinned: session, user, second factor, memberships; the case (its communes' ids and names read
+    # as columns); the staff access log's INSERT (tests/privacy/test_access_log.py); needs, notes,
+    # messages, events, documents, follow-ups, aids (their communes' ids read as a column),
+    # opportunities, the team and the referents together (the eligibility's commune, its coverage
+    # and zoning, three more, only for a case that names a commune in a territory with aids).
+    assert len(counts[big.pk]) == 15, counts[big.pk]
 
 
 def test_case_page_shows_the_applicant_the_needs_and_the_conversation(territory_a, coordinator_a, client_a):
@@ -295,3 +297,20 @@ def test_a_need_owner_who_left_the_team_is_kept_when_the_card_is_saved(territory
     assert response.status_code == 302
     need.refresh_from_db()
     assert need.owner == former and need.details == "Local trouvé"
+
+
+def test_eligibility_reads_the_first_target_commune_and_each_aids_communes(territory_a, client_a, communes_a):
+    """The page reads the aids' communes and the case's communes as columns: the verdicts are those
+    the eligibility gives reading them itself."""
+    case = CaseFactory(territory=territory_a, supported=True)
+    case.target_communes.set(communes_a[:2])
+    AidFactory(territory=territory_a, name="Partout")
+    AidFactory(territory=territory_a, name="Ici").communes.set([communes_a[0]])
+    AidFactory(territory=territory_a, name="Ailleurs").communes.set([communes_a[-1]])
+    AidFactory(territory=territory_a, name="Retirée", active=False)
+    page = client_a.get(change_url(case))
+    shown = [(item.aid.name, item.eligible, item.reasons) for item, _verdict in page.context_data["eligibility"]]
+    expected = [(result.aid.name, result.eligible, result.reasons) for result in case_eligible_aids(case)]
+    assert shown == expected and len(shown) == 3
+    names = ", ".join(commune.name for commune in sorted(communes_a[:2], key=lambda commune: commune.name))
+    assert f"<dd>{names}</dd>" in page.content.decode()

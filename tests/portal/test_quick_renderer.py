@@ -5,9 +5,10 @@ import datetime
 
 import pytest
 from django import forms
+from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from portal.forms import QUICK_RENDERER
+from portal.forms import QUICK_RENDERER, field_html
 
 
 class Everything(forms.Form):
@@ -22,6 +23,17 @@ class Everything(forms.Form):
     many = forms.MultipleChoiceField(choices=[("x", "X"), ("y", "Y")], required=False)
     grouped = forms.ChoiceField(choices=[("Group", [("g1", "G1"), ("g2", "G2")]), ("solo", "Solo")], required=False)
     upload = forms.FileField(required=False)
+    radio = forms.ChoiceField(choices=[("x", "X <b>"), ("y", "Y")], widget=forms.RadioSelect, help_text="<aide>")
+    boxes = forms.TypedMultipleChoiceField(
+        choices=[(1, "un & deux"), (2, "deux")],
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "k"}),
+    )
+    radio_groups = forms.ChoiceField(
+        choices=[("Group", [("g1", "G1")]), ("solo", "Solo")], widget=forms.RadioSelect, required=False
+    )
+    agreed = forms.BooleanField(label="J'accepte <tout>", help_text="h")
 
 
 class QuickEverything(Everything):
@@ -41,8 +53,12 @@ VALUES = [
         "choice": "<b>",
         "many": ["x", "y"],
         "grouped": "g2",
+        "radio": "y",
+        "boxes": ["1", "2"],
+        "radio_groups": "g1",
+        "agreed": "on",
     },
-    {"text": "", "body": "", "choice": "3", "many": ["y"]},
+    {"text": "", "body": "", "choice": "3", "many": ["y"], "radio": "z", "boxes": ["3"]},
 ]
 
 
@@ -57,3 +73,12 @@ def test_quick_widgets_write_djangos_html(data, bound):
         written = quick_form[name].as_widget(attrs={"aria-describedby": "p_help", "aria-invalid": "true"})
         assert written == expected, name
         assert str(quick_form[name]) == str(django_form[name]), name
+
+
+@pytest.mark.parametrize("data", VALUES)
+@pytest.mark.parametrize("bound", [True, False])
+def test_check_boxes_and_groups_of_choices_are_written_as_the_field_template_writes_them(data, bound):
+    """portal.forms.field_html writes them in Python with includes/field.html's line ends."""
+    form = QuickEverything(data if bound else None, initial={"radio": "x", "boxes": [2]}, prefix="p")
+    for name in ("ticked", "radio", "boxes", "radio_groups", "agreed"):
+        assert field_html(form[name]) == render_to_string("includes/field.html", {"field": form[name]}), name
