@@ -11,6 +11,7 @@ from django.db.models import CharField, Exists, OuterRef, Q, Subquery, Value, Wh
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from installations.enums import OPEN_STATUSES, CaseStatus, NeedKind, OpportunityKind
@@ -18,7 +19,7 @@ from installations.forms import FrenchOrderIterator
 from installations.models import Case, Need, Opportunity, PerRowExists, no_answer_days
 from installations.selectors import waiting_on_partner
 from portal.enums import Profession
-from portal.forms import QuickSelect, QuickTextInput
+from portal.forms import QuickSelect, QuickTextInput, SharedFields
 from portal.models import Commune, User
 
 
@@ -59,27 +60,6 @@ AGE_BUCKETS = {
     "90": (30, 90, _("1 à 3 mois")),
     "old": (90, None, _("plus de 3 mois")),
 }
-
-
-class SharedChoicesFields(dict):
-    """A form class's fields whose copy for each form (BaseForm.__init__ deep-copies them) shares the
-    choices of its selects (QuickSelect): deep-copying them, lazy labels and all, at each view of
-    the case list cost more than validating the form. The choices are never changed in place: a
-    form that needs others (the team's communes) assigns new ones to its own copy of the field."""
-
-    def __deepcopy__(self, memo):
-        fields = {}
-        for name, field in self.items():
-            if not isinstance(field.widget, QuickSelect):
-                fields[name] = copy.deepcopy(field, memo)
-                continue
-            # Field.__deepcopy__ and Widget.__deepcopy__, but the choices shared.
-            own = fields[name] = copy.copy(field)
-            own.widget = copy.copy(field.widget)
-            own.widget.attrs = field.widget.attrs.copy()
-            own.error_messages = field.error_messages.copy()
-            own.validators = field.validators[:]
-        return fields
 
 
 class CaseListFilter(django_filters.FilterSet):
@@ -145,9 +125,10 @@ class CaseListFilter(django_filters.FilterSet):
         model = Case
         fields: list[str] = []
 
-    # The form class of each set of filters (the team's, a partner's), built once per process: its
-    # fields hold no per-request data (the team's communes and coordinators and the "no answer"
-    # delay are set on each form's own copy of the fields).
+    # The form class of each set of filters (the team's, a partner's), built once per process, and
+    # its fields shared by every form (portal.forms.SharedFields: Django deep-copied each field and
+    # widget, choices and lazy labels included, at each view). The three fields whose choices are the
+    # request's (the "no answer" delay, the team's communes and coordinators) are copied per form.
     _form_classes: ClassVar[dict[tuple[str, ...], type[forms.Form]]] = {}
 
     def __init__(self, data=None, queryset=None, *, request, team: bool, communes=(), coordinators=(), prefix=None):
@@ -181,7 +162,7 @@ class CaseListFilter(django_filters.FilterSet):
         names = tuple(self.filters)
         if names not in self._form_classes:
             form_class = super().get_form_class()
-            form_class.base_fields = SharedChoicesFields(form_class.base_fields)
+            form_class.base_fields = SharedFields(form_class.base_fields)
             self._form_classes[names] = form_class
         return self._form_classes[names]
 
@@ -191,20 +172,28 @@ class CaseListFilter(django_filters.FilterSet):
             form_class = self.get_form_class()
             form = form_class(self.data if self.is_bound else None, prefix=self.form_prefix)
             if self.team:
-                form.fields["waiting_on"].choices = [
-                    (WAITING_ON_TEAM, _("l'équipe (le demandeur attend une réponse)")),
-                    (NO_ANSWER, _("l'équipe, sans réponse depuis %(days)s jours") % {"days": no_answer_days()}),
-                    (WAITING_ON_APPLICANT, _("le demandeur")),
-                    (WAITING_ON_PARTNER, _("un partenaire")),
+                # Plain (not lazy) labels: the select's options are looked up by its choices.
+                self._own_choices(form, "waiting_on").choices = [
+                    (WAITING_ON_TEAM, gettext("l'équipe (le demandeur attend une réponse)")),
+                    (NO_ANSWER, gettext("l'équipe, sans réponse depuis %(days)s jours") % {"days": no_answer_days()}),
+                    (WAITING_ON_APPLICANT, gettext("le demandeur")),
+                    (WAITING_ON_PARTNER, gettext("un partenaire")),
                 ]
-                form.fields["commune"].choices = self.communes
-                form.fields["assigned"].choices = [
-                    ("me", _("Moi")),
-                    ("none", _("Personne")),
+                self._own_choices(form, "commune").choices = self.communes
+                self._own_choices(form, "assigned").choices = [
+                    ("me", gettext("Moi")),
+                    ("none", gettext("Personne")),
                     *((str(user.pk), str(user)) for user in self.coordinators),
                 ]
             self._form = form
         return self._form
+
+    @staticmethod
+    def _own_choices(form, name):
+        """The form's own copy of a shared field (and of its widget), to set the request's choices on."""
+        field = form.fields[name] = copy.copy(form.fields[name])
+        field.widget = copy.copy(field.widget)
+        return field
 
     def filter_queryset(self, queryset):
         if "contact" in str(self.form.cleaned_data.get("o") or ""):
