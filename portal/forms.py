@@ -1,4 +1,5 @@
 import functools
+from collections.abc import Iterable
 from html import escape as html_escape
 
 from django import forms
@@ -160,7 +161,7 @@ class QuickSelect(forms.Select):
         # escaped options are kept per language, in a dict that every copy of the widget (each form
         # copies its fields) shares.
         self.fixed_choices = fixed_choices
-        self.options_by_language: dict[str | None, list[tuple[str, str]]] = {}
+        self.options_by_language: dict[str | None, _Options] = {}
 
     def _options(self):
         """(value, the escaped <option …> up to the selected mark and its escaped label), or None
@@ -188,20 +189,47 @@ class QuickSelect(forms.Select):
             return super().render(name, value, attrs, renderer)
         final_attrs = {"name": name, **self.build_attrs(self.attrs, attrs)}
         chosen = set(self.format_value(value))
-        options = "".join(
+        # The same options, attributes and choice make the same <select>: kept with the options
+        # (written once per language and choices), for a value among the choices only (a bounded
+        # number of them; a value typed in the address is written each time).
+        key = None
+        if chosen <= options.values:
+            try:
+                key = (tuple(final_attrs.items()), frozenset(chosen))
+                if (html := options.written.get(key)) is not None:
+                    return html
+            except TypeError:  # an attribute that cannot be a key
+                key = None
+        html = "".join(
             f"{start} selected{end}" if choice in chosen else f"{start}{end}" for choice, start, end in options
         )
-        return mark_safe(f"<select{_attributes(final_attrs)}>{options}</select>")  # noqa: S308 (escaped)
+        html = mark_safe(f"<select{_attributes(final_attrs)}>{html}</select>")  # noqa: S308 (escaped)
+        if key is not None and len(options.written) < _WRITTEN_SELECTS:
+            options.written[key] = html
+        return html
+
+
+# The <select>s kept per list of options (each attribute set and choice writes one).
+_WRITTEN_SELECTS = 256
+
+
+class _Options(list[tuple[str, str, str]]):
+    """QuickSelect's escaped options (value, start, end), with the <select>s written from them."""
+
+    def __init__(self, options: Iterable[tuple[str, str, str]]) -> None:
+        super().__init__(options)
+        self.values = frozenset(choice for choice, _start, _end in self)
+        self.written: dict[tuple[object, ...], str] = {}
 
 
 @functools.lru_cache(maxsize=64)
-def _escaped_options(language, choices) -> list[tuple[str, str, str]]:
+def _escaped_options(language, choices) -> _Options:
     """QuickSelect's options for `choices` in `language`: html.escape as Django's escape does,
     without its lazy-text wrapper (a few µs an option)."""
-    return [
+    return _Options(
         (str(choice), f'<option value="{html_escape(str(choice))}"', f">{html_escape(str(label))}</option>")
         for choice, label in choices
-    ]
+    )
 
 
 _INPUT_TEMPLATES = frozenset(

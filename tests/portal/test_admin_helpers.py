@@ -44,3 +44,15 @@ def test_quick_select_writes_the_options_django_would_write():
     assert sorted(quick_attrs.split()) == sorted(django_attrs.split())
     assert quick_options == django_options
     assert '<option value="b" selected>Bêta</option>' in quick and "Alpha &lt;&amp;&gt;" in quick
+
+
+def test_quick_select_written_again_marks_each_views_choice():
+    # The <select>s written for the same options are kept: each view still marks its own choice,
+    # and a value that is not a choice (typed in the address) marks none.
+    widget = QuickSelect(choices=_Form.base_fields["choice"].choices, fixed_choices=True)
+    for value, selected in [("a", "a"), ("b", "b"), ("a", "a"), ("zz", None), ("", "")]:
+        html = widget.render("choice", value, attrs={"id": "id_choice"})
+        assert html.count(" selected") == (0 if selected is None else 1)
+        if selected is not None:
+            assert f'<option value="{selected}" selected>' in html
+    assert widget.render("other", "a").startswith('<select name="other">')
