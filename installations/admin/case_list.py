@@ -26,7 +26,7 @@ from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from installations import selectors
-from installations.admin.case_list_frame import frame_texts
+from installations.admin.case_list_frame import frame_texts, header_html
 from installations.admin.common import partner_ids, per_request, team_ids
 from installations.enums import OPEN_STATUSES, CaseStatus
 from installations.filters import OPEN, CaseListFilter
@@ -383,6 +383,7 @@ class CaseListMixin:
                 get_language(), get_script_prefix(), _urlconf(), settings.LEGAL_ACCESSIBILITY_STATUS
             ),
         }
+        context["header_html"] = header_html(context["frame"], context, request.user)
         return TemplateResponse(request, "admin/installations/case/change_list.html", context)
 
     @staticmethod
