@@ -26,7 +26,7 @@ from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from installations import selectors
-from installations.admin.case_list_frame import frame_texts, header_html
+from installations.admin.case_list_frame import content_html, frame_texts, header_html
 from installations.admin.common import partner_ids, per_request, team_ids
 from installations.enums import OPEN_STATUSES, CaseStatus
 from installations.filters import OPEN, CaseListFilter
@@ -384,6 +384,7 @@ class CaseListMixin:
             ),
         }
         context["header_html"] = header_html(context["frame"], context, request.user)
+        context["content_html"] = content_html(context["frame"], context)
         return TemplateResponse(request, "admin/installations/case/change_list.html", context)
 
     @staticmethod

@@ -128,3 +128,79 @@ THEME_TOGGLE = """<button class="theme-toggle">
     <use xlink:href="#icon-sun" />
   </svg>
 </button>"""
+
+
+def content_html(frame: dict[str, SafeString], c: dict[str, Any]) -> tuple[SafeString, SafeString]:
+    """The list's content as the template wrote it, in two parts: up to the table's form and its
+    {% csrf_token %} (the dashboard and export links, the status tabs, the filters), then after the
+    count of cases (the bulk actions, the table, the pages). Written in Python as `header_html`."""
+    e = _escape
+    tools = (
+        '\n  <ul class="object-tools">\n'
+        f'    <li><a href="{e(c["dashboard_url"])}">{frame["dashboard"]}</a></li>\n'
+        f'    <li><a href="{e(c["export_url"])}">{frame["export"]}</a></li>\n  </ul>\n  '
+        if c["team"]
+        else ""
+    )
+    more = (
+        f'\n    <details class="inst-more-filters"{" open" if c["filters_open"] else ""}>\n'
+        f"      <summary>{frame['more_filters']}</summary>\n"
+        f'      <div class="inst-filter-grid">\n        {"".join(e(field) for field in c["filter_fields"])}\n'
+        "      </div>\n    </details>\n    "
+        if c["filter_fields"]
+        else ""
+    )
+    sort_errors = (
+        '<div class="error-text" id="id_o_error">'
+        + "".join(f"<p>{frame['sort']} {e(error)}</p>" for error in c["sort_errors"])
+        + "</div>"
+        if c["sort_errors"]
+        else ""
+    )
+    before_table = (
+        f'<div id="content-main" class="inst-case-list">\n  {tools}\n\n'
+        f'  <nav class="inst-status-tabs" aria-label="{frame["status_tabs"]}">\n'
+        f"    <ul>{e(c['status_tabs_html'])}</ul>\n  </nav>\n\n"
+        f'  <form method="get" class="inst-case-filters" aria-label="{frame["filter_form"]}">\n'
+        f"    {e(c['search_field'])}\n    {e(c['hidden_filters'])}\n    {more}\n    {sort_errors}\n"
+        '    <div class="inst-filter-buttons">\n'
+        f'      <button type="submit" class="button">{frame["filter"]}</button>\n'
+        f'      <a href="?">{frame["clear_filters"]}</a>\n    </div>\n  </form>\n\n'
+        '  <div id="changelist" class="module">\n    <form method="post" id="changelist-form" novalidate>'
+    )
+    rows, choices = c["rows"], c["action_choices"]
+    actions = (
+        '\n      <div class="actions">\n'
+        f'        <label for="id_action">{frame["for_checked"]}</label>\n'
+        f'        <select name="action" id="id_action" required>{e(c["action_options"])}</select>\n'
+        '        <input type="hidden" name="select_across" value="0">\n'
+        '        <input type="hidden" name="index" value="0">\n'
+        f'        <button type="submit" class="button">{frame["apply"]}</button>\n      </div>\n      '
+        if choices and rows
+        else ""
+    )
+    check_all = (
+        '<th scope="col" class="action-checkbox-column"><input type="checkbox" id="action-toggle"'
+        f' aria-label="{frame["check_all"]}"></th>'
+        if choices
+        else ""
+    )
+    table = (
+        f'\n      <div class="results">\n        <table id="result_list" aria-label="{e(c["title"])}, '
+        f'{e(c["table_page_label"])}">\n          <thead>\n            <tr>\n              {check_all}\n'
+        f"              {e(c['headers_html'])}\n            </tr>\n          </thead>\n          <tbody>\n"
+        f"            {e(c['rows_html'])}\n          </tbody>\n        </table>\n      </div>\n      "
+        if rows
+        else f'\n      <p class="inst-empty">{frame["no_case"]}</p>\n      '
+    )
+    pages = ""
+    if c["page"].has_other_pages():
+        previous, following = c["previous_url"], c["next_url"]
+        previous = f'<a href="{e(previous)}" rel="prev">{frame["previous"]}</a>' if previous else ""
+        following = f'<a href="{e(following)}" rel="next">{frame["next"]}</a>' if following else ""
+        pages = (
+            f'\n    <nav class="paginator" aria-label="{frame["pages"]}">\n      {previous}\n'
+            f'      <span aria-current="page">{e(c["page_label"])}</span>\n      {following}\n    </nav>\n    '
+        )
+    after_count = f"{actions}\n      {table}\n    </form>\n    {pages}\n  </div>\n</div>"
+    return SafeString(before_table), SafeString(after_count)
