@@ -42,6 +42,7 @@ from urllib.parse import parse_qsl, urlencode
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Model
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
@@ -225,7 +226,7 @@ class PublicPageCacheMiddleware:
 # --- receivers (connected by PortalConfig.ready) --------------------------------------------------
 
 # The models whose rows public pages show (filled by connect_receivers from the apps' hooks).
-_shown: set[type] = set()
+_shown: set[type[Model]] = set()
 
 
 def _scoped_row_changed(sender: type, instance: Any, **kwargs: Any) -> None:
@@ -253,7 +254,7 @@ def _user_changed(sender: type, instance: Any, created: bool = False, update_fie
 
 
 def _many_to_many_changed(
-    sender: type, instance: Any, action: str, model: type, pk_set: set[Any] | None, **kwargs: Any
+    sender: type, instance: Any, action: str, model: type[Model], pk_set: set[Any] | None, **kwargs: Any
 ) -> None:
     if not action.startswith("post_"):
         return
@@ -272,7 +273,7 @@ def _many_to_many_changed(
             changed(territory_id)
 
 
-def shown_models() -> set[type]:
+def shown_models() -> set[type[Model]]:
     """The territory-scoped models public pages show, as the apps declare them (portal.hooks)."""
     from portal.hooks import declared_hooks
 
@@ -287,7 +288,7 @@ def connect_receivers() -> None:
     from portal.models import Commune, CommuneZoning, Territory, User
 
     _shown.update(shown_models())
-    receivers: list[tuple[type, Callable[..., None]]] = [(model, _scoped_row_changed) for model in _shown]
+    receivers: list[tuple[type[Model], Callable[..., None]]] = [(model, _scoped_row_changed) for model in _shown]
     receivers += [(Commune, _reference_changed), (CommuneZoning, _reference_changed), (Territory, _territory_changed)]
     for model, receiver in receivers:
         uid = f"public_cache:{model._meta.label_lower}"
