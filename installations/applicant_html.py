@@ -13,7 +13,7 @@ from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from installations.selectors import AidEligibility
+from installations.eligibility import AidEligibility
 from portal import french
 from portal.models import Territory
 

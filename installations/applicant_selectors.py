@@ -9,14 +9,9 @@ from typing import TYPE_CHECKING, TypedDict
 from django.db.models import Exists, OuterRef, Subquery
 from django.shortcuts import get_object_or_404
 
+from installations.eligibility import AidEligibility, aid_catalogue, aid_eligibility
 from installations.models import Aid, Case, CaseDocument, CaseEvent, Message, Need, Opportunity
-from installations.selectors import (
-    AidEligibility,
-    _aid_eligibility,
-    aid_catalogue,
-    applicant_case_queryset,
-    applicant_cases,
-)
+from installations.selectors import applicant_case_queryset, applicant_cases
 from portal.enums import zoning_profession
 from portal.models import Commune, CommuneZoning, Territory, User
 
@@ -109,7 +104,7 @@ def _case_aid_catalogue(case: Case, commune: Commune | None) -> list[Aid]:
     """The territory's active aids in one query, each with: `linked` (the coordinator linked it to
     the case), `limited` (offered only in some communes) and, when there is a commune to judge,
     `offered_here`, `covered` (the commune is on the territory) and `zone` (its zone in the zoning of
-    the case's profession, None while not imported): what `selectors.eligible_aids` reads in four."""
+    the case's profession, None while not imported): what `eligibility.eligible_aids` reads in four."""
     links = Aid.communes.through.objects.filter(aid_id=OuterRef("pk"))
     aids = aid_catalogue(case.territory).annotate(
         linked=Exists(Case.aids.through.objects.filter(case_id=case.pk, aid_id=OuterRef("pk"))),
@@ -126,7 +121,7 @@ def _case_aid_catalogue(case: Case, commune: Commune | None) -> list[Aid]:
 
 
 def _eligibility(case: Case, commune: Commune | None, catalogue: list[Aid]) -> list[AidEligibility]:
-    """`selectors.case_eligible_aids` from the annotated catalogue (the same verdicts and order)."""
+    """`eligibility.case_eligible_aids` from the annotated catalogue (the same verdicts and order)."""
     results = []
     for aid in catalogue:
         # The verdict asks only whether the aid is limited and whether the commune is among its
@@ -138,7 +133,7 @@ def _eligibility(case: Case, commune: Commune | None, catalogue: list[Aid]) -> l
             aid_communes = {commune.pk} if commune is not None and offered_here else {0}
         covered = commune is not None and covered
         results.append(
-            _aid_eligibility(
+            aid_eligibility(
                 aid,
                 profession=case.profession,
                 commune=commune,

@@ -12,9 +12,9 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Case as DbCase
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, When
 
+from installations.eligibility import AidEligibility, case_eligible_aids
 from installations.enums import NeedState
 from installations.models import Aid, Case, CaseDocument, CaseEvent, FollowUp, Message, Need, Note, Opportunity
-from installations.selectors import AidEligibility, case_eligible_aids
 from portal.enums import EDITOR_ROLES, Role
 from portal.models import Commune, Membership, User
 

@@ -3,7 +3,7 @@ published opportunities."""
 
 from django.shortcuts import get_object_or_404, render
 
-from installations import selectors
+from installations import eligibility, selectors
 from installations.filters import OpportunityFilter
 from installations.forms import (
     EligibilityForm,
@@ -20,7 +20,7 @@ def aids(request, territory_slug):
     form = EligibilityForm(request.GET or None, territory=territory)
     eligible = None
     if form.is_bound and form.is_valid():
-        eligible = selectors.eligible_aids(
+        eligible = eligibility.eligible_aids(
             territory=territory, profession=form.cleaned_data["profession"], commune=form.cleaned_data["commune"]
         )
     return render(

@@ -8,9 +8,9 @@ import pytest
 from django.template.loader import render_to_string
 
 from installations.applicant_html import eligibility_html
+from installations.eligibility import AidEligibility
 from installations.enums import Funder
 from installations.models import Aid
-from installations.selectors import AidEligibility
 from portal.models import Territory
 
 REASONS = ["Ouverte à votre profession (Médecin).", "L'Isle & <Saint-Lô> est classée « ZIP »."]

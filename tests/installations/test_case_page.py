@@ -7,9 +7,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from installations.eligibility import case_eligible_aids
 from installations.enums import CaseStatus, EventKind, NeedKind, NeedState, ReferralAnswer
 from installations.models import CaseDocument, CaseEvent, Message, Need, Note
-from installations.selectors import case_eligible_aids
 from installations.services.lifecycle import case_settle
 from installations.services.needs import need_refer
 from installations.services.personal_data import case_erase_personal_data

@@ -4,7 +4,7 @@ for the commune, the answer is "nous ne savons pas encore", never "vous pourriez
 import pytest
 from django.urls import reverse
 
-from installations import selectors
+from installations import eligibility
 from portal.enums import ZONES_BY_PROFESSION, ArsZone, Profession, ZoningProfession, zoning_profession
 from tests.installations.factories import AidFactory
 from tests.portal.factories import CommuneFactory
@@ -28,7 +28,7 @@ def commune(territory_a):
 
 
 def _verdict(territory, profession, commune, aid):
-    [result] = [r for r in selectors.eligible_aids(territory, profession, commune) if r.aid == aid]
+    [result] = [r for r in eligibility.eligible_aids(territory, profession, commune) if r.aid == aid]
     return result
 
 
@@ -112,7 +112,8 @@ def test_eligible_aids_say_why_each_aid_applies_or_not(territory_a, communes_a):
     AidFactory(territory=territory_a, name="Ancienne aide", active=False)
 
     def verdicts(profession, commune):
-        return {r.aid.name: (r.eligible, r.reasons) for r in selectors.eligible_aids(territory_a, profession, commune)}
+        results = eligibility.eligible_aids(territory_a, profession, commune)
+        return {r.aid.name: (r.eligible, r.reasons) for r in results}
 
     gp_in_zip = verdicts(Profession.DOCTOR_GP, zip_commune)
     assert "Ancienne aide" not in gp_in_zip
@@ -130,14 +131,14 @@ def test_eligible_aids_say_why_each_aid_applies_or_not(territory_a, communes_a):
     unknown = verdicts(Profession.DOCTOR_GP, None)
     assert unknown[zip_gp.name][0] is None
     assert unknown[anyone.name][0] is True
-    ordered = [r.eligible for r in selectors.eligible_aids(territory_a, Profession.DOCTOR_GP, None)]
+    ordered = [r.eligible for r in eligibility.eligible_aids(territory_a, Profession.DOCTOR_GP, None)]
     assert ordered == sorted(ordered, key=lambda v: {True: 0, None: 1, False: 2}[v])
 
 
 def test_eligibility_refuses_a_commune_of_another_territory(territory_a, communes_a):
     aid = AidFactory(territory=territory_a, professions=[], zones=[])
     elsewhere = CommuneFactory(insee_code="79191", name="Niort")
-    [result] = selectors.eligible_aids(territory_a, Profession.DOCTOR_GP, elsewhere)
+    [result] = eligibility.eligible_aids(territory_a, Profession.DOCTOR_GP, elsewhere)
     assert result.aid == aid and result.eligible is False
     assert "Niort n'est pas sur le territoire." in result.reasons
 
@@ -147,7 +148,7 @@ def test_eligibility_costs_the_same_queries_whatever_the_catalogue(territory_a, 
         aid = AidFactory(territory=territory_a, name=f"Aide {n}", zones=[ArsZone.ZIP])
         aid.communes.set(communes_a)
     with django_assert_num_queries(4):
-        results = selectors.eligible_aids(territory_a, Profession.DOCTOR_GP, communes_a[0])
+        results = eligibility.eligible_aids(territory_a, Profession.DOCTOR_GP, communes_a[0])
     assert len(results) == 30 and all(r.eligible for r in results)
 
 
@@ -180,7 +181,7 @@ def test_the_applicants_case_page_reads_the_same_verdicts_in_one_query(territory
 
     page = applicant_case_page(case)
 
-    expected = selectors.case_eligible_aids(case)
+    expected = eligibility.case_eligible_aids(case)
     assert [(r.aid, r.eligible, r.reasons, r.zoning_unknown) for r in page["eligible_aids"]] == [
         (r.aid, r.eligible, r.reasons, r.zoning_unknown) for r in expected
     ]
