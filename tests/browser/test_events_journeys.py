@@ -30,7 +30,7 @@ def agen():
 
 
 def test_professional_waitlisted_is_promoted_and_downloads_the_certificate(
-    phone_page, live_server, agen, make_person, sign_in, tmp_path, settings
+    phone_page, live_server, agen, make_person, sign_in, tmp_path, settings, assert_accessible, screenshot
 ):
     settings.MEDIA_ROOT = tmp_path / "media"
     page = phone_page
@@ -53,6 +53,13 @@ def test_professional_waitlisted_is_promoted_and_downloads_the_certificate(
     event_took_place_and_attendance_recorded(registration)
     _href, text = download_the_certificate(page, tmp_path)
     assert "Inès Garcia" in text and "Formation aux gestes d'urgence" in text and "3 h" in text
+    # The certificate's own page, on a phone: readable, accessible, and a way back to their space.
+    assert fits_the_screen(page)
+    assert_accessible(page, "the certificate's page")
+    screenshot(page, "events-360-certificate")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Retour à mon espace").click()
+    assert page.url == f"{live_server.url}/espace/"
 
 
 def test_resident_registers_without_an_account_and_confirms_by_email(phone_page, live_server, agen, assert_accessible):

@@ -105,6 +105,8 @@ def test_the_certificate_page_says_en_preparation_until_the_worker_builds_it(
     page = client.get(response["Location"]).content.decode()
     assert "En préparation" in page and 'role="status"' in page
     assert "Attestation de présence — Formation aux protocoles de coopération" in page
+    # Their own document's page leads back to their space (a report's page, for the team, does not).
+    assert f'<a href="{reverse("portal:personal_space")}">Retour à mon espace</a>' in page
     # Back in their registrations, the person finds the way to the same page.
     listed = client.get(reverse("events_space:list")).content.decode()
     assert f'href="{_status(document)}"' in listed
