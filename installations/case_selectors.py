@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connections
 from django.db.models import Case as DbCase
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, When
 
@@ -56,15 +57,32 @@ def case_page_case(queryset: QuerySet[Case], pk: int | str) -> Case | None:
     targets = targets.order_by("commune__name", "commune_id")
     cases = (
         queryset.select_related("territory", "assigned_to", "applicant", "settlement_commune", "possible_duplicate_of")
-        .annotate(
-            target_commune_ids=ArraySubquery(targets.values("commune_id")),
-            target_commune_names=ArraySubquery(targets.values("commune__name")),
-        )
         .defer(*_DUPLICATE_UNREAD)
         .filter(pk=pk)
         .order_by()  # one row: no order to write
     )
+    if not _arrays(queryset):
+        # The embedded SQLite database has no arrays: the two columns are read by a query of their own.
+        case = next(iter(cases[:1]), None)
+        if case is not None:
+            rows = list(
+                Case.target_communes.through.objects.filter(case_id=case.pk)
+                .order_by("commune__name", "commune_id")
+                .values_list("commune_id", "commune__name")
+            )
+            case.target_commune_ids = [commune_id for commune_id, _name in rows]  # type: ignore[attr-defined]
+            case.target_commune_names = [name for _id, name in rows]  # type: ignore[attr-defined]
+        return case
+    cases = cases.annotate(
+        target_commune_ids=ArraySubquery(targets.values("commune_id")),
+        target_commune_names=ArraySubquery(targets.values("commune__name")),
+    )
     return next(iter(cases[:1]), None)
+
+
+def _arrays(queryset: QuerySet[Any]) -> bool:
+    """Whether the database reads arrays (PostgreSQL); the embedded SQLite default does not."""
+    return connections[queryset.db].vendor == "postgresql"
 
 
 def case_page_data(case: Case) -> CasePageData:
@@ -88,12 +106,12 @@ def case_page_data(case: Case) -> CasePageData:
     # (`commune_ids`, all the eligibility asks of them: an aid may name hundreds).
     aid_links = Case.aids.through.objects.filter(case_id=case.pk, aid_id=OuterRef("pk"))
     aid_communes = Aid.communes.through.objects.filter(aid_id=OuterRef("pk")).values("commune_id")
-    aids: list[Aid] = list(
-        Aid.objects.filter(territory_id=territory_id)
-        .annotate(linked=Exists(aid_links), commune_ids=ArraySubquery(aid_communes))
-        .filter(Q(active=True) | Q(linked=True))
-        .order_by("name", "pk")
-    )
+    aid_rows: QuerySet[Any] = Aid.objects.filter(territory_id=territory_id).annotate(linked=Exists(aid_links))
+    if _arrays(aid_rows):
+        aid_rows = aid_rows.annotate(commune_ids=ArraySubquery(aid_communes))
+    else:  # SQLite: the eligibility reads the prefetched communes instead
+        aid_rows = aid_rows.prefetch_related("communes")
+    aids: list[Aid] = list(aid_rows.filter(Q(active=True) | Q(linked=True)).order_by("name", "pk"))
     opportunity_links = Opportunity.cases.through.objects.filter(case_id=case.pk, opportunity_id=OuterRef("pk"))
     opportunities: list[Opportunity] = list(
         Opportunity.objects.filter(territory_id=territory_id)

@@ -184,7 +184,10 @@ def case_rows(queryset: QuerySet[Case]) -> list[CaseRow]:
     of the view's own time, to build and compile at each view. `partner_pending` is checked row by
     row (as PerRowExists: as a plain EXISTS, PostgreSQL hashed every referred need of every
     territory, 40 ms at 50,000 cases), one look-up in the needs' index each, for the page's rows
-    only. `case_rows_query` is the same read through the ORM (tests compare the two)."""
+    only. `case_rows_query` is the same read through the ORM (tests compare the two), and what the
+    embedded SQLite database reads (the fixed SQL is PostgreSQL's: unnest, ARRAY)."""
+    if connections[queryset.db].vendor != "postgresql":
+        return [CaseRow(row) for row in case_rows_query(queryset)]
     try:
         sql = case_rows_sql(queryset)
     except EmptyResultSet:  # (a filter no case can match, such as no id at all: the ORM reads nothing)
